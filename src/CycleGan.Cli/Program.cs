@@ -1,1 +1,1 @@
-System.Console.WriteLine(CycleGan.Probe.Hello());
+return CycleGan.Cli.App.Run(args);

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using CycleGan.Cli.Commands;
+
+namespace CycleGan.Cli;
+
+/// <summary>
+/// The `cyclegan` command. Each sub-command lives in Commands/ and only parses, calls the library and prints.
+/// User mistakes (<see cref="UserError"/>) are one line on stderr and exit code 2; `--verbose` adds the trace;
+/// anything else is an internal failure, exit code 1.
+/// </summary>
+public static class App
+{
+    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    {
+        stdout ??= Console.Out;
+        stderr ??= Console.Error;
+        var verbose = args.Contains("--verbose");
+        var root = new RootCommand("CycleGAN and pix2pix (C# / TorchSharp), compatible with junyanz/pytorch-CycleGAN-and-pix2pix");
+        foreach (var c in CommandRegistry.All()) root.Subcommands.Add(c);
+        try
+        {
+            var parse = root.Parse(args);
+            if (parse.Errors.Count > 0)
+            {
+                foreach (var e in parse.Errors) stderr.WriteLine("error: " + e.Message);
+                return 2;
+            }
+            var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+            return parse.Invoke(config);
+        }
+        catch (Exception e)
+        {
+            var ue = Unwrap(e);
+            if (ue is UserError)
+            {
+                stderr.WriteLine("error: " + ue.Message);
+                if (verbose) stderr.WriteLine(ue);
+                return 2;
+            }
+            stderr.WriteLine("internal error: " + ue.Message);
+            stderr.WriteLine(verbose ? ue.ToString() : "(run with --verbose for the stack trace)");
+            return 1;
+        }
+    }
+
+    static Exception Unwrap(Exception e)
+    {
+        while (e is System.Reflection.TargetInvocationException or AggregateException && e.InnerException != null) e = e.InnerException;
+        return e;
+    }
+}

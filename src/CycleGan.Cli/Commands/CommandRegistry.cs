@@ -1,0 +1,11 @@
+using System.CommandLine;
+
+namespace CycleGan.Cli.Commands;
+
+/// <summary>Every sub-command of `cyclegan`; a new command is one file in this folder plus one line here.</summary>
+public static class CommandRegistry
+{
+    public static IEnumerable<Command> All() =>
+    [
+    ];
+}
