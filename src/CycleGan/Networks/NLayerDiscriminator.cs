@@ -1,0 +1,65 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace CycleGan.Networks;
+
+/// <summary>The official PatchGAN <c>NLayerDiscriminator</c> (<c>basic</c> = 3 layers). No sigmoid. Keys <c>model.N.*</c>.</summary>
+public sealed class NLayerDiscriminator : Module<Tensor, Tensor>
+{
+    readonly Sequential model;
+
+    public NLayerDiscriminator(long inputNc, long ndf, int nLayers, NormLayer norm) : base(nameof(NLayerDiscriminator))
+    {
+        if (nLayers < 1) throw new UserError("--n_layers_D must be at least 1");
+        var ub = norm.UseBias;
+        const int kw = 4;
+        const long padw = 1;
+        var layers = new List<Module<Tensor, Tensor>>
+        {
+            Conv2d(inputNc, ndf, kw, stride: 2, padding: padw),
+            LeakyReLU(0.2, true),
+        };
+        long multPrev, mult = 1;
+        for (int n = 1; n < nLayers; n++)
+        {
+            multPrev = mult;
+            mult = Math.Min(1L << n, 8);
+            layers.Add(Conv2d(ndf * multPrev, ndf * mult, kw, stride: 2, padding: padw, bias: ub));
+            layers.Add(norm.Create(ndf * mult));
+            layers.Add(LeakyReLU(0.2, true));
+        }
+        multPrev = mult;
+        mult = Math.Min(1L << nLayers, 8);
+        layers.Add(Conv2d(ndf * multPrev, ndf * mult, kw, stride: 1, padding: padw, bias: ub));
+        layers.Add(norm.Create(ndf * mult));
+        layers.Add(LeakyReLU(0.2, true));
+        layers.Add(Conv2d(ndf * mult, 1, kw, stride: 1, padding: padw));
+        model = Sequential(layers);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input) => model.forward(input);
+}
+
+/// <summary>The official 1×1 <c>PixelDiscriminator</c>; its attribute is <c>net</c>, and its last conv follows the use_bias rule.</summary>
+public sealed class PixelDiscriminator : Module<Tensor, Tensor>
+{
+    readonly Sequential net;
+
+    public PixelDiscriminator(long inputNc, long ndf, NormLayer norm) : base(nameof(PixelDiscriminator))
+    {
+        var ub = norm.UseBias;
+        net = Sequential(
+            Conv2d(inputNc, ndf, 1, stride: 1, padding: 0L),
+            LeakyReLU(0.2, true),
+            Conv2d(ndf, ndf * 2, 1, stride: 1, padding: 0L, bias: ub),
+            norm.Create(ndf * 2),
+            LeakyReLU(0.2, true),
+            Conv2d(ndf * 2, 1, 1, stride: 1, padding: 0L, bias: ub));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input) => net.forward(input);
+}

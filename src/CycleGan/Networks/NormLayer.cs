@@ -1,0 +1,35 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace CycleGan.Networks;
+
+/// <summary>
+/// The official <c>get_norm_layer</c>: <c>instance</c> (affine off, no running stats), <c>batch</c>
+/// (affine, tracking) or <c>none</c> (Identity, still occupying its Sequential index).
+/// </summary>
+public sealed class NormLayer
+{
+    public string Kind { get; }
+
+    NormLayer(string kind) => Kind = kind;
+
+    public static NormLayer Get(string kind) => kind switch
+    {
+        "instance" or "batch" or "none" => new NormLayer(kind),
+        _ => throw new UserError($"normalization layer [{kind}] is not found (use instance, batch or none)"),
+    };
+
+    public Module<Tensor, Tensor> Create(long channels) => Kind switch
+    {
+        "instance" => InstanceNorm2d(channels, eps: 1e-5, momentum: 0.1, affine: false, track_running_stats: false),
+        "batch" => BatchNorm2d(channels, eps: 1e-5, momentum: 0.1, affine: true, track_running_stats: true),
+        _ => Identity(),
+    };
+
+    /// <summary>
+    /// The official use_bias rule: convs that feed a norm get a bias only for instance norm
+    /// (for <c>none</c> the official test is false too, so those convs have no bias).
+    /// </summary>
+    public bool UseBias => Kind == "instance";
+}

@@ -1,0 +1,79 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace CycleGan.Networks;
+
+/// <summary>
+/// The official <c>ResnetGenerator</c>: reflection pad, 7×7 conv, two stride-2 downsamplings, <paramref name="nBlocks"/>
+/// residual blocks, two transposed-conv upsamplings, 7×7 conv, tanh. Keys: <c>model.N.*</c>.
+/// </summary>
+public sealed class ResnetGenerator : Module<Tensor, Tensor>
+{
+    readonly Sequential model;
+
+    public ResnetGenerator(long inputNc, long outputNc, long ngf, NormLayer norm, bool useDropout, int nBlocks)
+        : base(nameof(ResnetGenerator))
+    {
+        if (nBlocks < 0) throw new UserError("n_blocks must be >= 0");
+        var ub = norm.UseBias;
+        var layers = new List<Module<Tensor, Tensor>>
+        {
+            ReflectionPad2d(3),
+            Conv2d(inputNc, ngf, 7, padding: 0L, bias: ub),
+            norm.Create(ngf),
+            ReLU(true),
+        };
+        const int nDownsampling = 2;
+        for (int i = 0; i < nDownsampling; i++)
+        {
+            var mult = 1L << i;
+            layers.Add(Conv2d(ngf * mult, ngf * mult * 2, 3, stride: 2, padding: 1L, bias: ub));
+            layers.Add(norm.Create(ngf * mult * 2));
+            layers.Add(ReLU(true));
+        }
+        var m = 1L << nDownsampling;
+        for (int i = 0; i < nBlocks; i++)
+            layers.Add(new ResnetBlock(ngf * m, norm, useDropout, ub));
+        for (int i = 0; i < nDownsampling; i++)
+        {
+            var mult = 1L << (nDownsampling - i);
+            layers.Add(ConvTranspose2d(ngf * mult, ngf * mult / 2, 3, stride: 2, padding: 1, output_padding: 1, bias: ub));
+            layers.Add(norm.Create(ngf * mult / 2));
+            layers.Add(ReLU(true));
+        }
+        layers.Add(ReflectionPad2d(3));
+        layers.Add(Conv2d(ngf, outputNc, 7, padding: 0L));
+        layers.Add(Tanh());
+        model = Sequential(layers);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input) => model.forward(input);
+}
+
+/// <summary>The official <c>ResnetBlock</c>: <c>x + conv_block(x)</c>, no activation after the sum.</summary>
+public sealed class ResnetBlock : Module<Tensor, Tensor>
+{
+    readonly Sequential conv_block;
+
+    public ResnetBlock(long dim, NormLayer norm, bool useDropout, bool useBias) : base(nameof(ResnetBlock))
+    {
+        var layers = new List<Module<Tensor, Tensor>>
+        {
+            ReflectionPad2d(1),
+            Conv2d(dim, dim, 3, padding: 0L, bias: useBias),
+            norm.Create(dim),
+            ReLU(true),
+        };
+        if (useDropout) layers.Add(Dropout(0.5));
+        layers.Add(ReflectionPad2d(1));
+        layers.Add(Conv2d(dim, dim, 3, padding: 0L, bias: useBias));
+        layers.Add(norm.Create(dim));
+        conv_block = Sequential(layers);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => x + conv_block.forward(x);
+}

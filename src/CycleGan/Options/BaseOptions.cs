@@ -1,0 +1,107 @@
+namespace CycleGan.Options;
+
+/// <summary>
+/// The official <c>options/base_options.py</c> at commit 2a7afba: every flag shared by training and testing,
+/// with the official names and defaults, plus <c>--device</c>, <c>--seed</c> and <c>--precision</c>.
+/// </summary>
+public record BaseOptions
+{
+    [Option("dataroot", "path to images (should have subfolders trainA, trainB, valA, valB, etc)")]
+    public string Dataroot { get; set; } = "";
+    [Option("name", "name of the experiment: where samples and models are stored")]
+    public string Name { get; set; } = "experiment_name";
+    [Option("checkpoints_dir", "models are saved here")]
+    public string CheckpointsDir { get; set; } = "./checkpoints";
+    [Option("gpu_ids", "accepted for compatibility: -1 means --device cpu, otherwise --device cuda:<first id>")]
+    public string GpuIds { get; set; } = "";
+    [Option("device", "cpu, cuda or cuda:N (default: CUDA when available, else CPU)")]
+    public string Device { get; set; } = "";
+
+    [Option("model", "chooses which model to use", Choices = ["cycle_gan", "pix2pix", "test"])]
+    public string Model { get; set; } = "cycle_gan";
+    [Option("input_nc", "# of input image channels: 3 for RGB and 1 for grayscale")]
+    public int InputNc { get; set; } = 3;
+    [Option("output_nc", "# of output image channels: 3 for RGB and 1 for grayscale")]
+    public int OutputNc { get; set; } = 3;
+    [Option("ngf", "# of gen filters in the last conv layer")]
+    public int Ngf { get; set; } = 64;
+    [Option("ndf", "# of discrim filters in the first conv layer")]
+    public int Ndf { get; set; } = 64;
+    [Option("netD", "specify discriminator architecture", Choices = ["basic", "n_layers", "pixel"])]
+    public string NetD { get; set; } = "basic";
+    [Option("netG", "specify generator architecture", Choices = ["resnet_9blocks", "resnet_6blocks", "unet_256", "unet_128"])]
+    public string NetG { get; set; } = "resnet_9blocks";
+    [Option("n_layers_D", "only used if netD==n_layers")]
+    public int NLayersD { get; set; } = 3;
+    [Option("norm", "instance normalization or batch normalization", Choices = ["instance", "batch", "none"])]
+    public string Norm { get; set; } = "instance";
+    [Option("init_type", "network initialization", Choices = ["normal", "xavier", "kaiming", "orthogonal"])]
+    public string InitType { get; set; } = "normal";
+    [Option("init_gain", "scaling factor for normal, xavier and orthogonal")]
+    public double InitGain { get; set; } = 0.02;
+    [Option("no_dropout", "no dropout for the generator")]
+    public bool NoDropout { get; set; }
+
+    [Option("dataset_mode", "chooses how datasets are loaded", Choices = ["unaligned", "aligned", "single"])]
+    public string DatasetMode { get; set; } = "unaligned";
+    [Option("direction", "AtoB or BtoA", Choices = ["AtoB", "BtoA"])]
+    public string Direction { get; set; } = "AtoB";
+    [Option("serial_batches", "if true, takes images in order to make batches, otherwise takes them randomly")]
+    public bool SerialBatches { get; set; }
+    [Option("num_threads", "# threads for loading data (here: prefetch depth of the background loader)")]
+    public int NumThreads { get; set; } = 4;
+    [Option("batch_size", "input batch size")]
+    public int BatchSize { get; set; } = 1;
+    [Option("load_size", "scale images to this size")]
+    public int LoadSize { get; set; } = 286;
+    [Option("crop_size", "then crop to this size")]
+    public int CropSize { get; set; } = 256;
+    [Option("max_dataset_size", "maximum number of samples allowed per dataset")]
+    public long MaxDatasetSize { get; set; } = long.MaxValue;
+    [Option("preprocess", "scaling and cropping of images at load time", Choices = ["resize_and_crop", "crop", "scale_width", "scale_width_and_crop", "none"])]
+    public string Preprocess { get; set; } = "resize_and_crop";
+    [Option("no_flip", "if specified, do not flip the images for data augmentation")]
+    public bool NoFlip { get; set; }
+    [Option("display_winsize", "display window size for the HTML pages")]
+    public int DisplayWinsize { get; set; } = 256;
+
+    [Option("epoch", "which epoch to load? set to latest to use latest cached model")]
+    public string Epoch { get; set; } = "latest";
+    [Option("load_iter", "which iteration to load? if load_iter > 0, load models by iter_[load_iter]; otherwise by [epoch]")]
+    public int LoadIter { get; set; }
+    [Option("verbose", "if specified, print more debugging information (and stack traces on errors)")]
+    public bool Verbose { get; set; }
+    [Option("suffix", "customized suffix: opt.name = opt.name + suffix, e.g. {model}_{netG}_size{load_size}")]
+    public string Suffix { get; set; } = "";
+    [Option("use_wandb", "accepted and ignored (no network here)")]
+    public bool UseWandb { get; set; }
+    [Option("wandb_project_name", "accepted and ignored")]
+    public string WandbProjectName { get; set; } = "CycleGAN-and-pix2pix";
+
+    [Option("seed", "random seed for initialisation, data order, augmentation, pool and dropout (-1: from the clock)")]
+    public int Seed { get; set; } = -1;
+    [Option("precision", "fp32, or bf16 (convolutions in bfloat16 where supported; weights, norms, losses, optimizer in fp32)", Choices = ["fp32", "bf16"])]
+    public string Precision { get; set; } = "fp32";
+
+    /// <summary>The channel count of the generator's input and output for the configured direction.</summary>
+    public bool IsBtoA => Direction == "BtoA";
+
+    /// <summary>The official <c>--suffix</c> expansion: <c>{model}_{netG}</c> style placeholders from option values.</summary>
+    public void ApplySuffix()
+    {
+        if (string.IsNullOrEmpty(Suffix)) return;
+        var s = Suffix;
+        foreach (var p in OptionInfo.All(GetType()))
+            s = s.Replace("{" + p.Name + "}", Convert.ToString(p.Property.GetValue(this), System.Globalization.CultureInfo.InvariantCulture));
+        Name = Name + "_" + s;
+    }
+
+    /// <summary>Device spec after folding the legacy <c>--gpu_ids</c> into <c>--device</c>.</summary>
+    public string DeviceSpec()
+    {
+        if (!string.IsNullOrEmpty(Device)) return Device;
+        if (string.IsNullOrEmpty(GpuIds)) return "";
+        var first = GpuIds.Split(',')[0].Trim();
+        return first == "-1" ? "cpu" : "cuda:" + first;
+    }
+}
