@@ -1,0 +1,171 @@
+using CycleGan.Networks;
+using CycleGan.Options;
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace CycleGan.Models;
+
+/// <summary>
+/// The official <c>CycleGANModel</c>: G_A: A→B, G_B: B→A, D_A judges B, D_B judges A; LSGAN/vanilla/WGAN(-GP) adversarial
+/// losses, cycle L1 weighted by lambda_A / lambda_B, identity L1 (crossed lambdas, as official), image pools for the
+/// discriminators. Step order: G_A and G_B (D frozen), then D_A and D_B on pooled fakes made before the G update.
+/// </summary>
+public sealed class CycleGanModel : GanModel
+{
+    readonly Module<Tensor, Tensor> _gA, _gB;
+    readonly Module<Tensor, Tensor>? _dA, _dB;
+    readonly Dictionary<string, Module<Tensor, Tensor>> _nets;
+    readonly GanLoss? _gan;
+    readonly ImagePool? _fakeAPool, _fakeBPool;
+    readonly optim.Optimizer? _optG, _optD;
+    readonly TrainOptions? _t;
+    Tensor? _realA, _realB;
+
+    public CycleGanModel(BaseOptions opt, bool isTrain, Device device) : base(opt, isTrain, device)
+    {
+        _gA = OnDevice(NetworkRegistry.CreateGenerator(Spec(!opt.NoDropout)));
+        _gB = OnDevice(NetworkRegistry.CreateGenerator(Spec(!opt.NoDropout) with { InputNc = opt.OutputNc, OutputNc = opt.InputNc }));
+        _nets = new() { ["G_A"] = _gA, ["G_B"] = _gB };
+        if (isTrain)
+        {
+            _t = (TrainOptions)opt;
+            if (_t.LambdaIdentity > 0 && opt.InputNc != opt.OutputNc)
+                throw new UserError($"--lambda_identity {_t.LambdaIdentity} needs --input_nc equal to --output_nc (got {opt.InputNc} and {opt.OutputNc}); set --lambda_identity 0");
+            _dA = OnDevice(NetworkRegistry.CreateDiscriminator(Spec(false), opt.OutputNc));
+            _dB = OnDevice(NetworkRegistry.CreateDiscriminator(Spec(false), opt.InputNc));
+            _nets["D_A"] = _dA;
+            _nets["D_B"] = _dB;
+            _fakeAPool = new ImagePool(_t.PoolSize);
+            _fakeBPool = new ImagePool(_t.PoolSize);
+            _gan = new GanLoss(_t.GanMode);
+            _optG = Adam(_gA.parameters().Concat(_gB.parameters()), _t);
+            _optD = Adam(_dA.parameters().Concat(_dB.parameters()), _t);
+        }
+    }
+
+    bool UseIdentity => IsTrain && _t!.LambdaIdentity > 0;
+
+    public override IReadOnlyList<string> LossNames { get; } = ["D_A", "G_A", "cycle_A", "idt_A", "D_B", "G_B", "cycle_B", "idt_B"];
+
+    public override IReadOnlyList<string> VisualNames => UseIdentity
+        ? ["real_A", "fake_B", "rec_A", "idt_B", "real_B", "fake_A", "rec_B", "idt_A"]
+        : ["real_A", "fake_B", "rec_A", "real_B", "fake_A", "rec_B"];
+
+    public override IReadOnlyDictionary<string, Module<Tensor, Tensor>> Networks => _nets;
+
+    /// <summary>The image pools (saved with the training state for an exact resume).</summary>
+    public IReadOnlyList<ImagePool> Pools => _fakeAPool is null ? [] : [_fakeAPool, _fakeBPool!];
+
+    public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths)
+    {
+        if (b is null) throw new UserError("--model cycle_gan needs images from both domains (use --dataset_mode unaligned, or --model test with --dataset_mode single)");
+        var aToB = !Opt.IsBtoA;
+        _realA?.Dispose();
+        _realB?.Dispose();
+        _realA = (aToB ? a : b).to(Device).DetachFromDisposeScope();
+        _realB = (aToB ? b : a).to(Device).DetachFromDisposeScope();
+        ImagePaths = aToB ? aPaths : bPaths ?? aPaths;
+    }
+
+    public override void Test()
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var fakeB = _gA.forward(_realA!);
+        var recA = _gB.forward(fakeB);
+        var fakeA = _gB.forward(_realB!);
+        var recB = _gA.forward(fakeA);
+        RecordVisual("real_A", _realA!);
+        RecordVisual("fake_B", fakeB);
+        RecordVisual("rec_A", recA);
+        RecordVisual("real_B", _realB!);
+        RecordVisual("fake_A", fakeA);
+        RecordVisual("rec_B", recB);
+    }
+
+    public override void OptimizeParameters(Rng rng)
+    {
+        var t = _t ?? throw new InvalidOperationException("model was built for testing");
+        using var scope = NewDisposeScope();
+        var realA = _realA!;
+        var realB = _realB!;
+        // forward(): nothing detached.
+        var fakeB = _gA.forward(realA);
+        var recA = _gB.forward(fakeB);
+        var fakeA = _gB.forward(realB);
+        var recB = _gA.forward(fakeA);
+
+        // G_A and G_B: D frozen (no .grad for D, gradients still flow through it).
+        SetRequiresGrad(false, _dA!, _dB!);
+        _optG!.zero_grad();
+        Tensor lossIdtA, lossIdtB;
+        Tensor? idtA = null, idtB = null;
+        if (t.LambdaIdentity > 0)
+        {
+            idtA = _gA.forward(realB);
+            lossIdtA = functional.l1_loss(idtA, realB) * (t.LambdaB * t.LambdaIdentity);
+            idtB = _gB.forward(realA);
+            lossIdtB = functional.l1_loss(idtB, realA) * (t.LambdaA * t.LambdaIdentity);
+        }
+        else
+        {
+            lossIdtA = zeros([], device: Device);
+            lossIdtB = zeros([], device: Device);
+        }
+        var lossGA = _gan!.Compute(_dA!.forward(fakeB), true);
+        var lossGB = _gan.Compute(_dB!.forward(fakeA), true);
+        var lossCycleA = functional.l1_loss(recA, realA) * t.LambdaA;
+        var lossCycleB = functional.l1_loss(recB, realB) * t.LambdaB;
+        var lossG = lossGA + lossGB + lossCycleA + lossCycleB + lossIdtA + lossIdtB;
+        lossG.backward();
+        _optG.step();
+
+        // D_A and D_B on pooled fakes made before the G update.
+        SetRequiresGrad(true, _dA, _dB);
+        _optD!.zero_grad();
+        var poolB = _fakeBPool!.Query(fakeB, rng);
+        var lossDA = BackwardD(_dA, realB, poolB, t);
+        var poolA = _fakeAPool!.Query(fakeA, rng);
+        var lossDB = BackwardD(_dB, realA, poolA, t);
+        _optD.step();
+
+        RecordLoss("G_A", lossGA);
+        RecordLoss("G_B", lossGB);
+        RecordLoss("cycle_A", lossCycleA);
+        RecordLoss("cycle_B", lossCycleB);
+        RecordLoss("idt_A", lossIdtA);
+        RecordLoss("idt_B", lossIdtB);
+        RecordLoss("D_A", lossDA);
+        RecordLoss("D_B", lossDB);
+        RecordVisual("real_A", realA);
+        RecordVisual("fake_B", fakeB);
+        RecordVisual("rec_A", recA);
+        RecordVisual("real_B", realB);
+        RecordVisual("fake_A", fakeA);
+        RecordVisual("rec_B", recB);
+        if (idtA is not null) RecordVisual("idt_A", idtA);
+        if (idtB is not null) RecordVisual("idt_B", idtB);
+    }
+
+    Tensor BackwardD(Module<Tensor, Tensor> netD, Tensor real, Tensor fake, TrainOptions t)
+    {
+        var fakeDetached = fake.detach();
+        var lossReal = _gan!.Compute(netD.forward(real), true);
+        var lossFake = _gan.Compute(netD.forward(fakeDetached), false);
+        var loss = (lossReal + lossFake) * 0.5;
+        if (t.GanMode == "wgangp" && t.LambdaGp > 0)
+            loss = loss + GanLoss.GradientPenalty(netD, real, fakeDetached, t.LambdaGp);
+        loss.backward();
+        return loss;
+    }
+
+    public override void Dispose()
+    {
+        _realA?.Dispose();
+        _realB?.Dispose();
+        _fakeAPool?.Dispose();
+        _fakeBPool?.Dispose();
+        base.Dispose();
+    }
+}

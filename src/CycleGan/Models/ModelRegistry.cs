@@ -1,0 +1,26 @@
+using CycleGan.Options;
+using static TorchSharp.torch;
+
+namespace CycleGan.Models;
+
+/// <summary>Models by their official <c>--model</c> names. A new model is one class plus one line here.</summary>
+public static class ModelRegistry
+{
+    static readonly Dictionary<string, Func<BaseOptions, bool, Device, GanModel>> Models = new()
+    {
+        ["cycle_gan"] = (o, train, d) => new CycleGanModel(o, train, d),
+        ["pix2pix"] = (o, train, d) => new Pix2PixModel(o, train, d),
+        ["test"] = (o, train, d) => train
+            ? throw new UserError("--model test is for testing only; train with --model cycle_gan or pix2pix")
+            : new TestModel((TestOptions)o, d),
+    };
+
+    public static IReadOnlyCollection<string> Names => Models.Keys;
+
+    public static GanModel Create(BaseOptions opt, bool isTrain, Device device)
+    {
+        if (!Models.TryGetValue(opt.Model, out var make))
+            throw new UserError($"model [{opt.Model}] is not recognized (use {string.Join(", ", Models.Keys)})");
+        return make(opt, isTrain, device);
+    }
+}

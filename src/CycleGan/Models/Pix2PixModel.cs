@@ -1,0 +1,105 @@
+using CycleGan.Networks;
+using CycleGan.Options;
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace CycleGan.Models;
+
+/// <summary>
+/// The official <c>Pix2PixModel</c>: G maps A to B; a conditional PatchGAN D judges cat(A, B). Step order: D first
+/// (fake then real, which matters for BatchNorm statistics), then G with GAN + lambda_L1 · L1 against the updated D.
+/// </summary>
+public sealed class Pix2PixModel : GanModel
+{
+    readonly Module<Tensor, Tensor> _g;
+    readonly Module<Tensor, Tensor>? _d;
+    readonly Dictionary<string, Module<Tensor, Tensor>> _nets;
+    readonly GanLoss? _gan;
+    readonly optim.Optimizer? _optG, _optD;
+    readonly TrainOptions? _t;
+    Tensor? _realA, _realB;
+
+    public Pix2PixModel(BaseOptions opt, bool isTrain, Device device) : base(opt, isTrain, device)
+    {
+        _g = OnDevice(NetworkRegistry.CreateGenerator(Spec(!opt.NoDropout)));
+        _nets = new() { ["G"] = _g };
+        if (isTrain)
+        {
+            _t = (TrainOptions)opt;
+            _d = OnDevice(NetworkRegistry.CreateDiscriminator(Spec(false), opt.InputNc + opt.OutputNc));
+            _nets["D"] = _d;
+            _gan = new GanLoss(_t.GanMode);
+            _optG = Adam(_g.parameters(), _t);
+            _optD = Adam(_d.parameters(), _t);
+        }
+    }
+
+    public override IReadOnlyList<string> LossNames { get; } = ["G_GAN", "G_L1", "D_real", "D_fake"];
+    public override IReadOnlyList<string> VisualNames { get; } = ["real_A", "fake_B", "real_B"];
+    public override IReadOnlyDictionary<string, Module<Tensor, Tensor>> Networks => _nets;
+
+    public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths)
+    {
+        if (b is null) throw new UserError("--model pix2pix needs paired images (use --dataset_mode aligned)");
+        var aToB = !Opt.IsBtoA;
+        _realA?.Dispose();
+        _realB?.Dispose();
+        _realA = (aToB ? a : b).to(Device).DetachFromDisposeScope();
+        _realB = (aToB ? b : a).to(Device).DetachFromDisposeScope();
+        ImagePaths = aToB ? aPaths : bPaths ?? aPaths;
+    }
+
+    public override void Test()
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        RecordVisual("real_A", _realA!);
+        RecordVisual("fake_B", _g.forward(_realA!));
+        RecordVisual("real_B", _realB!);
+    }
+
+    public override void OptimizeParameters(Rng rng)
+    {
+        var t = _t ?? throw new InvalidOperationException("model was built for testing");
+        using var scope = NewDisposeScope();
+        var realA = _realA!;
+        var realB = _realB!;
+        var fakeB = _g.forward(realA);
+
+        SetRequiresGrad(true, _d!);
+        _optD!.zero_grad();
+        var fakeAB = cat([realA, fakeB], 1);
+        var lossDFake = _gan!.Compute(_d!.forward(fakeAB.detach()), false);
+        var realAB = cat([realA, realB], 1);
+        var lossDReal = _gan.Compute(_d.forward(realAB), true);
+        var lossD = (lossDFake + lossDReal) * 0.5;
+        if (t.GanMode == "wgangp" && t.LambdaGp > 0)
+            lossD = lossD + GanLoss.GradientPenalty(_d, realAB, fakeAB.detach(), t.LambdaGp);
+        lossD.backward();
+        _optD.step();
+
+        SetRequiresGrad(false, _d);
+        _optG!.zero_grad();
+        var lossGGan = _gan.Compute(_d.forward(cat([realA, fakeB], 1)), true);
+        var lossGL1 = functional.l1_loss(fakeB, realB) * t.LambdaL1;
+        var lossG = lossGGan + lossGL1;
+        lossG.backward();
+        _optG.step();
+
+        RecordLoss("G_GAN", lossGGan);
+        RecordLoss("G_L1", lossGL1);
+        RecordLoss("D_real", lossDReal);
+        RecordLoss("D_fake", lossDFake);
+        RecordVisual("real_A", realA);
+        RecordVisual("fake_B", fakeB);
+        RecordVisual("real_B", realB);
+    }
+
+    public override void Dispose()
+    {
+        _realA?.Dispose();
+        _realB?.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,51 @@
+using CycleGan.Options;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CycleGan.Models;
+
+/// <summary>
+/// The official <c>TestModel</c>: one generator applied in one direction (<c>--dataset_mode single</c>), loaded from
+/// <c>&lt;epoch&gt;_net_G&lt;model_suffix&gt;.pth</c>. Visuals: real, fake.
+/// </summary>
+public sealed class TestModel : GanModel
+{
+    readonly Dictionary<string, nn.Module<Tensor, Tensor>> _nets;
+    readonly nn.Module<Tensor, Tensor> _g;
+    Tensor? _real;
+
+    public TestModel(TestOptions opt, Device device) : base(opt, false, device)
+    {
+        if (opt.DatasetMode != "single")
+            throw new UserError("--model test needs --dataset_mode single (it applies one generator to the images in --dataroot)");
+        _g = OnDevice(CycleGan.Networks.NetworkRegistry.CreateGenerator(Spec(!opt.NoDropout)));
+        _nets = new() { ["G" + opt.ModelSuffix] = _g };
+    }
+
+    public override IReadOnlyList<string> LossNames { get; } = [];
+    public override IReadOnlyList<string> VisualNames { get; } = ["real", "fake"];
+    public override IReadOnlyDictionary<string, nn.Module<Tensor, Tensor>> Networks => _nets;
+
+    public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths)
+    {
+        _real?.Dispose();
+        _real = a.to(Device).DetachFromDisposeScope();
+        ImagePaths = aPaths;
+    }
+
+    public override void Test()
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        RecordVisual("real", _real!);
+        RecordVisual("fake", _g.forward(_real!));
+    }
+
+    public override void OptimizeParameters(Rng rng) => throw new UserError("--model test cannot be trained; use --model cycle_gan or pix2pix");
+
+    public override void Dispose()
+    {
+        _real?.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using CycleGan.Data;
+using CycleGan.Models;
+using CycleGan.Options;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CycleGan.Training;
+
+/// <summary>
+/// The official <c>train.py</c> loop (commit 2a7afba): epochs epoch_count … n_epochs + n_epochs_decay, one
+/// <c>optimize_parameters()</c> per batch, visuals every display_freq, losses every print_freq, <c>latest</c> (or
+/// <c>iter_N</c>) every save_latest_freq, <c>latest</c> and <c>&lt;epoch&gt;</c> every save_epoch_freq epochs, then the
+/// learning-rate update after the epoch. Saves the full training state with every checkpoint so that
+/// <c>--continue_train</c> resumes exactly.
+/// </summary>
+public sealed class Trainer
+{
+    readonly TrainOptions _opt;
+    readonly IReadOnlyList<ITrainingObserver> _observers;
+
+    public Trainer(TrainOptions opt, IEnumerable<ITrainingObserver> observers)
+    {
+        _opt = opt;
+        _observers = observers.ToList();
+    }
+
+    public string RunDir => Path.Combine(_opt.CheckpointsDir, _opt.Name);
+
+    public void Run(CancellationToken cancel = default)
+    {
+        TorchRuntime.EnsureLoaded();
+        TrainingValidation.Check(_opt);
+        var device = TorchRuntime.ResolveDevice(_opt.DeviceSpec());
+        var seed = _opt.Seed >= 0 ? _opt.Seed : Environment.TickCount & 0x7FFFFFFF;
+        torch.manual_seed(seed);
+        Directory.CreateDirectory(RunDir);
+
+        var data = TrainingData.Create(_opt, seed, Publish);
+        using var model = ModelRegistry.Create(_opt, isTrain: true, device);
+        model.SetTrainMode(true);
+
+        var progress = new TrainingProgress(_opt.EpochCount, 0, 0, seed);
+        var resumed = false;
+        if (_opt.ContinueTrain)
+        {
+            var stateDir = _opt.Epoch == "latest" && _opt.LoadIter == 0 ? TrainingState.Find(RunDir) : null;
+            if (stateDir != null)
+            {
+                progress = TrainingState.Load(stateDir, model);
+                seed = progress.Seed;
+                data = TrainingData.Create(_opt, seed, Publish);
+                resumed = true;
+                Publish(o => o.OnMessage($"resuming from the full training state in {stateDir}: epoch {progress.Epoch}, {progress.EpochBatches} batches into it, {progress.TotalIters} iterations done"));
+            }
+            else
+            {
+                // Official behaviour: load <epoch>_net_*.pth (or iter_<load_iter>), start at --epoch_count with fresh optimizers.
+                var label = _opt.LoadIter > 0 ? $"iter_{_opt.LoadIter}" : _opt.Epoch;
+                model.LoadNetworks(RunDir, label);
+                Publish(o => o.OnMessage($"continuing from {label}_net_*.pth without a training state: fresh optimizers, starting at epoch {_opt.EpochCount}"));
+            }
+        }
+        AtomicFile.WriteAllText(Path.Combine(RunDir, "train_opt.txt"), OptionInfo.Format(_opt));
+
+        var lastEpoch = _opt.NEpochs + _opt.NEpochsDecay;
+        var batches = data.Loader.BatchCount;
+        Publish(o => o.OnStart(new TrainingStart(RunDir, progress.Epoch, lastEpoch, batches, data.Loader.Count, _opt.BatchSize,
+            progress.TotalIters, progress.EpochBatches, model.LossNames, resumed)));
+
+        long totalIters = progress.TotalIters;
+        for (int epoch = progress.Epoch; epoch <= lastEpoch; epoch++)
+        {
+            var epochStart = Stopwatch.StartNew();
+            var waitBefore = data.Loader.WaitSeconds;
+            int skip = epoch == progress.Epoch ? progress.EpochBatches : 0;
+            int batchIndex = skip;
+            int epochIter = skip * _opt.BatchSize;
+            var iterClock = Stopwatch.StartNew();
+            double dataSeconds = 0;
+            foreach (var batch in data.Loader.Epoch(epoch, skip))
+            {
+                cancel.ThrowIfCancellationRequested();
+                var t0 = Stopwatch.GetTimestamp();
+                var n = (int)batch.A.Shape[0];
+                totalIters += _opt.BatchSize;
+                epochIter += _opt.BatchSize;
+                batchIndex++;
+                using (var scope = NewDisposeScope())
+                {
+                    var a = batch.A.ToTensor();
+                    var b = batch.B?.ToTensor();
+                    model.SetInput(a, b, batch.APaths, batch.BPaths);
+                }
+                // Every random draw of this iteration (dropout, pool, gradient penalty) comes from (seed, iteration).
+                torch.manual_seed((long)(Rng.Mix(seed, totalIters) >> 1));
+                model.OptimizeParameters(new Rng(Rng.Mix(seed, totalIters, 1)));
+                var computeSeconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                CheckFinite(model, epoch, epochIter, totalIters);
+
+                var secondsPerIter = iterClock.Elapsed.TotalSeconds / Math.Max(1, batchIndex - skip);
+                Publish(o => o.OnIteration(new IterationInfo(epoch, epochIter, totalIters, batchIndex, batches, secondsPerIter)));
+                if (totalIters % _opt.DisplayFreq == 0)
+                {
+                    var save = totalIters % _opt.UpdateHtmlFreq == 0;
+                    var images = model.CurrentVisuals().ToDictionary(kv => kv.Key, kv => ImageTensor.TensorToImage(kv.Value));
+                    Publish(o => o.OnVisuals(new VisualsReport(epoch, totalIters, images, save)));
+                }
+                if (totalIters % _opt.PrintFreq == 0)
+                {
+                    var losses = model.CurrentLosses();
+                    Publish(o => o.OnLosses(new LossReport(epoch, epochIter, totalIters, computeSeconds / _opt.BatchSize, dataSeconds, losses)));
+                }
+                if (totalIters % _opt.SaveLatestFreq == 0)
+                {
+                    var label = _opt.SaveByIter ? $"iter_{totalIters}" : "latest";
+                    SaveCheckpoint(model, label, new TrainingProgress(epoch, batchIndex, totalIters, seed));
+                }
+                dataSeconds = 0;
+                _ = n;
+            }
+            var endOfEpoch = new TrainingProgress(epoch + 1, 0, totalIters, seed);
+            var (oldLr, newLr) = (model.CurrentLearningRate, model.CurrentLearningRate);
+            if (epoch % _opt.SaveEpochFreq == 0)
+            {
+                // The state saved here already includes the epoch's learning-rate step below.
+                (oldLr, newLr) = model.UpdateLearningRate();
+                SaveCheckpoint(model, "latest", endOfEpoch);
+                model.SaveNetworks(RunDir, epoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Publish(o => o.OnCheckpoint(epoch.ToString(System.Globalization.CultureInfo.InvariantCulture), totalIters));
+            }
+            else
+            {
+                (oldLr, newLr) = model.UpdateLearningRate();
+            }
+            var wait = data.Loader.WaitSeconds - waitBefore;
+            Publish(o => o.OnEpochEnd(new EpochEnd(epoch, lastEpoch, epochStart.Elapsed.TotalSeconds, oldLr, newLr, wait)));
+        }
+        // Like the official loop's last save_epoch_freq save, but always: the final weights and state are kept.
+        SaveCheckpoint(model, "latest", new TrainingProgress(lastEpoch + 1, 0, totalIters, seed));
+    }
+
+    void SaveCheckpoint(GanModel model, string label, TrainingProgress progress)
+    {
+        model.SaveNetworks(RunDir, label);
+        TrainingState.Save(RunDir, model, progress);
+        Publish(o => o.OnCheckpoint(label, progress.TotalIters));
+    }
+
+    static void CheckFinite(GanModel model, int epoch, int epochIter, long totalIters)
+    {
+        foreach (var (name, value) in model.CurrentLosses())
+            if (!double.IsFinite(value))
+                throw new UserError($"loss {name} became {value} at epoch {epoch}, iteration {epochIter} (total {totalIters}); stopped, the last checkpoint is kept. Try a lower --lr or another --gan_mode");
+    }
+
+    void Publish(Action<ITrainingObserver> action)
+    {
+        foreach (var o in _observers) action(o);
+    }
+}

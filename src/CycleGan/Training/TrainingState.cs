@@ -1,0 +1,134 @@
+using System.Text.Json;
+using CycleGan.Checkpoints;
+using CycleGan.Models;
+using CycleGan.Networks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CycleGan.Training;
+
+/// <summary>Where a run stands: the loop counters saved with the full training state.</summary>
+public sealed record TrainingProgress(int Epoch, int EpochBatches, long TotalIters, int Seed);
+
+/// <summary>
+/// The full training state the official code does not save: every network, both optimizers (Adam moments and step
+/// counts), the schedulers, the image pools and the loop counters, so that <c>--continue_train</c> resumes exactly.
+/// It lives in <c>&lt;checkpoints&gt;/&lt;name&gt;/train_state/</c> and is replaced as a whole: written to a fresh
+/// folder, then swapped in by two renames; a crash between them leaves <c>train_state.old</c>, which is read instead.
+/// </summary>
+public static class TrainingState
+{
+    public const string FolderName = "train_state";
+
+    public static void Save(string runDir, GanModel model, TrainingProgress progress)
+    {
+        var final = Path.Combine(runDir, FolderName);
+        var tmp = Path.Combine(runDir, FolderName + ".tmp-" + Guid.NewGuid().ToString("N")[..8]);
+        var old = Path.Combine(runDir, FolderName + ".old");
+        try
+        {
+            Directory.CreateDirectory(tmp);
+            using (var scope = NewDisposeScope())
+            {
+                foreach (var (name, net) in model.Networks)
+                    SafeTensorsFile.Write(Path.Combine(tmp, $"net_{name}.safetensors"),
+                        ModuleState.Ordered(net).Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value.detach().cpu())).ToList());
+                for (int i = 0; i < model.Optimizers.Count; i++)
+                {
+                    using var ms = new MemoryStream();
+                    using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true))
+                        ((TorchSharp.Modules.OptimizerHelper)model.Optimizers[i]).save_state_dict(w);
+                    AtomicFile.WriteAllBytes(Path.Combine(tmp, $"optimizer_{i}.bin"), ms.ToArray());
+                }
+                var pools = new List<KeyValuePair<string, Tensor>>();
+                if (model is CycleGanModel cg)
+                    for (int p = 0; p < cg.Pools.Count; p++)
+                        for (int k = 0; k < cg.Pools[p].Images.Count; k++)
+                            pools.Add(new($"pool{p}.{k}", cg.Pools[p].Images[k].cpu()));
+                SafeTensorsFile.Write(Path.Combine(tmp, "pools.safetensors"), pools);
+            }
+            var doc = new StateDocument
+            {
+                Epoch = progress.Epoch,
+                EpochBatches = progress.EpochBatches,
+                TotalIters = progress.TotalIters,
+                Seed = progress.Seed,
+                Model = model.Opt.Model,
+                Schedulers = model.Schedulers.Select(s => new SchedulerState(s.Steps, s.Lr, double.IsInfinity(s.Best) ? null : s.Best, s.NumBadEpochs)).ToList(),
+            };
+            AtomicFile.WriteAllText(Path.Combine(tmp, "state.json"), JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }));
+            if (Directory.Exists(final))
+            {
+                if (Directory.Exists(old)) Directory.Delete(old, true);
+                Directory.Move(final, old);
+            }
+            Directory.Move(tmp, final);
+            if (Directory.Exists(old)) Directory.Delete(old, true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try { if (Directory.Exists(tmp)) Directory.Delete(tmp, true); } catch (IOException) { }
+            throw new UserError($"cannot write the training state in {runDir}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The folder holding the last complete state, or null when the run has none.</summary>
+    public static string? Find(string runDir)
+    {
+        foreach (var name in new[] { FolderName, FolderName + ".old" })
+        {
+            var dir = Path.Combine(runDir, name);
+            if (File.Exists(Path.Combine(dir, "state.json"))) return dir;
+        }
+        return null;
+    }
+
+    /// <summary>Restores networks, optimizers, schedulers and pools into <paramref name="model"/>; returns the counters.</summary>
+    public static TrainingProgress Load(string stateDir, GanModel model)
+    {
+        StateDocument doc;
+        try { doc = JsonSerializer.Deserialize<StateDocument>(File.ReadAllText(Path.Combine(stateDir, "state.json"))) ?? throw new JsonException("empty"); }
+        catch (JsonException e) { throw new UserError($"{stateDir}/state.json is not a valid training state: {e.Message}", e); }
+        if (doc.Model != model.Opt.Model)
+            throw new UserError($"the training state in {stateDir} is for --model {doc.Model}, not {model.Opt.Model}");
+        foreach (var (name, net) in model.Networks)
+            GanModel.LoadNetwork(net, Path.Combine(stateDir, $"net_{name}.safetensors"), name);
+        if (doc.Schedulers.Count != model.Optimizers.Count)
+            throw new UserError($"the training state in {stateDir} has {doc.Schedulers.Count} optimizers, the model {model.Optimizers.Count}");
+        for (int i = 0; i < model.Optimizers.Count; i++)
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(stateDir, $"optimizer_{i}.bin"));
+            using var r = new BinaryReader(new MemoryStream(bytes));
+            try { ((TorchSharp.Modules.OptimizerHelper)model.Optimizers[i]).load_state_dict(r); }
+            catch (Exception e) when (e is not UserError) { throw new UserError($"{stateDir}/optimizer_{i}.bin does not fit this model's optimizer ({e.Message})", e); }
+            var s = doc.Schedulers[i];
+            model.Schedulers[i].Restore(s.Steps, s.Lr, s.Best ?? double.PositiveInfinity, s.NumBadEpochs);
+        }
+        model.ApplySchedulerRates();
+        if (model is CycleGanModel cg)
+        {
+            using var pools = SafeTensorsFile.Read(Path.Combine(stateDir, "pools.safetensors"));
+            for (int p = 0; p < cg.Pools.Count; p++)
+            {
+                var images = new List<Tensor>();
+                for (int k = 0; pools.TryGetValue($"pool{p}.{k}", out var t); k++)
+                    images.Add(t.to(model.Device).clone());
+                cg.Pools[p].Restore(images);
+            }
+        }
+        return new TrainingProgress(doc.Epoch, doc.EpochBatches, doc.TotalIters, doc.Seed);
+    }
+
+    sealed class StateDocument
+    {
+        public int Version { get; set; } = 1;
+        public string Model { get; set; } = "";
+        public int Epoch { get; set; }
+        public int EpochBatches { get; set; }
+        public long TotalIters { get; set; }
+        public int Seed { get; set; }
+        public List<SchedulerState> Schedulers { get; set; } = [];
+    }
+
+    sealed record SchedulerState(int Steps, double Lr, double? Best, int NumBadEpochs);
+}
