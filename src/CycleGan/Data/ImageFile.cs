@@ -2,7 +2,20 @@ using SkiaSharp;
 
 namespace CycleGan.Data;
 
-/// <summary>Decoding and encoding of image files, as the official code does with PIL.</summary>
+/// <summary>
+/// Decoding and encoding of image files, as the official code does with PIL 9.4
+/// (<c>default_loader</c> = <c>Image.open(path).convert('RGB')</c>).
+/// </summary>
+/// <remarks>
+/// Checked against <c>reference/images</c>: RGB, RGBA (alpha dropped, colour as stored, no compositing), palette
+/// (palette colours, tRNS ignored), 8-bit gray (replicated), baseline JPEG and Adobe CMYK JPEG all give PIL's bytes
+/// exactly with SkiaSharp's decoder (libjpeg-turbo, islow IDCT, fancy upsampling; for CMYK Skia's
+/// <c>MulDiv255Round(C, K)</c> on the stored inverted values is algebraically PIL's formula).
+/// Deliberate deviation: a 16-bit gray PNG, which PIL opens as mode <c>I</c> and CLIPS to 255 (most pixels white),
+/// is SCALED to 8 bits by keeping the high byte (<c>v &gt;&gt; 8</c>) — what PIL itself does for 16-bit RGB,
+/// RGBA and gray+alpha PNGs. A truncated or corrupt file is an error, as in PIL with its default
+/// <c>LOAD_TRUNCATED_IMAGES = False</c>. TIFF is listed by <see cref="Extensions"/> (as officially) but not decodable here.
+/// </remarks>
 public static class ImageFile
 {
     /// <summary>The extensions the official <c>make_dataset</c> accepts (case-sensitive, as there).</summary>
@@ -12,52 +25,165 @@ public static class ImageFile
     public static bool IsImageFile(string path) => Extensions.Any(e => path.EndsWith(e, StringComparison.Ordinal));
 
     /// <summary>
-    /// Decodes like <c>Image.open(path).convert('RGB')</c>: unpremultiplied RGBA with alpha dropped (not composited).
-    /// Throws <see cref="UserError"/> naming the file when it is not a decodable image.
+    /// Decodes like <c>Image.open(path).convert('RGB')</c> into 3-channel HWC bytes.
+    /// Throws <see cref="UserError"/> naming the file and the reason when it is not a decodable image.
     /// </summary>
     public static RgbImage LoadRgb(string path)
     {
-        byte[] data;
-        try { data = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UserError($"cannot read image {path}: {e.Message}", e); }
-        return DecodeRgb(data, path);
+        var data = ReadBytes(path);
+        return TryDecode(data, out var reason) ?? throw new UserError($"{path}: {reason}");
     }
 
-    public static RgbImage DecodeRgb(byte[] data, string nameForErrors)
+    /// <summary><see cref="LoadRgb"/> for bytes already in memory; <paramref name="nameForErrors"/> goes into the error.</summary>
+    public static RgbImage DecodeRgb(byte[] data, string nameForErrors) =>
+        TryDecode(data, out var reason) ?? throw new UserError($"{nameForErrors}: {reason}");
+
+    /// <summary>
+    /// Every file of <paramref name="paths"/> that cannot be read or decoded, with the reason, in ordinal path
+    /// order; empty when all decode. For checking a dataset before training starts.
+    /// </summary>
+    public static IReadOnlyList<BadImage> Validate(IEnumerable<string> paths)
     {
-        if (data.Length == 0) throw new UserError($"{nameForErrors}: empty file, not an image");
-        using var codec = SKCodec.Create(new SKMemoryStream(data));
-        if (codec == null) throw new UserError($"{nameForErrors}: not a decodable image (unknown format)");
-        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var bmp = new SKBitmap(info);
-        var result = codec.GetPixels(info, bmp.GetPixels());
-        if (result != SKCodecResult.Success)
-            throw new UserError($"{nameForErrors}: cannot decode image ({result})");
-        var rgba = bmp.Bytes;
-        var img = RgbImage.Create(info.Width, info.Height);
-        for (int i = 0, j = 0; i < rgba.Length; i += 4, j += 3)
+        var bad = new System.Collections.Concurrent.ConcurrentBag<BadImage>();
+        Parallel.ForEach(paths, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, path =>
         {
-            img.Pixels[j] = rgba[i];
-            img.Pixels[j + 1] = rgba[i + 1];
-            img.Pixels[j + 2] = rgba[i + 2];
-        }
-        return img;
+            byte[] data;
+            try { data = File.ReadAllBytes(path); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { bad.Add(new BadImage(path, "cannot read: " + e.Message)); return; }
+            if (TryDecode(data, out var reason) == null) bad.Add(new BadImage(path, reason));
+        });
+        return bad.OrderBy(b => b.Path, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Writes an 8-bit RGB or gray image as PNG, atomically.</summary>
     public static void SavePng(RgbImage img, string path)
     {
-        var info = new SKImageInfo(img.Width, img.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        var bytes = EncodePng(img);
+        AtomicFile.WriteAllBytes(path, bytes);
+    }
+
+    /// <summary>Lossless PNG bytes of an 8-bit RGB or gray image.</summary>
+    public static byte[] EncodePng(RgbImage img)
+    {
+        bool gray = img.Channels == 1;
+        var info = new SKImageInfo(img.Width, img.Height, gray ? SKColorType.Gray8 : SKColorType.Rgba8888, SKAlphaType.Opaque);
         using var bmp = new SKBitmap(info);
-        var px = new byte[img.Width * img.Height * 4];
-        for (int i = 0, j = 0; i < img.Width * img.Height; i++, j += 4)
+        byte[] px;
+        if (gray) px = img.Pixels;
+        else
         {
-            if (img.Channels == 1) { px[j] = px[j + 1] = px[j + 2] = img.Pixels[i]; }
-            else { px[j] = img.Pixels[i * 3]; px[j + 1] = img.Pixels[i * 3 + 1]; px[j + 2] = img.Pixels[i * 3 + 2]; }
-            px[j + 3] = 255;
+            px = new byte[img.Width * img.Height * 4];
+            for (int i = 0, j = 0; j < px.Length; i += 3, j += 4)
+            {
+                px[j] = img.Pixels[i]; px[j + 1] = img.Pixels[i + 1]; px[j + 2] = img.Pixels[i + 2]; px[j + 3] = 255;
+            }
         }
-        System.Runtime.InteropServices.Marshal.Copy(px, 0, bmp.GetPixels(), px.Length);
+        int rowBytes = img.Width * (gray ? 1 : 4);
+        for (int y = 0; y < img.Height; y++)
+            System.Runtime.InteropServices.Marshal.Copy(px, y * rowBytes, bmp.GetPixels() + y * bmp.RowBytes, rowBytes);
         using var data = bmp.Encode(SKEncodedImageFormat.Png, 100);
-        AtomicFile.Write(path, s => data.SaveTo(s));
+        return data.ToArray();
+    }
+
+    static byte[] ReadBytes(string path)
+    {
+        try { return File.ReadAllBytes(path); }
+        catch (FileNotFoundException) { throw new UserError($"{path}: image file does not exist"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UserError($"{path}: cannot read: {e.Message}", e); }
+    }
+
+    static RgbImage? TryDecode(byte[] data, out string reason)
+    {
+        reason = "";
+        if (data.Length == 0) { reason = "empty file (0 bytes), not an image"; return null; }
+        if (IsTiff(data)) { reason = "TIFF images are not supported; convert the dataset to PNG or JPEG"; return null; }
+        if (data.Length >= 2 && data[0] == (byte)'P' && data[1] is >= (byte)'1' and <= (byte)'7')
+            return DecodePnm(data, out reason);
+        return DecodeSkia(data, out reason);
+    }
+
+    static RgbImage? DecodeSkia(byte[] data, out string reason)
+    {
+        reason = "";
+        using var stream = new SKMemoryStream(data);
+        using var codec = SKCodec.Create(stream, out var createResult);
+        if (codec == null)
+        {
+            reason = createResult == SKCodecResult.IncompleteInput
+                ? "truncated image file (header incomplete)"
+                : "not an image or an unsupported format (" + DescribeResult(createResult) + ")";
+            return null;
+        }
+        int w = codec.Info.Width, h = codec.Info.Height;
+        if (w <= 0 || h <= 0) { reason = "image has no pixels"; return null; }
+        // No colour space on the destination: Skia then does no colour management, as PIL does none.
+        // Skia reduces 16-bit samples to their high byte (v >> 8), which is the documented 16-bit behaviour.
+        var info = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using var bmp = new SKBitmap(info);
+        var result = codec.GetPixels(info, bmp.GetPixels());
+        if (result != SKCodecResult.Success)
+        {
+            reason = result == SKCodecResult.IncompleteInput
+                ? "truncated image file (the decoder ran out of data)"
+                : "corrupt image data (" + DescribeResult(result) + ")";
+            return null;
+        }
+        var img = RgbImage.Create(w, h);
+        var src = bmp.GetPixelSpan();
+        int rowBytes = bmp.RowBytes;
+        var dst = img.Pixels;
+        for (int y = 0, j = 0; y < h; y++)
+            for (int x = 0; x < w; x++, j += 3)
+            {
+                int o = y * rowBytes + x * 4;
+                dst[j] = src[o]; dst[j + 1] = src[o + 1]; dst[j + 2] = src[o + 2];
+            }
+        return img;
+    }
+
+    static string DescribeResult(SKCodecResult r) => r switch
+    {
+        SKCodecResult.InvalidInput => "invalid input",
+        SKCodecResult.Unimplemented => "unsupported variant of the format",
+        SKCodecResult.CouldNotRewind or SKCodecResult.InternalError => "decoder error",
+        _ => r.ToString(),
+    };
+
+    static bool IsTiff(byte[] d) =>
+        d.Length >= 4 && ((d[0] == 'I' && d[1] == 'I' && d[2] == 42 && d[3] == 0) || (d[0] == 'M' && d[1] == 'M' && d[2] == 0 && d[3] == 42));
+
+    /// <summary>Binary PGM (P5) / PPM (P6) with maxval 255, which Skia cannot read; PIL opens both.</summary>
+    static RgbImage? DecodePnm(byte[] d, out string reason)
+    {
+        reason = "";
+        char kind = (char)d[1];
+        if (kind != '5' && kind != '6') { reason = $"unsupported PNM variant P{kind} (only binary P5/P6 with maxval 255 are read)"; return null; }
+        int pos = 2;
+        var fields = new int[3];
+        for (int f = 0; f < 3; f++)
+        {
+            while (pos < d.Length && (char.IsWhiteSpace((char)d[pos]) || d[pos] == '#'))
+            {
+                if (d[pos] == '#') while (pos < d.Length && d[pos] != '\n') pos++;
+                else pos++;
+            }
+            int start = pos;
+            long v = 0;
+            while (pos < d.Length && d[pos] >= '0' && d[pos] <= '9' && v < int.MaxValue) v = v * 10 + (d[pos++] - '0');
+            if (pos == start || v > int.MaxValue) { reason = "corrupt PNM header"; return null; }
+            fields[f] = (int)v;
+        }
+        if (pos >= d.Length || !char.IsWhiteSpace((char)d[pos])) { reason = "truncated image file (PNM header)"; return null; }
+        pos++;
+        int w = fields[0], h = fields[1], maxval = fields[2];
+        if (w <= 0 || h <= 0) { reason = "image has no pixels"; return null; }
+        if (maxval != 255) { reason = $"unsupported PNM maxval {maxval} (only 255 is read)"; return null; }
+        int channels = kind == '6' ? 3 : 1;
+        long need = (long)w * h * channels;
+        if (d.Length - pos < need) { reason = $"truncated image file (PNM data: {d.Length - pos} of {need} bytes)"; return null; }
+        var img = RgbImage.Create(w, h);
+        if (channels == 3) Array.Copy(d, pos, img.Pixels, 0, need);
+        else for (int i = 0; i < need; i++) img.Pixels[3 * i] = img.Pixels[3 * i + 1] = img.Pixels[3 * i + 2] = d[pos + i];
+        return img;
     }
 }

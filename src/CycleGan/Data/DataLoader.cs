@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+
+namespace CycleGan.Data;
+
+/// <summary>
+/// The official <c>torch.utils.data.DataLoader(dataset, batch_size, shuffle = not serial_batches)</c> with
+/// drop_last False (the last batch may be smaller), loading and augmenting on a background thread up to
+/// <see cref="PrefetchBatches"/> batches ahead of the consumer.
+/// </summary>
+/// <remarks>
+/// All randomness derives from one seed: epoch e's order from (seed, e), item k's crops, flips and pairing from
+/// (seed, e, k). The same seed gives the same batches however the threads are scheduled. The worker creates no
+/// native tensors (items are managed float arrays); the consumer makes tensors in its own dispose scope.
+/// </remarks>
+public sealed class DataLoader
+{
+    readonly int _seed;
+    long _waitTicks;
+
+    public IImageDataset Dataset { get; }
+    public int BatchSize { get; }
+    public bool Shuffle { get; }
+    public int PrefetchBatches { get; }
+
+    public DataLoader(IImageDataset dataset, int batchSize, bool shuffle, int seed, int prefetchBatches = 4)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(prefetchBatches, 1);
+        Dataset = dataset;
+        BatchSize = batchSize;
+        Shuffle = shuffle;
+        _seed = seed;
+        PrefetchBatches = prefetchBatches;
+    }
+
+    /// <summary>The dataset named by the options with the official loader settings (shuffle unless serial_batches).</summary>
+    public static DataLoader Create(DataOptions o) =>
+        new(IImageDataset.Create(o), o.BatchSize, !o.SerialBatches, o.Seed, o.PrefetchBatches);
+
+    /// <summary>Number of items, official <c>len(dataset)</c>.</summary>
+    public int Count => Dataset.Count;
+
+    /// <summary>Batches per epoch (the last one may be partial).</summary>
+    public int BatchCount => (Dataset.Count + BatchSize - 1) / BatchSize;
+
+    /// <summary>Total seconds the consumer has spent waiting for a batch that was not ready yet, over all epochs.</summary>
+    public double WaitSeconds => Interlocked.Read(ref _waitTicks) / (double)Stopwatch.Frequency;
+
+    /// <summary>The dataset indices of epoch <paramref name="epoch"/>, in the order they are served.</summary>
+    public int[] Order(int epoch)
+    {
+        var order = Enumerable.Range(0, Dataset.Count).ToArray();
+        if (Shuffle) new Random(DeriveSeed(_seed, epoch, -1)).Shuffle(order);
+        return order;
+    }
+
+    /// <summary>
+    /// The batches of one epoch. Loading starts when enumeration starts and stops when the enumerator is disposed
+    /// (also on an early break). A loading error (a bad image) is rethrown here, on the consumer's thread.
+    /// </summary>
+    public IEnumerable<DataBatch> Epoch(int epoch)
+    {
+        var order = Order(epoch);
+        using var queue = new BlockingCollection<Produced>(PrefetchBatches);
+        using var cts = new CancellationTokenSource();
+        var worker = new Thread(() => Produce(order, epoch, queue, cts.Token)) { IsBackground = true, Name = "cyclegan-data-loader" };
+        worker.Start();
+        try
+        {
+            while (true)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                Produced? next;
+                bool got;
+                if (queue.TryTake(out next)) got = true;
+                else
+                {
+                    got = queue.TryTake(out next, Timeout.Infinite);
+                    Interlocked.Add(ref _waitTicks, Stopwatch.GetTimestamp() - t0);
+                }
+                if (!got || next == null) yield break;
+                if (next.Error != null) next.Error.Throw();
+                yield return next.Batch!;
+            }
+        }
+        finally
+        {
+            cts.Cancel();
+            worker.Join();
+        }
+    }
+
+    sealed record Produced(DataBatch? Batch, ExceptionDispatchInfo? Error);
+
+    void Produce(int[] order, int epoch, BlockingCollection<Produced> queue, CancellationToken token)
+    {
+        try
+        {
+            for (int start = 0; start < order.Length; start += BatchSize)
+            {
+                var items = new List<DataItem>(BatchSize);
+                for (int k = start; k < Math.Min(order.Length, start + BatchSize); k++)
+                {
+                    token.ThrowIfCancellationRequested();
+                    items.Add(Dataset.GetItem(order[k], new Random(DeriveSeed(_seed, epoch, k))));
+                }
+                queue.Add(new Produced(DataBatch.Collate(items), null), token);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e)
+        {
+            try { queue.Add(new Produced(null, ExceptionDispatchInfo.Capture(e)), token); }
+            catch (OperationCanceledException) { return; }
+        }
+        queue.CompleteAdding();
+    }
+
+    /// <summary>A well-mixed 32-bit seed from (seed, epoch, position) (SplitMix64 finaliser).</summary>
+    static int DeriveSeed(int seed, int epoch, int position)
+    {
+        ulong z = (ulong)(uint)seed * 0x9E3779B97F4A7C15UL ^ (ulong)(uint)epoch * 0xBF58476D1CE4E5B9UL ^ (ulong)(uint)position * 0x94D049BB133111EBUL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        z ^= z >> 31;
+        return (int)(z & 0x7FFFFFFF);
+    }
+}

@@ -1,0 +1,30 @@
+namespace CycleGan.Data;
+
+/// <summary>
+/// A dataset in the official sense (<c>__len__</c>, <c>__getitem__</c>). Items are pure functions of the index
+/// and the generator passed in, so a loader can prepare them on any thread in any order, reproducibly.
+/// </summary>
+public interface IImageDataset
+{
+    /// <summary>Official <c>__len__</c>.</summary>
+    int Count { get; }
+
+    /// <summary>Every file the dataset may read, for <see cref="ImageFile.Validate"/> before training.</summary>
+    IReadOnlyList<string> Files { get; }
+
+    /// <summary>Official <c>__getitem__</c>; random crops, flips and pairings are drawn from <paramref name="rng"/>.</summary>
+    DataItem GetItem(int index, Random rng);
+
+    /// <summary>The official <c>create_dataset</c>: the dataset class named by <see cref="DataOptions.DatasetMode"/>.</summary>
+    static IImageDataset Create(DataOptions o)
+    {
+        o.Validate();
+        return o.DatasetMode switch
+        {
+            "unaligned" => new UnalignedDataset(o),
+            "aligned" => new AlignedDataset(o),
+            "single" => new SingleDataset(o),
+            _ => throw new UserError($"--dataset_mode {o.DatasetMode} is not one of {string.Join(", ", DataOptions.DatasetModes)}"),
+        };
+    }
+}

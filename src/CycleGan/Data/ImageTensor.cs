@@ -1,0 +1,58 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CycleGan.Data;
+
+/// <summary>Conversions between 8-bit images and the [-1, 1] float tensors the networks see.</summary>
+public static class ImageTensor
+{
+    /// <summary>
+    /// ToTensor + Normalize(0.5, 0.5) as CHW float32 data: <c>b / 127.5f - 1f</c>, bit-identical to torchvision's
+    /// <c>(b / 255 - 0.5) / 0.5</c> for every byte value.
+    /// </summary>
+    public static float[] ToChw(RgbImage img)
+    {
+        int c = img.Channels, hw = img.Width * img.Height;
+        var r = new float[c * hw];
+        var p = img.Pixels;
+        for (int i = 0; i < hw; i++)
+            for (int ch = 0; ch < c; ch++)
+                r[ch * hw + i] = p[i * c + ch] / 127.5f - 1f;
+        return r;
+    }
+
+    /// <summary><see cref="ToChw"/> with its shape [C, H, W].</summary>
+    public static HostTensor ToHost(RgbImage img) => new(ToChw(img), [img.Channels, img.Height, img.Width]);
+
+    /// <summary>A [C, H, W] float32 CPU tensor in the caller's dispose scope.</summary>
+    public static Tensor ToTensor(RgbImage img) => ToHost(img).ToTensor();
+
+    /// <summary>
+    /// Official <c>util.tensor2im</c>: the first image of a [N, C, H, W] batch (or a [C, H, W] image), 1 channel tiled
+    /// to 3, <c>(x + 1) / 2f * 255f</c> in float32, then truncation toward zero to a byte. Values that would fall
+    /// outside 0..255 (tanh output never does) are clamped instead of wrapping as numpy would.
+    /// </summary>
+    public static RgbImage TensorToImage(Tensor t)
+    {
+        using var scope = torch.NewDisposeScope();
+        var img = t.dim() switch
+        {
+            4 => t[0],
+            3 => t,
+            _ => throw new ArgumentException($"expected a [N, C, H, W] or [C, H, W] tensor, got shape [{string.Join(", ", t.shape)}]", nameof(t)),
+        };
+        int c = (int)img.shape[0], h = (int)img.shape[1], w = (int)img.shape[2];
+        if (c != 1 && c != 3) throw new ArgumentException($"tensor2im needs 1 or 3 channels, got {c}", nameof(t));
+        var data = img.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray();
+        var result = RgbImage.Create(w, h);
+        int hw = h * w;
+        for (int i = 0; i < hw; i++)
+            for (int ch = 0; ch < 3; ch++)
+            {
+                float x = data[(c == 1 ? 0 : ch) * hw + i];
+                float v = (x + 1f) / 2f * 255f;
+                result.Pixels[i * 3 + ch] = v >= 255f ? (byte)255 : v > 0f ? (byte)(int)v : (byte)0;
+            }
+        return result;
+    }
+}
