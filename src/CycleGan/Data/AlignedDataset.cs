@@ -20,7 +20,7 @@ public sealed class AlignedDataset : IImageDataset
         if (o.LoadSize < o.CropSize)
             throw new UserError($"--load_size {o.LoadSize} is smaller than --crop_size {o.CropSize}; aligned data needs load_size >= crop_size");
         _o = o;
-        ABPaths = ImageFolder.ListNonEmpty(Path.Combine(o.Dataroot, o.Phase), o.MaxDatasetSize);
+        ABPaths = ImageFolder.ListNonEmpty(Path.Combine(o.Dataroot, o.Phase), o.MaxDatasetSize).Where(f => !o.Exclude.Contains(f)).ToList();
         _grayA = (o.IsBtoA ? o.OutputNc : o.InputNc) == 1;
         _grayB = (o.IsBtoA ? o.InputNc : o.OutputNc) == 1;
     }

@@ -60,12 +60,13 @@ public sealed class DataLoader
     /// The batches of one epoch. Loading starts when enumeration starts and stops when the enumerator is disposed
     /// (also on an early break). A loading error (a bad image) is rethrown here, on the consumer's thread.
     /// </summary>
-    public IEnumerable<DataBatch> Epoch(int epoch)
+    public IEnumerable<DataBatch> Epoch(int epoch, int skipBatches = 0)
     {
         var order = Order(epoch);
+        var first = Math.Min(order.Length, skipBatches * BatchSize);
         using var queue = new BlockingCollection<Produced>(PrefetchBatches);
         using var cts = new CancellationTokenSource();
-        var worker = new Thread(() => Produce(order, epoch, queue, cts.Token)) { IsBackground = true, Name = "cyclegan-data-loader" };
+        var worker = new Thread(() => Produce(order, first, epoch, queue, cts.Token)) { IsBackground = true, Name = "cyclegan-data-loader" };
         worker.Start();
         try
         {
@@ -94,11 +95,11 @@ public sealed class DataLoader
 
     sealed record Produced(DataBatch? Batch, ExceptionDispatchInfo? Error);
 
-    void Produce(int[] order, int epoch, BlockingCollection<Produced> queue, CancellationToken token)
+    void Produce(int[] order, int first, int epoch, BlockingCollection<Produced> queue, CancellationToken token)
     {
         try
         {
-            for (int start = 0; start < order.Length; start += BatchSize)
+            for (int start = first; start < order.Length; start += BatchSize)
             {
                 var items = new List<DataItem>(BatchSize);
                 for (int k = start; k < Math.Min(order.Length, start + BatchSize); k++)

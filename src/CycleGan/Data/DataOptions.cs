@@ -31,6 +31,9 @@ public sealed record DataOptions
     /// <summary>How many batches the background loader prepares ahead of the consumer.</summary>
     public int PrefetchBatches { get; init; } = 4;
 
+    /// <summary>Files left out of the dataset (undecodable images skipped with <c>--skip_bad_images</c>).</summary>
+    public IReadOnlySet<string> Exclude { get; init; } = new HashSet<string>();
+
     public static readonly string[] PreprocessModes = ["resize_and_crop", "crop", "scale_width", "scale_width_and_crop", "none"];
     public static readonly string[] DatasetModes = ["unaligned", "aligned", "single"];
 

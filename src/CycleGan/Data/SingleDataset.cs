@@ -14,7 +14,7 @@ public sealed class SingleDataset : IImageDataset
     {
         o.Validate();
         _o = o;
-        APaths = ImageFolder.ListNonEmpty(o.Dataroot, o.MaxDatasetSize);
+        APaths = ImageFolder.ListNonEmpty(o.Dataroot, o.MaxDatasetSize).Where(f => !o.Exclude.Contains(f)).ToList();
         _gray = (o.IsBtoA ? o.OutputNc : o.InputNc) == 1;
     }
 
