@@ -1,0 +1,28 @@
+namespace CycleGan.Data.Synth;
+
+/// <summary>What <c>cyclegan datasets synth</c> generates; <see cref="Validate"/> turns bad values into <see cref="UserError"/>.</summary>
+/// <param name="Out">The dataset root (the <c>--dataroot</c> of training).</param>
+/// <param name="Kind">The scene family; only <c>streets</c> exists.</param>
+/// <param name="Size">Width and height of every image in pixels; at least 16 and a multiple of 4.</param>
+/// <param name="Train">Scenes per training domain (trainA, trainB and the aligned train/ each get this many).</param>
+/// <param name="Test">Test scenes (testA, testB and the aligned test/ each get this many).</param>
+/// <param name="Seed">Decides every scene and every photo; the same options give the same bytes.</param>
+/// <param name="Style">Photo style, <see cref="PhotoStyle"/>: 1 day, 2 night with fog. Label maps do not depend on it.</param>
+/// <param name="Force">Allow a non-empty <paramref name="Out"/>; the generator's own files and folders there are replaced.</param>
+public sealed record SynthOptions(string Out, string Kind = "streets", int Size = 64, int Train = 400, int Test = 100,
+    long Seed = 0, int Style = 1, bool Force = false)
+{
+    public static readonly string[] Kinds = ["streets"];
+
+    public PhotoStyle PhotoStyle => (PhotoStyle)Style;
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Out)) throw new UserError("--out is empty; give the folder to write the dataset to");
+        if (!Kinds.Contains(Kind)) throw new UserError($"unknown --kind '{Kind}'; the available kinds are: {string.Join(", ", Kinds)}");
+        if (Size < 16 || Size % 4 != 0) throw new UserError($"--size {Size} is not allowed; use a multiple of 4 that is at least 16 (e.g. 64)");
+        if (Train < 0) throw new UserError($"--train {Train} is negative; give the number of training scenes per domain (0 or more)");
+        if (Test < 0) throw new UserError($"--test {Test} is negative; give the number of test scenes (0 or more)");
+        if (!Enum.IsDefined(typeof(PhotoStyle), Style)) throw new UserError($"unknown --style {Style}; use 1 (day) or 2 (night with fog)");
+    }
+}
