@@ -7,6 +7,10 @@ public static class CommandRegistry
 {
     public static IEnumerable<Command> All() =>
     [
+        TrainCommand.Create(),
+        TestCommand.Create(),
+        TranslateCommand.Create(),
+        EvalCommand.Create(),
         DatasetsCommand.Create(),
     ];
 }

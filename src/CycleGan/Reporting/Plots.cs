@@ -1,0 +1,63 @@
+using ScottPlot;
+
+namespace CycleGan.Reporting;
+
+/// <summary>Small ScottPlot charts saved as PNG files (atomically) for report pages.</summary>
+public static class Plots
+{
+    /// <summary>A bar chart, one named bar per value; NaN values are drawn as missing bars.</summary>
+    public static void Bars(string path, IReadOnlyList<string> labels, IReadOnlyList<double> values, string title, string yLabel, int width = 800, int height = 400)
+    {
+        var plt = new Plot();
+        var ticks = new Tick[labels.Count];
+        for (int i = 0; i < values.Count; i++)
+        {
+            if (!double.IsNaN(values[i])) plt.Add.Bar(position: i, value: values[i]);
+            ticks[i] = new Tick(i, labels[i]);
+        }
+        plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
+        plt.Axes.Bottom.TickLabelStyle.Rotation = labels.Count > 6 ? 45 : 0;
+        plt.Axes.Bottom.TickLabelStyle.Alignment = labels.Count > 6 ? Alignment.MiddleLeft : Alignment.UpperCenter;
+        plt.Axes.Margins(bottom: 0);
+        Save(plt, path, title, yLabel, width, height);
+    }
+
+    /// <summary>A line of values over their index (e.g. a per-image metric in file order).</summary>
+    public static void Line(string path, IReadOnlyList<double> values, string title, string xLabel, string yLabel, int width = 800, int height = 300)
+    {
+        var plt = new Plot();
+        var xs = Enumerable.Range(0, values.Count).Select(i => (double)i).ToArray();
+        var ys = values.Select(v => double.IsFinite(v) ? v : double.NaN).ToArray();
+        plt.Add.Scatter(xs, ys);
+        plt.XLabel(xLabel);
+        Save(plt, path, title, yLabel, width, height);
+    }
+
+    /// <summary>A histogram of values with the given number of equal-width bins.</summary>
+    public static void Histogram(string path, IReadOnlyList<double> values, int bins, string title, string xLabel, int width = 600, int height = 300)
+    {
+        var plt = new Plot();
+        var finite = values.Where(double.IsFinite).ToArray();
+        if (finite.Length > 0)
+        {
+            double lo = finite.Min(), hi = finite.Max();
+            if (hi <= lo) hi = lo + 1;
+            var counts = new double[bins];
+            foreach (var v in finite) counts[Math.Min(bins - 1, (int)((v - lo) / (hi - lo) * bins))]++;
+            double step = (hi - lo) / bins;
+            for (int i = 0; i < bins; i++)
+                plt.Add.Bar(new Bar { Position = lo + (i + 0.5) * step, Value = counts[i], Size = step * 0.95 });
+        }
+        plt.XLabel(xLabel);
+        plt.Axes.Margins(bottom: 0);
+        Save(plt, path, title, "count", width, height);
+    }
+
+    static void Save(Plot plt, string path, string title, string yLabel, int width, int height)
+    {
+        plt.Title(title);
+        plt.YLabel(yLabel);
+        var bytes = plt.GetImageBytes(width, height, ImageFormat.Png);
+        AtomicFile.WriteAllBytes(path, bytes);
+    }
+}
