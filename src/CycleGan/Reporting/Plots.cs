@@ -22,6 +22,20 @@ public static class Plots
         Save(plt, path, title, yLabel, width, height);
     }
 
+    /// <summary>Several named lines over a shared x axis (e.g. each loss over training iterations), with a legend.</summary>
+    public static void Series(string path, IReadOnlyList<double> xs, IReadOnlyDictionary<string, IReadOnlyList<double>> series, string title, string xLabel, string yLabel, int width = 900, int height = 400)
+    {
+        var plt = new Plot();
+        foreach (var (name, ys) in series)
+        {
+            var line = plt.Add.Scatter(xs.ToArray(), ys.Select(v => double.IsFinite(v) ? v : double.NaN).ToArray());
+            line.LegendText = name;
+            line.MarkerSize = 0;
+        }
+        plt.ShowLegend();
+        Save(plt, path, title, yLabel, width, height, xLabel);
+    }
+
     /// <summary>A line of values over their index (e.g. a per-image metric in file order).</summary>
     public static void Line(string path, IReadOnlyList<double> values, string title, string xLabel, string yLabel, int width = 800, int height = 300)
     {
@@ -53,9 +67,10 @@ public static class Plots
         Save(plt, path, title, "count", width, height);
     }
 
-    static void Save(Plot plt, string path, string title, string yLabel, int width, int height)
+    static void Save(Plot plt, string path, string title, string yLabel, int width, int height, string? xLabel = null)
     {
         plt.Title(title);
+        if (xLabel != null) plt.XLabel(xLabel);
         plt.YLabel(yLabel);
         var bytes = plt.GetImageBytes(width, height, ImageFormat.Png);
         AtomicFile.WriteAllBytes(path, bytes);

@@ -1,0 +1,17 @@
+namespace CycleGan.Options;
+
+/// <summary>
+/// Options of <c>cyclegan translate</c>: one generator checkpoint applied to image files of any size. The network
+/// flags are the base options; dropout is read from the checkpoint's keys for ResNet generators.
+/// </summary>
+public record TranslateOptions : BaseOptions
+{
+    [Option("checkpoint", "generator checkpoint (.pth, zip or legacy, or .safetensors), e.g. latest_net_G_A.pth")]
+    public string Checkpoint { get; set; } = "";
+    [Option("input", "an image file or a folder of images (searched recursively)")]
+    public string Input { get; set; } = "";
+    [Option("output", "folder for the translated images (<stem>.png; existing files are replaced)")]
+    public string Output { get; set; } = "";
+    [Option("eval", "run the generator in eval mode (BatchNorm running statistics, no dropout)")]
+    public bool Eval { get; set; }
+}
