@@ -390,7 +390,7 @@ public sealed class SafeUnpickler
     static object Long(byte[] bytes)
     {
         var big = new BigInteger(bytes, isUnsigned: false, isBigEndian: false);
-        return big >= long.MinValue && big <= long.MaxValue ? (long)big : big;
+        return big >= long.MinValue && big <= long.MaxValue ? (object)(long)big : big;
     }
 
     object ResolveGlobal(string module, string name)
