@@ -9,7 +9,7 @@ namespace CycleGan.Tests.Checkpoints;
 /// </summary>
 public class CheckpointFuzzTests(ITestOutputHelper output)
 {
-    const int CasesPerFile = 150;
+    const int CasesPerFile = 200;
     static readonly TimeSpan PerCase = TimeSpan.FromSeconds(10);
 
     static byte[] Corrupt(byte[] original, Random rng)
