@@ -16,6 +16,8 @@ public static class SafeTensorsFile
     /// <summary>A header beyond this is refused before it is read (the reference implementation uses the same bound).</summary>
     const long MaxHeaderBytes = 100_000_000;
 
+    static readonly UTF8Encoding StrictUtf8 = new(false, true);
+
     public static StateDict Read(string path)
     {
         TorchRuntime.EnsureLoaded();
@@ -71,6 +73,8 @@ public static class SafeTensorsFile
 
     static (List<Entry>, Dictionary<string, string>) ParseHeader(byte[] header, long dataLen)
     {
+        try { _ = StrictUtf8.GetCharCount(header); }
+        catch (DecoderFallbackException) { throw new CheckpointFormatException("the header is not valid UTF-8"); }
         using var doc = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = 8 });
         if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new CheckpointFormatException("the header is not a JSON object");
         var entries = new List<Entry>();

@@ -5,48 +5,6 @@ using static TorchSharp.torch;
 
 namespace CycleGan.Checkpoints;
 
-/// <summary>A pickled Python tuple.</summary>
-public sealed class PyTuple(object?[] items)
-{
-    public object?[] Items { get; } = items;
-}
-
-/// <summary>A pickled dict or <c>collections.OrderedDict</c>: insertion-ordered, plus the attributes a BUILD set (<c>_metadata</c>).</summary>
-public sealed class PyDict
-{
-    readonly Dictionary<object, int> _index = [];
-    readonly List<KeyValuePair<object?, object?>> _entries = [];
-
-    public IReadOnlyList<KeyValuePair<object?, object?>> Entries => _entries;
-
-    public Dictionary<string, object?> Attributes { get; } = new(StringComparer.Ordinal);
-
-    public void Set(object? key, object? value)
-    {
-        // Python keys here are str/int/tuple; a key without value equality (tuple, None) is simply appended.
-        if (key is string or long or bool or double or BigInteger)
-        {
-            if (_index.TryGetValue(key, out var i)) { _entries[i] = new(key, value); return; }
-            _index[key] = _entries.Count;
-        }
-        _entries.Add(new(key, value));
-    }
-
-    public object? Get(string key) => _index.TryGetValue(key, out var i) ? _entries[i].Value : null;
-}
-
-/// <summary>An allow-listed global (class or function) named by the pickle; never resolved to code.</summary>
-public sealed record PyGlobal(string Module, string Name)
-{
-    public override string ToString() => Module + "." + Name;
-}
-
-/// <summary>A storage named by a persistent id <c>('storage', torch.XStorage, key, location, numel)</c>; its bytes live outside the pickle.</summary>
-public sealed record PickledStorage(string Key, ScalarType DType, long Numel, string Location);
-
-/// <summary>A tensor from <c>torch._utils._rebuild_tensor_v2</c>: a strided view into a <see cref="PickledStorage"/>.</summary>
-public sealed record PickledTensor(PickledStorage Storage, long Offset, long[] Size, long[] Stride);
-
 /// <summary>
 /// A pickle virtual machine for what <c>torch.save</c> writes (protocols 0–5). It never executes code: globals
 /// resolve only from an allow-list (OrderedDict, the tensor rebuild functions, typed storages, torch.Size,
@@ -390,7 +348,7 @@ public sealed class SafeUnpickler
     static object Long(byte[] bytes)
     {
         var big = new BigInteger(bytes, isUnsigned: false, isBigEndian: false);
-        return big >= long.MinValue && big <= long.MaxValue ? (long)big : big;
+        return big >= long.MinValue && big <= long.MaxValue ? (object)(long)big : big;
     }
 
     object ResolveGlobal(string module, string name)

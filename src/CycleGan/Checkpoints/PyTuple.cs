@@ -1,0 +1,7 @@
+namespace CycleGan.Checkpoints;
+
+/// <summary>A pickled Python tuple.</summary>
+public sealed class PyTuple(object?[] items)
+{
+    public object?[] Items { get; } = items;
+}
