@@ -1,0 +1,47 @@
+using CycleGan.Data;
+
+namespace CycleGan.Tests.Cli;
+
+public class TestCommandTests
+{
+    [Fact]
+    public void Official_test_command_line_reproduces_pytorch_pixels_for_the_resnet9_checkpoint()
+    {
+        using var tmp = TestPaths.NewTempDir("test-cmd");
+        Directory.CreateDirectory(tmp["data"]);
+        File.Copy(TestPaths.Ref("resnet9_ngf64", "input.png"), tmp["data/input.png"]);
+        Directory.CreateDirectory(tmp["ck/resnet9"]);
+        File.Copy(TestPaths.Ref("resnet9_ngf64", "latest_net_G.pth"), tmp["ck/resnet9/latest_net_G.pth"]);
+        // python test.py --dataroot data --name resnet9 --model test --no_dropout
+        CliRunner.MustSucceed("test", "--dataroot", tmp["data"], "--name", "resnet9", "--model", "test", "--no_dropout",
+            "--checkpoints_dir", tmp["ck"], "--results_dir", tmp["results"]);
+        var dir = tmp["results/resnet9/test_latest"];
+        Assert.True(File.Exists(Path.Combine(dir, "index.html")));
+        var real = ImageFile.LoadRgb(Path.Combine(dir, "images", "input_real.png"));
+        // PyTorch writes real_* through tensor2im too (truncation can lower a level): compare with that, exactly.
+        using (var io = CycleGan.Checkpoints.SafeTensorsFile.Read(TestPaths.Ref("resnet9_ngf64", "io.safetensors")))
+            Assert.Equal(ImageTensor.TensorToImage(io["input"]).Pixels, real.Pixels);
+        var fake = ImageFile.LoadRgb(Path.Combine(dir, "images", "input_fake.png"));
+        var expected = ImageFile.LoadRgb(TestPaths.Ref("resnet9_ngf64", "output.png"));
+        var worst = fake.Pixels.Zip(expected.Pixels, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(worst <= 1, $"fake differs from PyTorch's by up to {worst} levels");
+    }
+
+    [Fact]
+    public void Checkpoint_that_does_not_fit_the_options_is_a_one_line_error_with_a_hint()
+    {
+        using var tmp = TestPaths.NewTempDir("test-mismatch");
+        Directory.CreateDirectory(tmp["data"]);
+        File.Copy(TestPaths.Ref("legacy_ngf8", "input.png"), tmp["data/input.png"]);
+        Directory.CreateDirectory(tmp["ck/legacy"]);
+        File.Copy(TestPaths.Ref("legacy_ngf8", "latest_net_G.pth"), tmp["ck/legacy/latest_net_G.pth"]);
+        var r = CliRunner.Run("test", "--dataroot", tmp["data"], "--name", "legacy", "--model", "test", "--no_dropout",
+            "--checkpoints_dir", tmp["ck"], "--results_dir", tmp["results"]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+        Assert.Contains("--ngf 8", r.Stderr);
+        var ok = CliRunner.Run("test", "--dataroot", tmp["data"], "--name", "legacy", "--model", "test", "--no_dropout", "--ngf", "8",
+            "--checkpoints_dir", tmp["ck"], "--results_dir", tmp["results"]);
+        Assert.Equal(0, ok.ExitCode);
+    }
+}
