@@ -77,12 +77,13 @@ public sealed class Trainer
             int batchIndex = skip;
             int epochIter = skip * _opt.BatchSize;
             var iterClock = Stopwatch.StartNew();
-            double dataSeconds = 0;
+            var lastEnd = Stopwatch.GetTimestamp();
             foreach (var batch in data.Loader.Epoch(epoch, skip))
             {
                 cancel.ThrowIfCancellationRequested();
                 var t0 = Stopwatch.GetTimestamp();
-                var n = (int)batch.A.Shape[0];
+                // Official t_data: how long this iteration waited for its batch (the loader prefetches in the background).
+                var dataSeconds = Stopwatch.GetElapsedTime(lastEnd, t0).TotalSeconds;
                 totalIters += _opt.BatchSize;
                 epochIter += _opt.BatchSize;
                 batchIndex++;
@@ -116,8 +117,7 @@ public sealed class Trainer
                     var label = _opt.SaveByIter ? $"iter_{totalIters}" : "latest";
                     SaveCheckpoint(model, label, new TrainingProgress(epoch, batchIndex, totalIters, seed));
                 }
-                dataSeconds = 0;
-                _ = n;
+                lastEnd = Stopwatch.GetTimestamp();
             }
             var endOfEpoch = new TrainingProgress(epoch + 1, 0, totalIters, seed);
             var (oldLr, newLr) = (model.CurrentLearningRate, model.CurrentLearningRate);
