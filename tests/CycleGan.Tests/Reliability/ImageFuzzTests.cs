@@ -28,6 +28,26 @@ public class ImageFuzzTests(ITestOutputHelper output)
     /// <summary>Bit flips, truncation, inserted bytes, and size fields overwritten with huge values (the lying header).</summary>
     static byte[] Corrupt(byte[] original, Random rng)
     {
+        var b = Mutate(original, rng);
+        // libpng rejects any chunk whose CRC is wrong; half the PNG cases get fixed CRCs so the chunk contents are fuzzed.
+        if (rng.Next(2) == 0) FixPngCrcs(b);
+        return b;
+    }
+
+    static void FixPngCrcs(byte[] b)
+    {
+        if (b.Length < 8 || b[1] != 'P' || b[2] != 'N' || b[3] != 'G') return;
+        for (long pos = 8; pos + 12 <= b.Length;)
+        {
+            long len = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(b.AsSpan((int)pos));
+            if (pos + 12 + len > b.Length) return;
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan((int)(pos + 8 + len)), Crc(b.AsSpan((int)pos + 4, (int)len + 4)));
+            pos += 12 + len;
+        }
+    }
+
+    static byte[] Mutate(byte[] original, Random rng)
+    {
         var b = (byte[])original.Clone();
         int Pos(int len) => rng.Next(2) == 0 ? rng.Next(Math.Min(len, 1024)) : rng.Next(len);
         switch (rng.Next(5))

@@ -26,17 +26,15 @@ public class NonFiniteLossTests
         using var dir = TestPaths.NewTempDir("nanlr");
         var data = Cli.Synth(dir["ds"], train: 2);
         string[] common = ["train", "--dataroot", data, "--name", "n", "--checkpoints_dir", dir["ck"]];
-        Assert.Equal(0, Cli.Run([.. common, .. Cli.Tiny(1, 0, saveLatestFreq: 1)]).Code);
-        var latest = Path.Combine(dir["ck"], "n", "latest_net_G_A.pth");
-        var good = File.ReadAllBytes(latest);
+        Assert.Equal(0, Cli.Run([.. common, .. Cli.Tiny(1, 0, saveLatestFreq: 1), "--save_epoch_freq", "1"]).Code);
 
-        // Loads 1_net_*.pth with fresh optimizers at --lr 1e30, saving after every iteration.
+        // Loads 1_net_*.pth with fresh optimizers at --lr 1e30, saving after every iteration: the first step's weights
+        // (huge but finite, finite losses) may be saved; nothing non-finite ever replaces latest.
         var r = Cli.Run([.. common, .. Cli.Tiny(2, 0, saveLatestFreq: 1), "--continue_train", "--epoch", "1", "--epoch_count", "2", "--lr", "1e30"]);
         Assert.Equal(2, r.Code);
         var line = Assert.Single(r.ErrorLines);
         Assert.Matches(new Regex(@"^error: (loss \w+|the weights of \w+ \(\S+\)) became (NaN|-?∞|-?Infinity|non-finite) at (epoch 2, iteration \d+|iteration \d+)"), line);
         Assert.Contains("the last checkpoint is kept", line);
-        Assert.Equal(good, File.ReadAllBytes(latest));
         foreach (var f in Directory.GetFiles(Path.Combine(dir["ck"], "n"), "latest_net_*.pth"))
         {
             using var sd = PthFile.Read(f);
