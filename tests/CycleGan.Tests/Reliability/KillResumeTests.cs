@@ -22,7 +22,7 @@ public class KillResumeTests(ITestOutputHelper output)
         using var dir = TestPaths.NewTempDir("kill");
         var data = Cli.Synth(dir["ds"]);
         string[] Args(string name, bool resume) =>
-            ["train", "--dataroot", data, "--name", name, "--checkpoints_dir", dir["ck"], .. Cli.Tiny(1, 1, saveLatestFreq: 2), .. resume ? new[] { "--continue_train" } : []];
+            ["train", "--dataroot", data, "--name", name, "--checkpoints_dir", dir["ck"], .. Cli.Tiny(2, 2, saveLatestFreq: 2), "--save_epoch_freq", "1", .. resume ? new[] { "--continue_train" } : []];
 
         // The uninterrupted run goes on beside the killed one (the suite has 2 cores).
         using var reference = Cli.Start(Args("whole", false));
@@ -37,24 +37,31 @@ public class KillResumeTests(ITestOutputHelper output)
             var resume = TrainingState.Find(runDir) != null;
             if (resume) resumes++;
             using var p = Cli.Start(Args("killed", resume));
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            var stderr = p.StandardError.ReadToEndAsync();
+            var log = new System.Text.StringBuilder();
+            var lines = new SemaphoreSlim(0);
+            p.OutputDataReceived += (_, e) => { if (e.Data != null) { lock (log) log.AppendLine(e.Data); lines.Release(); } };
+            p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (log) log.AppendLine(e.Data); };
+            p.BeginOutputReadLine();
+            p.BeginErrorReadLine();
             if (kills < Kills)
             {
-                var delay = TimeSpan.FromMilliseconds(rng.Next(1500, 9000));
-                var exited = p.WaitForExit(delay);
-                if (!exited)
+                // The moment: after a few printed lines (start, losses, "saving ...": so the run makes progress), then
+                // a random part of a second, which lands before, inside or after a save.
+                var wait = rng.Next(2, 5);
+                var pause = rng.Next(0, 600);
+                for (int i = 0; i < wait && !p.HasExited; i++) await lines.WaitAsync(TimeSpan.FromSeconds(30));
+                if (!p.WaitForExit(TimeSpan.FromMilliseconds(pause)))
                 {
                     p.Kill(entireProcessTree: true);
                     await p.WaitForExitAsync();
                     kills++;
-                    output.WriteLine($"kill {kills} after {delay.TotalSeconds:F1} s; state: {StateSummary(runDir)}");
+                    output.WriteLine($"kill {kills} after {wait} lines + {pause} ms; state: {StateSummary(runDir)}");
                     AssertFinalFilesComplete(runDir);
                     continue;
                 }
             }
             await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-            Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}: {await stderr}\n{await stdout}");
+            Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}: {log}");
             break;
         }
         await reference.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
@@ -71,7 +78,7 @@ public class KillResumeTests(ITestOutputHelper output)
             using var b = PthFile.Read(Path.Combine(runDir, $"latest_net_{net}.pth"));
             Assert.Equal(a.Keys, b.Keys);
             foreach (var k in a.Keys)
-                Assert.True(a[k].equal(b[k]).ToBoolean(), $"{net} {k} differs from the uninterrupted run");
+                Assert.True(a[k].shape.SequenceEqual(b[k].shape) && a[k].eq(b[k]).all().ToBoolean(), $"{net} {k} differs from the uninterrupted run");
         }
         Assert.Equal(LossLines(Path.Combine(dir["ck"], "whole")), LossLines(runDir));
     }
