@@ -22,7 +22,8 @@ public static class App
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)
             {
-                foreach (var e in parse.Errors) stderr.WriteLine("error: " + e.Message);
+                // One line, like every other user error: the parser's multi-line messages (choices) are folded.
+                stderr.WriteLine("error: " + string.Join("; ", parse.Errors.Select(e => OneLine(e.Message))));
                 return 2;
             }
             var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
@@ -33,7 +34,7 @@ public static class App
             var ue = Unwrap(e);
             if (ue is UserError)
             {
-                stderr.WriteLine("error: " + ue.Message);
+                stderr.WriteLine("error: " + OneLine(ue.Message));
                 if (verbose) stderr.WriteLine(ue);
                 return 2;
             }
@@ -42,6 +43,9 @@ public static class App
             return 1;
         }
     }
+
+    static string OneLine(string message) =>
+        string.Join(" ", message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 
     static Exception Unwrap(Exception e)
     {

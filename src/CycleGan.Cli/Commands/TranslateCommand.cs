@@ -20,7 +20,7 @@ public static class TranslateCommand
             if (string.IsNullOrEmpty(opt.Output)) throw new UserError("--output is required");
             var inputs = Translator.Inputs(opt.Input);
             using var translator = new Translator(opt);
-            Directory.CreateDirectory(opt.Output);
+            AtomicFile.CreateDirectory(opt.Output);
             void One(string path)
             {
                 var result = translator.Translate(ImageFile.LoadRgb(path));

@@ -22,6 +22,12 @@ public static class ImageFile
     public static readonly string[] Extensions =
         [".jpg", ".JPG", ".jpeg", ".JPEG", ".png", ".PNG", ".ppm", ".PPM", ".bmp", ".BMP", ".tif", ".TIF", ".tiff", ".TIFF"];
 
+    /// <summary>
+    /// PIL's decompression-bomb error threshold (<c>2 * Image.MAX_IMAGE_PIXELS</c>): a header claiming more pixels is
+    /// rejected before anything is allocated, as <c>Image.open</c> raises <c>DecompressionBombError</c>.
+    /// </summary>
+    public const long MaxPixels = 2L * 89_478_485;
+
     public static bool IsImageFile(string path) => Extensions.Any(e => path.EndsWith(e, StringComparison.Ordinal));
 
     /// <summary>
@@ -116,10 +122,12 @@ public static class ImageFile
         }
         int w = codec.Info.Width, h = codec.Info.Height;
         if (w <= 0 || h <= 0) { reason = "image has no pixels"; return null; }
+        if (TooLarge(w, h, out reason) || Implausible(w, h, data.Length, out reason)) return null;
         // No colour space on the destination: Skia then does no colour management, as PIL does none.
         // Skia reduces 16-bit samples to their high byte (v >> 8), which is the documented 16-bit behaviour.
         var info = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         using var bmp = new SKBitmap(info);
+        if (bmp.GetPixels() == IntPtr.Zero) { reason = $"image of {w}x{h} pixels does not fit in memory"; return null; }
         var result = codec.GetPixels(info, bmp.GetPixels());
         if (result != SKCodecResult.Success)
         {
@@ -139,6 +147,28 @@ public static class ImageFile
                 dst[j] = src[o]; dst[j + 1] = src[o + 1]; dst[j + 2] = src[o + 2];
             }
         return img;
+    }
+
+    static bool TooLarge(int w, int h, out string reason)
+    {
+        reason = (long)w * h > MaxPixels
+            ? $"image claims {w}x{h} pixels, more than the {MaxPixels} PIL accepts (decompression bomb or corrupt header)"
+            : "";
+        return reason.Length > 0;
+    }
+
+    /// <summary>
+    /// Below PIL's limit, a corrupt header can still claim far more pixels than the file could encode (deflate and
+    /// baseline JPEG both need well over one bit per 8000 pixels). Refused before the pixel buffer is allocated, so
+    /// a few bytes cannot make the loader allocate gigabytes; no real image comes near this ratio.
+    /// </summary>
+    static bool Implausible(int w, int h, long fileBytes, out string reason)
+    {
+        long pixels = (long)w * h;
+        reason = pixels > Math.Max(1L << 24, 16384 * fileBytes)
+            ? $"corrupt header: claims {w}x{h} pixels but the file has only {fileBytes} bytes"
+            : "";
+        return reason.Length > 0;
     }
 
     static string DescribeResult(SKCodecResult r) => r switch
@@ -177,6 +207,7 @@ public static class ImageFile
         pos++;
         int w = fields[0], h = fields[1], maxval = fields[2];
         if (w <= 0 || h <= 0) { reason = "image has no pixels"; return null; }
+        if (TooLarge(w, h, out reason)) return null;
         if (maxval != 255) { reason = $"unsupported PNM maxval {maxval} (only 255 is read)"; return null; }
         int channels = kind == '6' ? 3 : 1;
         long need = (long)w * h * channels;

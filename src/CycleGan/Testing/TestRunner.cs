@@ -35,7 +35,7 @@ public static class TestRunner
         var webDir = Path.Combine(opt.ResultsDir, opt.Name, $"{opt.Phase}_{opt.Epoch}");
         if (opt.LoadIter > 0) webDir += $"_iter{opt.LoadIter}";
         var imageDir = Path.Combine(webDir, "images");
-        Directory.CreateDirectory(imageDir);
+        AtomicFile.CreateDirectory(imageDir);
         var page = new HtmlReport($"Experiment = {opt.Name}, Phase = {opt.Phase}, Epoch = {opt.Epoch}");
         int i = 0;
         foreach (var batch in loader.Epoch(0))

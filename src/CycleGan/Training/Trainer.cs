@@ -34,7 +34,10 @@ public sealed class Trainer
         var device = TorchRuntime.ResolveDevice(_opt.DeviceSpec());
         var seed = _opt.Seed >= 0 ? _opt.Seed : Environment.TickCount & 0x7FFFFFFF;
         torch.manual_seed(seed);
-        Directory.CreateDirectory(RunDir);
+        AtomicFile.CreateDirectory(RunDir);
+        // What a killed run left: temp files and half-written state folders (never under a final name).
+        AtomicFile.RemoveStaleTemps(RunDir);
+        TrainingState.RemoveStale(RunDir);
 
         var data = TrainingData.Create(_opt, seed, Publish);
         using var model = ModelRegistry.Create(_opt, isTrain: true, device);
@@ -142,6 +145,13 @@ public sealed class Trainer
 
     void SaveCheckpoint(GanModel model, string label, TrainingProgress progress)
     {
+        // The losses are computed before the step, so an optimizer step can leave non-finite weights behind finite
+        // losses: checked here so that such weights never replace the last good checkpoint.
+        foreach (var (name, net) in model.Networks)
+            foreach (var (key, p) in net.named_parameters())
+                using (var scope = NewDisposeScope())
+                    if (!p.isfinite().all().ToBoolean())
+                        throw new UserError($"the weights of {name} ({key}) became non-finite at iteration {progress.TotalIters}; stopped, the last checkpoint is kept. Try a lower --lr");
         model.SaveNetworks(RunDir, label);
         TrainingState.Save(RunDir, model, progress);
         Publish(o => o.OnCheckpoint(label, progress.TotalIters));

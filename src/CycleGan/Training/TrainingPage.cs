@@ -42,7 +42,7 @@ public sealed class TrainingPage(string runDir, LossLog log, int winSize) : ITra
 
     void Write()
     {
-        Directory.CreateDirectory(_web);
+        AtomicFile.CreateDirectory(_web);
         var page = new HtmlReport($"Experiment name = {Path.GetFileName(Path.GetFullPath(runDir))}");
         if (log.History.Count > 1)
         {

@@ -23,7 +23,7 @@ public static class TrainingState
     public static void Save(string runDir, GanModel model, TrainingProgress progress)
     {
         var final = Path.Combine(runDir, FolderName);
-        var tmp = Path.Combine(runDir, FolderName + ".tmp-" + Guid.NewGuid().ToString("N")[..8]);
+        var tmp = Path.Combine(runDir, $"{FolderName}.tmp-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
         var old = Path.Combine(runDir, FolderName + ".old");
         try
         {
@@ -65,10 +65,25 @@ public static class TrainingState
             Directory.Move(tmp, final);
             if (Directory.Exists(old)) Directory.Delete(old, true);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
-            try { if (Directory.Exists(tmp)) Directory.Delete(tmp, true); } catch (IOException) { }
-            throw new UserError($"cannot write the training state in {runDir}: {e.Message}", e);
+            // Also after a UserError from AtomicFile (disk full): no half-written state folder stays behind.
+            try { if (Directory.Exists(tmp)) Directory.Delete(tmp, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            if (e is IOException or UnauthorizedAccessException)
+                throw new UserError($"cannot write the training state in {runDir}: {e.Message}", e);
+            throw;
+        }
+    }
+
+    /// <summary>Removes state folders that a killed run left half-written (<c>train_state.tmp-&lt;pid&gt;-&lt;id&gt;</c>).</summary>
+    public static void RemoveStale(string runDir)
+    {
+        if (!Directory.Exists(runDir)) return;
+        foreach (var dir in Directory.EnumerateDirectories(runDir, FolderName + ".tmp-*"))
+        {
+            var pid = Path.GetFileName(dir)[(FolderName.Length + 5)..].Split('-')[0];
+            if (int.TryParse(pid, out var p) && p == Environment.ProcessId) continue;
+            try { Directory.Delete(dir, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
 
