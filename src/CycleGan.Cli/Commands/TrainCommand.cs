@@ -10,7 +10,7 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("train", "Train CycleGAN or pix2pix with the official train.py options; --continue_train resumes exactly");
+        var cmd = new Command("train", "Train CycleGAN, pix2pix or a baseline of the paper (docs/baselines.md) with the official train.py options; --continue_train resumes exactly");
         var binder = new OptionBinder<TrainOptions>(cmd);
         cmd.SetAction(parse =>
         {

@@ -10,6 +10,8 @@ namespace CycleGan.Models;
 /// The official <c>CycleGANModel</c>: G_A: A→B, G_B: B→A, D_A judges B, D_B judges A; LSGAN/vanilla/WGAN(-GP) adversarial
 /// losses, cycle L1 weighted by lambda_A / lambda_B, identity L1 (crossed lambdas, as official), image pools for the
 /// discriminators. Step order: G_A and G_B (D frozen), then D_A and D_B on pooled fakes made before the G update.
+/// The adversarial terms are weighted by --lambda_GAN (1 = the official step, bit for bit); at 0 the discriminators
+/// are neither run nor trained (the paper's "Cycle alone" ablation), but still created and saved.
 /// </summary>
 public sealed class CycleGanModel : GanModel
 {
@@ -54,8 +56,7 @@ public sealed class CycleGanModel : GanModel
 
     public override IReadOnlyDictionary<string, Module<Tensor, Tensor>> Networks => _nets;
 
-    /// <summary>The image pools (saved with the training state for an exact resume).</summary>
-    public IReadOnlyList<ImagePool> Pools => _fakeAPool is null ? [] : [_fakeAPool, _fakeBPool!];
+    public override IReadOnlyList<ImagePool> Pools => _fakeAPool is null ? [] : [_fakeAPool, _fakeBPool!];
 
     public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths)
     {
@@ -113,8 +114,10 @@ public sealed class CycleGanModel : GanModel
             lossIdtA = zeros([], device: Device);
             lossIdtB = zeros([], device: Device);
         }
-        var lossGA = _gan!.Compute(_dA!.forward(fakeB), true);
-        var lossGB = _gan.Compute(_dB!.forward(fakeA), true);
+        // --lambda_GAN 0 is the paper's "Cycle alone": no discriminator is run, in this step or the D step below.
+        var useGan = t.LambdaGan > 0;
+        var lossGA = useGan ? _gan!.Compute(_dA!.forward(fakeB), true) * t.LambdaGan : zeros([], device: Device);
+        var lossGB = useGan ? _gan!.Compute(_dB!.forward(fakeA), true) * t.LambdaGan : zeros([], device: Device);
         var lossCycleA = functional.l1_loss(recA, realA) * t.LambdaA;
         var lossCycleB = functional.l1_loss(recB, realB) * t.LambdaB;
         var lossG = lossGA + lossGB + lossCycleA + lossCycleB + lossIdtA + lossIdtB;
@@ -122,13 +125,22 @@ public sealed class CycleGanModel : GanModel
         _optG.step();
 
         // D_A and D_B on pooled fakes made before the G update.
-        SetRequiresGrad(true, _dA, _dB);
-        _optD!.zero_grad();
-        var poolB = _fakeBPool!.Query(fakeB, rng);
-        var lossDA = BackwardD(_dA, realB, poolB, t);
-        var poolA = _fakeAPool!.Query(fakeA, rng);
-        var lossDB = BackwardD(_dB, realA, poolA, t);
-        _optD.step();
+        SetRequiresGrad(true, _dA!, _dB!);
+        Tensor lossDA, lossDB;
+        if (useGan)
+        {
+            _optD!.zero_grad();
+            var poolB = _fakeBPool!.Query(fakeB, rng);
+            lossDA = BackwardD(_dA!, realB, poolB, t);
+            var poolA = _fakeAPool!.Query(fakeA, rng);
+            lossDB = BackwardD(_dB!, realA, poolA, t);
+            _optD.step();
+        }
+        else
+        {
+            lossDA = zeros([], device: Device);
+            lossDB = zeros([], device: Device);
+        }
 
         RecordLoss("G_A", lossGA);
         RecordLoss("G_B", lossGB);

@@ -39,6 +39,9 @@ public abstract class GanModel : IDisposable
     protected readonly List<optim.Optimizer> _optimizers = [];
     protected readonly List<LrScheduler> _schedulers = [];
 
+    /// <summary>The model's image pools, saved with the training state for an exact resume.</summary>
+    public virtual IReadOnlyList<ImagePool> Pools => [];
+
     /// <summary>Paths of the current input images (for naming result files).</summary>
     public IReadOnlyList<string> ImagePaths { get; protected set; } = [];
 

@@ -10,6 +10,10 @@ public static class ModelRegistry
     {
         ["cycle_gan"] = (o, train, d) => new CycleGanModel(o, train, d),
         ["pix2pix"] = (o, train, d) => new Pix2PixModel(o, train, d),
+        ["simgan"] = (o, train, d) => new SimGanModel(o, train, d),
+        ["feature_gan"] = (o, train, d) => new FeatureGanModel(o, train, d),
+        ["cogan"] = (o, train, d) => new CoGanModel(o, train, d),
+        ["bigan"] = (o, train, d) => new BiGanModel(o, train, d),
         ["test"] = (o, train, d) => train
             ? throw new UserError("--model test is for testing only; train with --model cycle_gan or pix2pix")
             : new TestModel((TestOptions)o, d),

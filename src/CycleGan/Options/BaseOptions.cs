@@ -17,7 +17,7 @@ public record BaseOptions
     [Option("device", "cpu, cuda or cuda:N (default: CUDA when available, else CPU)")]
     public string Device { get; set; } = "";
 
-    [Option("model", "chooses which model to use", Choices = ["cycle_gan", "pix2pix", "test"])]
+    [Option("model", "chooses which model to use", Choices = ["cycle_gan", "pix2pix", "test", "simgan", "feature_gan", "cogan", "bigan"])]
     public string Model { get; set; } = "cycle_gan";
     [Option("input_nc", "# of input image channels: 3 for RGB and 1 for grayscale")]
     public int InputNc { get; set; } = 3;
@@ -41,6 +41,10 @@ public record BaseOptions
     public double InitGain { get; set; } = 0.02;
     [Option("no_dropout", "no dropout for the generator")]
     public bool NoDropout { get; set; }
+    [Option("nz", "cogan: size of the shared latent vector z")]
+    public int Nz { get; set; } = 64;
+    [Option("cogan_inference_steps", "cogan: Adam steps on z to fit G_A(z) to the input image when translating")]
+    public int CoganInferenceSteps { get; set; } = 100;
 
     [Option("dataset_mode", "chooses how datasets are loaded", Choices = ["unaligned", "aligned", "single"])]
     public string DatasetMode { get; set; } = "unaligned";

@@ -10,8 +10,13 @@ public static class ModelDefaults
     {
         switch (o.Model)
         {
-            case "cycle_gan":
+            case "cycle_gan" or "simgan" or "feature_gan" or "bigan":
                 o.NoDropout = true;
+                break;
+            case "cogan":
+                // DCGAN's choices (Radford et al. 2016), which CoGAN's networks follow.
+                o.Norm = "batch";
+                if (o is TrainOptions c) c.GanMode = "vanilla";
                 break;
             case "pix2pix":
                 o.Norm = "batch";

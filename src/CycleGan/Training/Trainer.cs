@@ -30,6 +30,7 @@ public sealed class Trainer
     public void Run(CancellationToken cancel = default)
     {
         TorchRuntime.EnsureLoaded();
+        _opt.ApplyAblation();
         TrainingValidation.Check(_opt);
         var device = TorchRuntime.ResolveDevice(_opt.DeviceSpec());
         var seed = _opt.Seed >= 0 ? _opt.Seed : Environment.TickCount & 0x7FFFFFFF;

@@ -41,10 +41,9 @@ public static class TrainingState
                     AtomicFile.WriteAllBytes(Path.Combine(tmp, $"optimizer_{i}.bin"), ms.ToArray());
                 }
                 var pools = new List<KeyValuePair<string, Tensor>>();
-                if (model is CycleGanModel cg)
-                    for (int p = 0; p < cg.Pools.Count; p++)
-                        for (int k = 0; k < cg.Pools[p].Images.Count; k++)
-                            pools.Add(new($"pool{p}.{k}", cg.Pools[p].Images[k].cpu()));
+                for (int p = 0; p < model.Pools.Count; p++)
+                    for (int k = 0; k < model.Pools[p].Images.Count; k++)
+                        pools.Add(new($"pool{p}.{k}", model.Pools[p].Images[k].cpu()));
                 SafeTensorsFile.Write(Path.Combine(tmp, "pools.safetensors"), pools);
             }
             var doc = new StateDocument
@@ -120,15 +119,15 @@ public static class TrainingState
             model.Schedulers[i].Restore(s.Steps, s.Lr, s.Best ?? double.PositiveInfinity, s.NumBadEpochs);
         }
         model.ApplySchedulerRates();
-        if (model is CycleGanModel cg)
+        if (model.Pools.Count > 0)
         {
             using var pools = SafeTensorsFile.Read(Path.Combine(stateDir, "pools.safetensors"));
-            for (int p = 0; p < cg.Pools.Count; p++)
+            for (int p = 0; p < model.Pools.Count; p++)
             {
                 var images = new List<Tensor>();
                 for (int k = 0; pools.TryGetValue($"pool{p}.{k}", out var t); k++)
                     images.Add(t.to(model.Device).clone());
-                cg.Pools[p].Restore(images);
+                model.Pools[p].Restore(images);
             }
         }
         return new TrainingProgress(doc.Epoch, doc.EpochBatches, doc.TotalIters, doc.Seed);
