@@ -21,7 +21,6 @@ public sealed class BiGanModel : GanModel
     readonly GanLoss? _gan;
     readonly optim.Optimizer? _optG, _optD;
     readonly TrainOptions? _t;
-    Tensor? _realA, _realB;
 
     public BiGanModel(BaseOptions opt, bool isTrain, Device device) : base(opt, isTrain, device)
     {
@@ -44,32 +43,24 @@ public sealed class BiGanModel : GanModel
     public override IReadOnlyList<string> VisualNames => IsTrain ? ["real_A", "fake_B", "real_B", "fake_A"] : ["real_A", "fake_B", "real_B"];
     public override IReadOnlyDictionary<string, Module<Tensor, Tensor>> Networks => _nets;
 
-    public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths)
-    {
-        if (b is null && IsTrain) throw new UserError("--model bigan needs images from both domains to train (use --dataset_mode unaligned)");
-        var aToB = !Opt.IsBtoA;
-        _realA?.Dispose();
-        _realB?.Dispose();
-        _realA = (aToB || b is null ? a : b).to(Device).DetachFromDisposeScope();
-        _realB = b is null ? null : (aToB ? b : a).to(Device).DetachFromDisposeScope();
-        ImagePaths = aToB || bPaths is null ? aPaths : bPaths;
-    }
+    public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths) =>
+        TakeInput(a, b, aPaths, bPaths, IsTrain ? "--model bigan needs images from both domains to train (use --dataset_mode unaligned)" : null);
 
     public override void Test()
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        RecordVisual("real_A", _realA!);
-        RecordVisual("fake_B", _g.forward(_realA!));
-        if (_realB is not null) RecordVisual("real_B", _realB);
+        RecordVisual("real_A", RealA!);
+        RecordVisual("fake_B", _g.forward(RealA!));
+        if (RealB is not null) RecordVisual("real_B", RealB);
     }
 
     public override void OptimizeParameters(Rng rng)
     {
         var t = _t ?? throw new InvalidOperationException("model was built for testing");
         using var scope = NewDisposeScope();
-        var realA = _realA!;
-        var realB = _realB!;
+        var realA = RealA!;
+        var realB = RealB!;
         var fakeB = _g.forward(realA);
         var fakeA = _e!.forward(realB);
         var generated = cat([realA, fakeB], 1);
@@ -101,12 +92,5 @@ public sealed class BiGanModel : GanModel
         RecordVisual("fake_B", fakeB);
         RecordVisual("real_B", realB);
         RecordVisual("fake_A", fakeA);
-    }
-
-    public override void Dispose()
-    {
-        _realA?.Dispose();
-        _realB?.Dispose();
-        base.Dispose();
     }
 }

@@ -23,7 +23,6 @@ public sealed class CoGanModel : GanModel
     readonly Dictionary<string, Module<Tensor, Tensor>> _nets;
     readonly GanLoss? _gan;
     readonly optim.Optimizer? _optG, _optD;
-    Tensor? _realA, _realB;
 
     public CoGanModel(BaseOptions opt, bool isTrain, Device device) : base(opt, isTrain, device)
     {
@@ -56,23 +55,15 @@ public sealed class CoGanModel : GanModel
     public override IReadOnlyList<string> VisualNames => IsTrain ? ["real_A", "fake_A", "real_B", "fake_B"] : ["real_A", "rec_A", "fake_B", "real_B"];
     public override IReadOnlyDictionary<string, Module<Tensor, Tensor>> Networks => _nets;
 
-    public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths)
-    {
-        if (b is null && IsTrain) throw new UserError("--model cogan needs images from both domains to train (use --dataset_mode unaligned)");
-        var aToB = !Opt.IsBtoA;
-        _realA?.Dispose();
-        _realB?.Dispose();
-        _realA = (aToB || b is null ? a : b).to(Device).DetachFromDisposeScope();
-        _realB = b is null ? null : (aToB ? b : a).to(Device).DetachFromDisposeScope();
-        ImagePaths = aToB || bPaths is null ? aPaths : bPaths;
-    }
+    public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths) =>
+        TakeInput(a, b, aPaths, bPaths, IsTrain ? "--model cogan needs images from both domains to train (use --dataset_mode unaligned)" : null);
 
     Tensor Latent(long n) => randn([n, Opt.Nz, 1, 1], device: Device);
 
     public override void Test()
     {
         using var scope = NewDisposeScope();
-        var realA = _realA!;
+        var realA = RealA!;
         SetRequiresGrad(false, _gShared, _gA, _gB);
         var z = new TorchSharp.Modules.Parameter(Latent(realA.shape[0]));
         using (enable_grad())
@@ -89,7 +80,7 @@ public sealed class CoGanModel : GanModel
         RecordVisual("real_A", realA);
         RecordVisual("rec_A", _gA.forward(h));
         RecordVisual("fake_B", _gB.forward(h));
-        if (_realB is not null) RecordVisual("real_B", _realB);
+        if (RealB is not null) RecordVisual("real_B", RealB);
     }
 
     Tensor DiscriminateA(Tensor x) => _dShared!.forward(_dA!.forward(x));
@@ -99,8 +90,8 @@ public sealed class CoGanModel : GanModel
     {
         if (_gan is null) throw new InvalidOperationException("model was built for testing");
         using var scope = NewDisposeScope();
-        var realA = _realA!;
-        var realB = _realB!;
+        var realA = RealA!;
+        var realB = RealB!;
         // One z for both domains: the coupling is what lets G_B(z*) translate G_A's fit of x.
         var h = _gShared.forward(Latent(realA.shape[0]));
         var fakeA = _gA.forward(h);
@@ -128,12 +119,5 @@ public sealed class CoGanModel : GanModel
         RecordVisual("fake_A", fakeA);
         RecordVisual("real_B", realB);
         RecordVisual("fake_B", fakeB);
-    }
-
-    public override void Dispose()
-    {
-        _realA?.Dispose();
-        _realB?.Dispose();
-        base.Dispose();
     }
 }

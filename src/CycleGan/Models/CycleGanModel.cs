@@ -22,7 +22,6 @@ public sealed class CycleGanModel : GanModel
     readonly ImagePool? _fakeAPool, _fakeBPool;
     readonly optim.Optimizer? _optG, _optD;
     readonly TrainOptions? _t;
-    Tensor? _realA, _realB;
 
     public CycleGanModel(BaseOptions opt, bool isTrain, Device device) : base(opt, isTrain, device)
     {
@@ -58,29 +57,21 @@ public sealed class CycleGanModel : GanModel
 
     public override IReadOnlyList<ImagePool> Pools => _fakeAPool is null ? [] : [_fakeAPool, _fakeBPool!];
 
-    public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths)
-    {
-        if (b is null) throw new UserError("--model cycle_gan needs images from both domains (use --dataset_mode unaligned, or --model test with --dataset_mode single)");
-        var aToB = !Opt.IsBtoA;
-        _realA?.Dispose();
-        _realB?.Dispose();
-        _realA = (aToB ? a : b).to(Device).DetachFromDisposeScope();
-        _realB = (aToB ? b : a).to(Device).DetachFromDisposeScope();
-        ImagePaths = aToB ? aPaths : bPaths ?? aPaths;
-    }
+    public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths) =>
+        TakeInput(a, b, aPaths, bPaths, "--model cycle_gan needs images from both domains (use --dataset_mode unaligned, or --model test with --dataset_mode single)");
 
     public override void Test()
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var fakeB = _gA.forward(_realA!);
+        var fakeB = _gA.forward(RealA!);
         var recA = _gB.forward(fakeB);
-        var fakeA = _gB.forward(_realB!);
+        var fakeA = _gB.forward(RealB!);
         var recB = _gA.forward(fakeA);
-        RecordVisual("real_A", _realA!);
+        RecordVisual("real_A", RealA!);
         RecordVisual("fake_B", fakeB);
         RecordVisual("rec_A", recA);
-        RecordVisual("real_B", _realB!);
+        RecordVisual("real_B", RealB!);
         RecordVisual("fake_A", fakeA);
         RecordVisual("rec_B", recB);
     }
@@ -89,8 +80,8 @@ public sealed class CycleGanModel : GanModel
     {
         var t = _t ?? throw new InvalidOperationException("model was built for testing");
         using var scope = NewDisposeScope();
-        var realA = _realA!;
-        var realB = _realB!;
+        var realA = RealA!;
+        var realB = RealB!;
         // forward(): nothing detached.
         var fakeB = _gA.forward(realA);
         var recA = _gB.forward(fakeB);
@@ -174,8 +165,6 @@ public sealed class CycleGanModel : GanModel
 
     public override void Dispose()
     {
-        _realA?.Dispose();
-        _realB?.Dispose();
         _fakeAPool?.Dispose();
         _fakeBPool?.Dispose();
         base.Dispose();

@@ -48,6 +48,25 @@ public abstract class GanModel : IDisposable
     /// <summary>Sets the batch: A and B as the dataset gives them; the model applies --direction.</summary>
     public abstract void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths);
 
+    /// <summary>The current real_A and real_B on the model's device (owned by the model until the next batch).</summary>
+    protected Tensor? RealA { get; private set; }
+    protected Tensor? RealB { get; private set; }
+
+    /// <summary>
+    /// The official <c>set_input</c>: real_A is A and real_B is B, swapped for <c>--direction BtoA</c>; without a B
+    /// (single datasets) real_A is A. <paramref name="missingB"/> is the error when B is required but absent.
+    /// </summary>
+    protected void TakeInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths, string? missingB)
+    {
+        if (b is null && missingB != null) throw new UserError(missingB);
+        var aToB = !Opt.IsBtoA;
+        RealA?.Dispose();
+        RealB?.Dispose();
+        RealA = (aToB || b is null ? a : b).to(Device).DetachFromDisposeScope();
+        RealB = b is null ? null : (aToB ? b : a).to(Device).DetachFromDisposeScope();
+        ImagePaths = aToB || bPaths is null ? aPaths : bPaths;
+    }
+
     /// <summary>The inference forward of <c>test()</c>: runs under no_grad and records visuals.</summary>
     public abstract void Test();
 
@@ -162,6 +181,8 @@ public abstract class GanModel : IDisposable
 
     public virtual void Dispose()
     {
+        RealA?.Dispose();
+        RealB?.Dispose();
         foreach (var t in _losses.Values) t.Dispose();
         foreach (var t in _visuals.Values) t.Dispose();
         _losses.Clear();

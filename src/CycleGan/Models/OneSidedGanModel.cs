@@ -21,7 +21,6 @@ public abstract class OneSidedGanModel : GanModel
     readonly ImagePool? _pool;
     readonly optim.Optimizer? _optG, _optD;
     readonly TrainOptions? _t;
-    Tensor? _realA, _realB;
 
     protected OneSidedGanModel(BaseOptions opt, bool isTrain, Device device) : base(opt, isTrain, device)
     {
@@ -50,32 +49,24 @@ public abstract class OneSidedGanModel : GanModel
     public override IReadOnlyDictionary<string, Module<Tensor, Tensor>> Networks => _nets;
     public override IReadOnlyList<ImagePool> Pools => _pool is null ? [] : [_pool];
 
-    public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths)
-    {
-        if (b is null && IsTrain) throw new UserError($"--model {Opt.Model} needs images from both domains to train (use --dataset_mode unaligned)");
-        var aToB = !Opt.IsBtoA;
-        _realA?.Dispose();
-        _realB?.Dispose();
-        _realA = (aToB || b is null ? a : b).to(Device).DetachFromDisposeScope();
-        _realB = b is null ? null : (aToB ? b : a).to(Device).DetachFromDisposeScope();
-        ImagePaths = aToB || bPaths is null ? aPaths : bPaths;
-    }
+    public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths) =>
+        TakeInput(a, b, aPaths, bPaths, IsTrain ? $"--model {Opt.Model} needs images from both domains to train (use --dataset_mode unaligned)" : null);
 
     public override void Test()
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        RecordVisual("real_A", _realA!);
-        RecordVisual("fake_B", _g.forward(_realA!));
-        if (_realB is not null) RecordVisual("real_B", _realB);
+        RecordVisual("real_A", RealA!);
+        RecordVisual("fake_B", _g.forward(RealA!));
+        if (RealB is not null) RecordVisual("real_B", RealB);
     }
 
     public override void OptimizeParameters(Rng rng)
     {
         var t = _t ?? throw new InvalidOperationException("model was built for testing");
         using var scope = NewDisposeScope();
-        var realA = _realA!;
-        var realB = _realB!;
+        var realA = RealA!;
+        var realB = RealB!;
         var fakeB = _g.forward(realA);
 
         SetRequiresGrad(false, _d!);
@@ -104,8 +95,6 @@ public abstract class OneSidedGanModel : GanModel
 
     public override void Dispose()
     {
-        _realA?.Dispose();
-        _realB?.Dispose();
         _pool?.Dispose();
         base.Dispose();
     }

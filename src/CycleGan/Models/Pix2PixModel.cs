@@ -18,7 +18,6 @@ public sealed class Pix2PixModel : GanModel
     readonly GanLoss? _gan;
     readonly optim.Optimizer? _optG, _optD;
     readonly TrainOptions? _t;
-    Tensor? _realA, _realB;
 
     public Pix2PixModel(BaseOptions opt, bool isTrain, Device device) : base(opt, isTrain, device)
     {
@@ -39,32 +38,24 @@ public sealed class Pix2PixModel : GanModel
     public override IReadOnlyList<string> VisualNames { get; } = ["real_A", "fake_B", "real_B"];
     public override IReadOnlyDictionary<string, Module<Tensor, Tensor>> Networks => _nets;
 
-    public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths)
-    {
-        if (b is null) throw new UserError("--model pix2pix needs paired images (use --dataset_mode aligned)");
-        var aToB = !Opt.IsBtoA;
-        _realA?.Dispose();
-        _realB?.Dispose();
-        _realA = (aToB ? a : b).to(Device).DetachFromDisposeScope();
-        _realB = (aToB ? b : a).to(Device).DetachFromDisposeScope();
-        ImagePaths = aToB ? aPaths : bPaths ?? aPaths;
-    }
+    public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths) =>
+        TakeInput(a, b, aPaths, bPaths, "--model pix2pix needs paired images (use --dataset_mode aligned)");
 
     public override void Test()
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        RecordVisual("real_A", _realA!);
-        RecordVisual("fake_B", _g.forward(_realA!));
-        RecordVisual("real_B", _realB!);
+        RecordVisual("real_A", RealA!);
+        RecordVisual("fake_B", _g.forward(RealA!));
+        RecordVisual("real_B", RealB!);
     }
 
     public override void OptimizeParameters(Rng rng)
     {
         var t = _t ?? throw new InvalidOperationException("model was built for testing");
         using var scope = NewDisposeScope();
-        var realA = _realA!;
-        var realB = _realB!;
+        var realA = RealA!;
+        var realB = RealB!;
         var fakeB = _g.forward(realA);
 
         SetRequiresGrad(true, _d!);
@@ -94,12 +85,5 @@ public sealed class Pix2PixModel : GanModel
         RecordVisual("real_A", realA);
         RecordVisual("fake_B", fakeB);
         RecordVisual("real_B", realB);
-    }
-
-    public override void Dispose()
-    {
-        _realA?.Dispose();
-        _realB?.Dispose();
-        base.Dispose();
     }
 }

@@ -12,7 +12,6 @@ public sealed class TestModel : GanModel
 {
     readonly Dictionary<string, nn.Module<Tensor, Tensor>> _nets;
     readonly nn.Module<Tensor, Tensor> _g;
-    Tensor? _real;
 
     public TestModel(TestOptions opt, Device device) : base(opt, false, device)
     {
@@ -26,26 +25,16 @@ public sealed class TestModel : GanModel
     public override IReadOnlyList<string> VisualNames { get; } = ["real", "fake"];
     public override IReadOnlyDictionary<string, nn.Module<Tensor, Tensor>> Networks => _nets;
 
-    public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths)
-    {
-        _real?.Dispose();
-        _real = a.to(Device).DetachFromDisposeScope();
-        ImagePaths = aPaths;
-    }
+    public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths) =>
+        TakeInput(a, null, aPaths, null, null);
 
     public override void Test()
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        RecordVisual("real", _real!);
-        RecordVisual("fake", _g.forward(_real!));
+        RecordVisual("real", RealA!);
+        RecordVisual("fake", _g.forward(RealA!));
     }
 
     public override void OptimizeParameters(Rng rng) => throw new UserError("--model test cannot be trained; use --model cycle_gan or pix2pix");
-
-    public override void Dispose()
-    {
-        _real?.Dispose();
-        base.Dispose();
-    }
 }
