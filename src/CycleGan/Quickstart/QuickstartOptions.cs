@@ -25,9 +25,9 @@ public sealed record QuickstartOptions
     [JsonPropertyName("lr")] public double Lr { get; init; } = 0.0002;
     [JsonPropertyName("lambda_identity")] public double LambdaIdentity { get; init; } = 0.5;
     /// <summary>Epochs at the initial learning rate (the official n_epochs).</summary>
-    [JsonPropertyName("n_epochs")] public int NEpochs { get; init; } = 3;
+    [JsonPropertyName("n_epochs")] public int NEpochs { get; init; } = 5;
     /// <summary>Epochs of linear decay to zero (the official n_epochs_decay).</summary>
-    [JsonPropertyName("n_epochs_decay")] public int NEpochsDecay { get; init; } = 3;
+    [JsonPropertyName("n_epochs_decay")] public int NEpochsDecay { get; init; } = 5;
     [JsonPropertyName("seed")] public int Seed { get; init; }
     /// <summary>cpu, cuda or cuda:N; the quickstart is meant for the CPU.</summary>
     [JsonPropertyName("device")] public string Device { get; init; } = "cpu";
