@@ -12,5 +12,6 @@ public static class CommandRegistry
         TranslateCommand.Create(),
         EvalCommand.Create(),
         DatasetsCommand.Create(),
+        QuickstartCommand.Create(),
     ];
 }

@@ -12,7 +12,8 @@ namespace CycleGan.Training;
 /// <c>optimize_parameters()</c> per batch, visuals every display_freq, losses every print_freq, <c>latest</c> (or
 /// <c>iter_N</c>) every save_latest_freq, <c>latest</c> and <c>&lt;epoch&gt;</c> every save_epoch_freq epochs, then the
 /// learning-rate update after the epoch. Saves the full training state with every checkpoint so that
-/// <c>--continue_train</c> resumes exactly.
+/// <c>--continue_train</c> resumes exactly. A <c>stop</c> request (e.g. a time budget) ends the run at the next
+/// iteration boundary with <c>latest</c> and the training state saved, so that it can be resumed or tested.
 /// </summary>
 public sealed class Trainer
 {
@@ -27,7 +28,9 @@ public sealed class Trainer
 
     public string RunDir => Path.Combine(_opt.CheckpointsDir, _opt.Name);
 
-    public void Run(CancellationToken cancel = default)
+    /// <param name="cancel">Aborts with <see cref="OperationCanceledException"/>; nothing is saved.</param>
+    /// <param name="stop">Ends training cleanly before the next iteration: <c>latest</c> and the training state are saved.</param>
+    public TrainingOutcome Run(CancellationToken cancel = default, CancellationToken stop = default)
     {
         TorchRuntime.EnsureLoaded();
         _opt.ApplyAblation();
@@ -85,6 +88,12 @@ public sealed class Trainer
             foreach (var batch in data.Loader.Epoch(epoch, skip))
             {
                 cancel.ThrowIfCancellationRequested();
+                if (stop.IsCancellationRequested)
+                {
+                    SaveCheckpoint(model, "latest", new TrainingProgress(epoch, batchIndex, totalIters, seed));
+                    Publish(o => o.OnMessage($"stopped as requested at epoch {epoch}, {batchIndex} of {batches} batches into it, {totalIters} iterations done"));
+                    return new TrainingOutcome(totalIters, epoch, StoppedEarly: true);
+                }
                 var t0 = Stopwatch.GetTimestamp();
                 // Official t_data: how long this iteration waited for its batch (the loader prefetches in the background).
                 var dataSeconds = Stopwatch.GetElapsedTime(lastEnd, t0).TotalSeconds;
@@ -142,6 +151,7 @@ public sealed class Trainer
         }
         // Like the official loop's last save_epoch_freq save, but always: the final weights and state are kept.
         SaveCheckpoint(model, "latest", new TrainingProgress(lastEpoch + 1, 0, totalIters, seed));
+        return new TrainingOutcome(totalIters, lastEpoch, StoppedEarly: false);
     }
 
     void SaveCheckpoint(GanModel model, string label, TrainingProgress progress)

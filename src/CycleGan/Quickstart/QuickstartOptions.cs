@@ -1,0 +1,48 @@
+using System.Text.Json.Serialization;
+
+namespace CycleGan.Quickstart;
+
+/// <summary>
+/// What <c>cyclegan quickstart</c> does: a synthetic street dataset, a small CycleGAN trained on the CPU for at most
+/// <see cref="Minutes"/>, both test directions translated and photo→labels scored. The defaults are sized so that
+/// the translation visibly works within the budget on 2 CPU cores.
+/// </summary>
+public sealed record QuickstartOptions
+{
+    /// <summary>Folder for index.html, scores.json and the data, checkpoints and results behind them.</summary>
+    [JsonPropertyName("output")] public string Output { get; init; } = "./quickstart";
+    /// <summary>Training budget in minutes: training stops cleanly (latest saved) at the first iteration after it.</summary>
+    [JsonPropertyName("minutes")] public double Minutes { get; init; } = 8;
+    /// <summary>Image size of the synthetic dataset and of training.</summary>
+    [JsonPropertyName("size")] public int Size { get; init; } = 32;
+    /// <summary>Training scenes per domain.</summary>
+    [JsonPropertyName("train")] public int Train { get; init; } = 400;
+    /// <summary>Test scenes, translated in both directions and scored.</summary>
+    [JsonPropertyName("test")] public int Test { get; init; } = 100;
+    [JsonPropertyName("netG")] public string NetG { get; init; } = "resnet_6blocks";
+    [JsonPropertyName("ngf")] public int Ngf { get; init; } = 16;
+    [JsonPropertyName("ndf")] public int Ndf { get; init; } = 16;
+    [JsonPropertyName("lr")] public double Lr { get; init; } = 0.0002;
+    [JsonPropertyName("lambda_identity")] public double LambdaIdentity { get; init; } = 0.5;
+    /// <summary>Epochs at the initial learning rate (the official n_epochs).</summary>
+    [JsonPropertyName("n_epochs")] public int NEpochs { get; init; } = 5;
+    /// <summary>Epochs of linear decay to zero (the official n_epochs_decay).</summary>
+    [JsonPropertyName("n_epochs_decay")] public int NEpochsDecay { get; init; } = 5;
+    [JsonPropertyName("seed")] public int Seed { get; init; }
+    /// <summary>cpu, cuda or cuda:N; the quickstart is meant for the CPU.</summary>
+    [JsonPropertyName("device")] public string Device { get; init; } = "cpu";
+    /// <summary>Example rows on the page.</summary>
+    [JsonPropertyName("examples")] public int Examples { get; init; } = 8;
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Output)) throw new UserError("--output is empty; give the folder to write the quickstart to");
+        if (!(Minutes > 0)) throw new UserError($"--minutes {Minutes} is not allowed; give a positive training budget in minutes (e.g. 8)");
+        // The basic PatchGAN discriminator's last 4x4 convolutions need at least 32 px.
+        if (Size < 32 || Size % 4 != 0) throw new UserError($"--size {Size} is not allowed; use a multiple of 4 that is at least 32 (e.g. 32 or 64)");
+        if (Train < 1) throw new UserError($"--train {Train} is not allowed; give at least 1 training scene");
+        if (Test < 1) throw new UserError($"--test {Test} is not allowed; give at least 1 test scene");
+        if (Ngf < 1 || Ndf < 1) throw new UserError("--ngf and --ndf must be positive");
+        if (NEpochs < 1 || NEpochsDecay < 0) throw new UserError("--epochs must be at least 1");
+    }
+}
