@@ -39,6 +39,11 @@ public abstract class GanModel : IDisposable
     protected readonly List<optim.Optimizer> _optimizers = [];
     protected readonly List<LrScheduler> _schedulers = [];
 
+    /// <summary>Optional listener for the phases of a training step (profiling); null costs nothing.</summary>
+    public IStepPhaseObserver? PhaseObserver { get; set; }
+
+    protected void PhaseEnded(string phase) => PhaseObserver?.PhaseEnded(phase);
+
     /// <summary>Paths of the current input images (for naming result files).</summary>
     public IReadOnlyList<string> ImagePaths { get; protected set; } = [];
 
