@@ -13,5 +13,6 @@ public static class CommandRegistry
         EvalCommand.Create(),
         DatasetsCommand.Create(),
         QuickstartCommand.Create(),
+        BenchCommand.Create(),
     ];
 }

@@ -87,6 +87,7 @@ public sealed class CycleGanModel : GanModel
         var recA = _gB.forward(fakeB);
         var fakeA = _gB.forward(realB);
         var recB = _gA.forward(fakeA);
+        PhaseEnded("G forward");
 
         // G_A and G_B: D frozen (no .grad for D, gradients still flow through it).
         SetRequiresGrad(false, _dA!, _dB!);
@@ -112,8 +113,11 @@ public sealed class CycleGanModel : GanModel
         var lossCycleA = functional.l1_loss(recA, realA) * t.LambdaA;
         var lossCycleB = functional.l1_loss(recB, realB) * t.LambdaB;
         var lossG = lossGA + lossGB + lossCycleA + lossCycleB + lossIdtA + lossIdtB;
+        PhaseEnded("G identity, D(fake), losses");
         lossG.backward();
+        PhaseEnded("G backward");
         _optG.step();
+        PhaseEnded("G optimizer");
 
         // D_A and D_B on pooled fakes made before the G update.
         SetRequiresGrad(true, _dA!, _dB!);
@@ -126,6 +130,7 @@ public sealed class CycleGanModel : GanModel
             var poolA = _fakeAPool!.Query(fakeA, rng);
             lossDB = BackwardD(_dB!, realA, poolA, t);
             _optD.step();
+            PhaseEnded("D optimizer");
         }
         else
         {
@@ -149,17 +154,21 @@ public sealed class CycleGanModel : GanModel
         RecordVisual("rec_B", recB);
         if (idtA is not null) RecordVisual("idt_A", idtA);
         if (idtB is not null) RecordVisual("idt_B", idtB);
+        PhaseEnded("record losses, visuals");
     }
 
     Tensor BackwardD(Module<Tensor, Tensor> netD, Tensor real, Tensor fake, TrainOptions t)
     {
+        PhaseEnded("pool");
         var fakeDetached = fake.detach();
         var lossReal = _gan!.Compute(netD.forward(real), true);
         var lossFake = _gan.Compute(netD.forward(fakeDetached), false);
         var loss = (lossReal + lossFake) * 0.5;
         if (t.GanMode == "wgangp" && t.LambdaGp > 0)
             loss = loss + GanLoss.GradientPenalty(netD, real, fakeDetached, t.LambdaGp);
+        PhaseEnded("D forward");
         loss.backward();
+        PhaseEnded("D backward");
         return loss;
     }
 

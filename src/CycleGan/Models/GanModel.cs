@@ -42,6 +42,11 @@ public abstract class GanModel : IDisposable
     /// <summary>The model's image pools, saved with the training state for an exact resume.</summary>
     public virtual IReadOnlyList<ImagePool> Pools => [];
 
+    /// <summary>Optional listener for the phases of a training step (profiling); null costs nothing.</summary>
+    public IStepPhaseObserver? PhaseObserver { get; set; }
+
+    protected void PhaseEnded(string phase) => PhaseObserver?.PhaseEnded(phase);
+
     /// <summary>Paths of the current input images (for naming result files).</summary>
     public IReadOnlyList<string> ImagePaths { get; protected set; } = [];
 

@@ -57,6 +57,7 @@ public sealed class Pix2PixModel : GanModel
         var realA = RealA!;
         var realB = RealB!;
         var fakeB = _g.forward(realA);
+        PhaseEnded("G forward");
 
         SetRequiresGrad(true, _d!);
         _optD!.zero_grad();
@@ -67,16 +68,22 @@ public sealed class Pix2PixModel : GanModel
         var lossD = (lossDFake + lossDReal) * 0.5;
         if (t.GanMode == "wgangp" && t.LambdaGp > 0)
             lossD = lossD + GanLoss.GradientPenalty(_d, realAB, fakeAB.detach(), t.LambdaGp);
+        PhaseEnded("D forward");
         lossD.backward();
+        PhaseEnded("D backward");
         _optD.step();
+        PhaseEnded("D optimizer");
 
         SetRequiresGrad(false, _d);
         _optG!.zero_grad();
         var lossGGan = _gan.Compute(_d.forward(cat([realA, fakeB], 1)), true);
         var lossGL1 = functional.l1_loss(fakeB, realB) * t.LambdaL1;
         var lossG = lossGGan + lossGL1;
+        PhaseEnded("G: D(fake), losses");
         lossG.backward();
+        PhaseEnded("G backward");
         _optG.step();
+        PhaseEnded("G optimizer");
 
         RecordLoss("G_GAN", lossGGan);
         RecordLoss("G_L1", lossGL1);
@@ -85,5 +92,6 @@ public sealed class Pix2PixModel : GanModel
         RecordVisual("real_A", realA);
         RecordVisual("fake_B", fakeB);
         RecordVisual("real_B", realB);
+        PhaseEnded("record losses, visuals");
     }
 }

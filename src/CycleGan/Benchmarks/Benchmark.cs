@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Reflection;
+using CycleGan.Checkpoints;
+using CycleGan.Data;
+using CycleGan.Models;
+using CycleGan.Networks;
+using CycleGan.Options;
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace CycleGan.Benchmarks;
+
+/// <summary>
+/// `cyclegan bench`: times one official training step (<see cref="GanModel.OptimizeParameters"/>) or one generator
+/// forward (eval mode, no_grad) on fixed seeded inputs, exactly as shared/bench/torch_cyclegan_bench.py does, and
+/// counts convolution MACs with the script's convention (conv: output elements × in/groups × kH × kW; transposed
+/// conv: input elements × out/groups × kH × kW; train = 3 × the forward MACs of every network call of one step).
+/// </summary>
+public static class Benchmark
+{
+    /// <param name="onRss">Called every <see cref="BenchOptions.RssEvery"/> timed iterations with (iteration, VmRSS MB).</param>
+    public static BenchResult Run(BenchOptions o, Action<int, double>? onRss = null)
+    {
+        o.Validate();
+        TorchRuntime.EnsureLoaded();
+        if (o.Threads > 0) torch.set_num_threads(o.Threads);
+        torch.manual_seed(o.Seed);
+        return o.Mode == "train" ? RunTrain(o, onRss) : RunInfer(o, onRss);
+    }
+
+    static BenchResult RunTrain(BenchOptions o, Action<int, double>? onRss)
+    {
+        var opt = new TrainOptions { Model = o.Model };
+        ModelDefaults.Apply(opt);
+        opt.NetG = o.ResolvedNetG;
+        opt.NetD = o.NetD;
+        opt.NLayersD = o.NLayersD;
+        opt.Ngf = o.Ngf;
+        opt.Ndf = o.Ndf;
+        opt.Norm = o.ResolvedNorm;
+        opt.GanMode = o.ResolvedGanMode;
+        opt.NoDropout = !o.UseDropout;
+        opt.CropSize = o.Size;
+        opt.LoadSize = o.Size;
+        opt.BatchSize = o.Batch;
+        opt.Lr = 0.0002;
+        opt.Beta1 = 0.5;
+        if (o.IsCycleGan)
+        {
+            opt.LambdaA = 10;
+            opt.LambdaB = 10;
+            opt.LambdaIdentity = 0.5;
+            opt.PoolSize = 50;
+        }
+        else
+        {
+            opt.LambdaL1 = 100;
+            opt.PoolSize = 0;
+        }
+
+        using var model = ModelRegistry.Create(opt, isTrain: true, torch.CPU);
+        model.SetTrainMode(true);
+        using (var inputs = NewDisposeScope())
+        {
+            var realA = rand(o.Batch, 3, o.Size, o.Size) * 2 - 1;
+            var realB = rand(o.Batch, 3, o.Size, o.Size) * 2 - 1;
+            var paths = Enumerable.Repeat("bench", o.Batch).ToArray();
+            model.SetInput(realA, realB, paths, paths);
+        }
+        var rng = new Rng((ulong)o.Seed);
+        var nets = model.Networks.Values.ToList();
+        void One()
+        {
+            using var scope = NewDisposeScope();
+            model.OptimizeParameters(rng);
+        }
+
+        var forwardMacs = ConvMacs.Count(nets, One);
+        var profiler = o.Profile ? new PhaseProfiler() : null;
+        var times = Time(o, One, onRss, profiler is null ? null : () => profiler.Start(), () => model.PhaseObserver = profiler);
+        model.PhaseObserver = null;
+        var byLayer = o.Profile ? LayerTimer.Measure(nets, One, o.Iters) : null;
+        return Result(o, times, 3 * forwardMacs, forwardMacs,
+            "3 x the forward conv/convtranspose MACs of every network call in one optimize_parameters() (backward counted as 2 x forward)")
+            with
+            {
+                NetD = o.NetD,
+                Ndf = o.Ndf,
+                GanMode = o.ResolvedGanMode,
+                ProfilePhasesS = profiler?.PerIteration(times.Count),
+                ProfileForwardByLayerS = byLayer,
+            };
+    }
+
+    static BenchResult RunInfer(BenchOptions o, Action<int, double>? onRss)
+    {
+        var spec = new NetworkSpec { Ngf = o.Ngf, NetG = o.ResolvedNetG, Norm = o.ResolvedNorm, UseDropout = o.UseDropout };
+        using var g = NetworkRegistry.CreateGenerator(spec);
+        if (o.Checkpoint is not null)
+        {
+            using var sd = PthFile.Read(o.Checkpoint);
+            CheckpointLoader.Load(g, sd, o.Checkpoint);
+        }
+        g.eval();
+        using var input = InferInput(o);
+
+        double? maxLevels = null, meanLevels = null;
+        var bf16 = o.Precision == "bf16";
+        if (bf16)
+        {
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            var reference = g.forward(input);
+            g.to(ScalarType.BFloat16);
+            var diff = (g.forward(input.to(ScalarType.BFloat16)).to(ScalarType.Float32) - reference).abs() * 127.5;
+            maxLevels = diff.max().ToDouble();
+            meanLevels = diff.mean().ToDouble();
+        }
+        void One()
+        {
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            // bf16: the caller's fp32 input in, fp32 out, as a mixed-precision deployment would see it.
+            var y = bf16 ? g.forward(input.to(ScalarType.BFloat16)).to(ScalarType.Float32) : g.forward(input);
+            y.Dispose();
+        }
+
+        var forwardMacs = ConvMacs.Count([g], One);
+        var times = Time(o, One, onRss, null, null);
+        var byLayer = o.Profile ? LayerTimer.Measure([g], One, o.Iters) : null;
+        return Result(o, times, forwardMacs, forwardMacs, "forward conv/convtranspose MACs of one generator pass")
+            with
+            {
+                Bf16MaxAbsDiffLevels = maxLevels,
+                Bf16MeanAbsDiffLevels = meanLevels,
+                ProfileForwardByLayerS = byLayer,
+            };
+    }
+
+    static Tensor InferInput(BenchOptions o)
+    {
+        using var scope = NewDisposeScope();
+        Tensor x;
+        if (o.Image is null) x = rand(o.Batch, 3, o.Size, o.Size) * 2 - 1;
+        else
+        {
+            var img = ImageFile.LoadRgb(o.Image);
+            if (img.Width != o.Size || img.Height != o.Size || img.Channels != 3)
+                throw new UserError($"--image {o.Image} is {img.Width}x{img.Height}x{img.Channels}; --size {o.Size} needs a {o.Size}x{o.Size} RGB image");
+            x = ImageTensor.ToTensor(img).unsqueeze(0).expand(o.Batch, -1, -1, -1).contiguous();
+        }
+        return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The warm-up (the MAC-counting call was the first of it) and the timed iterations.</summary>
+    static List<double> Time(BenchOptions o, Action one, Action<int, double>? onRss, Action? beforeEach, Action? beforeTimed)
+    {
+        for (int i = 1; i < o.Warmup; i++) one();
+        beforeTimed?.Invoke();
+        var times = new List<double>(o.Iters);
+        for (int i = 1; i <= o.Iters; i++)
+        {
+            beforeEach?.Invoke();
+            var t0 = Stopwatch.GetTimestamp();
+            one();
+            times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
+            if (onRss is not null && o.RssEvery > 0 && i % o.RssEvery == 0) onRss(i, ProcStatusMb("VmRSS"));
+        }
+        return times;
+    }
+
+    static BenchResult Result(BenchOptions o, List<double> times, long macs, long forwardMacs, string convention)
+    {
+        var sorted = times.Order().ToArray();
+        var n = sorted.Length;
+        var median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return new BenchResult
+        {
+            Mode = o.Mode, Model = o.Model, Size = o.Size, Batch = o.Batch, NetG = o.ResolvedNetG, Ngf = o.Ngf,
+            Norm = o.ResolvedNorm, Dropout = o.UseDropout, Precision = o.Precision, Iters = o.Iters,
+            Warmup = Math.Max(o.Warmup, 1), Threads = torch.get_num_threads(),
+            MedianS = median, MinS = sorted[0], MeanS = times.Average(), ImagesPerS = o.Batch / median,
+            PeakRssMb = ProcStatusMb("VmHWM"),
+            MacsPerIter = macs, ForwardMacsPerIter = forwardMacs, MacsConvention = convention, GmacPerS = macs / median / 1e9,
+            TorchVersion = torch.__version__,
+            TorchSharpVersion = typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+                ?? typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown",
+            DotNet = Environment.Version.ToString(),
+            Cpu = CpuName(),
+        };
+    }
+
+    /// <summary>A "VmRSS"/"VmHWM" line of /proc/self/status in MB (0 where there is no /proc).</summary>
+    public static double ProcStatusMb(string key)
+    {
+        if (!File.Exists("/proc/self/status")) return 0;
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith(key + ":", StringComparison.Ordinal))
+                return long.Parse(line[(key.Length + 1)..].Trim().Split(' ')[0]) / 1024.0;
+        return 0;
+    }
+
+    static string CpuName()
+    {
+        if (File.Exists("/proc/cpuinfo"))
+            foreach (var line in File.ReadLines("/proc/cpuinfo"))
+                if (line.StartsWith("model name", StringComparison.Ordinal))
+                    return line.Split(':', 2)[1].Trim();
+        return System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
+    }
+}

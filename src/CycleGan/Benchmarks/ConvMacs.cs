@@ -1,0 +1,45 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace CycleGan.Benchmarks;
+
+/// <summary>
+/// Counts the multiply-accumulates of every Conv2d / ConvTranspose2d call made while an action runs, with forward
+/// hooks, as torch_cyclegan_bench.py's <c>count_macs</c> does.
+/// </summary>
+public static class ConvMacs
+{
+    public static long Count(IEnumerable<Module> nets, Action run)
+    {
+        long total = 0;
+        var removers = new List<Action>();
+        foreach (var net in nets)
+            foreach (var m in net.modules())
+            {
+                if (m is ConvTranspose2d ct)
+                    removers.Add(ct.register_forward_hook((_, input, _) =>
+                    {
+                        // every input element meets (out_channels / groups) · kH · kW weights
+                        total += input.numel() * (ct.out_channels / ct.groups) * ct.kernel_size[0] * ct.kernel_size[1];
+                        return null!; // no replacement of the output
+                    }).remove);
+                else if (m is Conv2d c)
+                    removers.Add(c.register_forward_hook((_, _, output) =>
+                    {
+                        // every output element sums (in_channels / groups) · kH · kW products
+                        total += output.numel() * (c.in_channels / c.groups) * c.kernel_size[0] * c.kernel_size[1];
+                        return null!; // no replacement of the output
+                    }).remove);
+            }
+        try
+        {
+            run();
+        }
+        finally
+        {
+            foreach (var remove in removers) remove();
+        }
+        return total;
+    }
+}
