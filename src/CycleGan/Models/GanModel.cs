@@ -67,8 +67,8 @@ public abstract class GanModel : IDisposable
         var aToB = !Opt.IsBtoA;
         RealA?.Dispose();
         RealB?.Dispose();
-        RealA = (aToB || b is null ? a : b).to(Device).DetachFromDisposeScope();
-        RealB = b is null ? null : (aToB ? b : a).to(Device).DetachFromDisposeScope();
+        RealA = OnDeviceInput(aToB || b is null ? a : b);
+        RealB = b is null ? null : OnDeviceInput(aToB ? b : a);
         ImagePaths = aToB || bPaths is null ? aPaths : bPaths;
     }
 
@@ -77,6 +77,26 @@ public abstract class GanModel : IDisposable
 
     /// <summary>One official <c>optimize_parameters()</c>: gradients and optimizer steps, in the official order.</summary>
     public abstract void OptimizeParameters(Rng rng);
+
+    /// <summary>True after <see cref="UseBFloat16ForInference"/>: networks and inputs are bfloat16, visuals float32.</summary>
+    public bool BFloat16 { get; private set; }
+
+    /// <summary>
+    /// <c>--precision bf16</c> at test time: every network runs in bfloat16 (inputs cast on the way in, visuals back
+    /// to float32). Training in bf16 is refused: TorchSharp 0.107 has no autocast to keep norms and losses in fp32.
+    /// </summary>
+    public void UseBFloat16ForInference()
+    {
+        if (IsTrain) throw new UserError("--precision bf16 is available for test, translate and bench only (TorchSharp 0.107 has no autocast for mixed-precision training)");
+        foreach (var n in Networks.Values) n.to(ScalarType.BFloat16);
+        BFloat16 = true;
+    }
+
+    Tensor OnDeviceInput(Tensor t)
+    {
+        var x = t.to(Device);
+        return (BFloat16 ? x.to(ScalarType.BFloat16) : x).DetachFromDisposeScope();
+    }
 
     /// <summary>Latest value of each loss (0 for losses not computed, like the official plain-number 0).</summary>
     public IReadOnlyDictionary<string, double> CurrentLosses() =>
@@ -95,7 +115,7 @@ public abstract class GanModel : IDisposable
     protected void RecordVisual(string name, Tensor value)
     {
         if (_visuals.Remove(name, out var old)) old.Dispose();
-        _visuals[name] = value.detach().clone().DetachFromDisposeScope();
+        _visuals[name] = value.detach().to(ScalarType.Float32).clone().DetachFromDisposeScope();
     }
 
     protected static void SetRequiresGrad(bool requiresGrad, params Module<Tensor, Tensor>[] nets)

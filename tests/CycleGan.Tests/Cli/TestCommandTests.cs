@@ -44,4 +44,24 @@ public class TestCommandTests
             "--checkpoints_dir", tmp["ck"], "--results_dir", tmp["results"]);
         Assert.Equal(0, ok.ExitCode);
     }
+
+    [Fact]
+    public void Bf16_test_stays_close_to_fp32_and_bf16_training_is_refused()
+    {
+        using var tmp = TestPaths.NewTempDir("test-bf16");
+        Directory.CreateDirectory(tmp["data"]);
+        File.Copy(TestPaths.Ref("legacy_ngf8", "input.png"), tmp["data/input.png"]);
+        Directory.CreateDirectory(tmp["ck/legacy"]);
+        File.Copy(TestPaths.Ref("legacy_ngf8", "latest_net_G.pth"), tmp["ck/legacy/latest_net_G.pth"]);
+        CliRunner.MustSucceed("test", "--dataroot", tmp["data"], "--name", "legacy", "--model", "test", "--no_dropout", "--ngf", "8",
+            "--preprocess", "none", "--checkpoints_dir", tmp["ck"], "--results_dir", tmp["results"], "--precision", "bf16");
+        var bf16 = ImageFile.LoadRgb(tmp["results/legacy/test_latest/images/input_fake.png"]);
+        var fp32 = ImageFile.LoadRgb(TestPaths.Ref("legacy_ngf8", "output.png"));
+        var diffs = bf16.Pixels.Zip(fp32.Pixels, (a, b) => Math.Abs(a - b)).ToList();
+        Assert.True(diffs.Average() < 3, $"mean difference {diffs.Average():F2} levels");
+        Assert.True(diffs.Max() > 0, "bf16 must actually run in bfloat16");
+        var r = CliRunner.Run("train", "--dataroot", tmp["data"], "--precision", "bf16");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("bf16", r.Stderr);
+    }
 }
