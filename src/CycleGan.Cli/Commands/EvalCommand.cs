@@ -163,7 +163,7 @@ public static class EvalCommand
         var a = Req("--a", "first image folder (a results folder contributes its <stem>_fake_B images)");
         var b = Req("--b", "second image folder");
         var subsets = new Option<int>("--subsets") { Description = "KD: random subsets", DefaultValueFactory = _ => 100 };
-        var subsetSize = new Option<int>("--subset-size") { Description = "KD: images per subset (capped at the smaller folder)", DefaultValueFactory = _ => 1000 };
+        var subsetSize = new Option<int?>("--subset-size") { Description = "KD: images per subset (default: 1000, or half the smaller folder when that is less)" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
         var json = JsonOpt(); var report = ReportOpt(); var examples = ExamplesOpt();
         var cmd = new Command("fd", "FD-ResNet18 (Fréchet distance) and KD-ResNet18 (unbiased polynomial-kernel MMD², mean ± std over subsets) between two " +

@@ -18,7 +18,7 @@ public sealed record DistributionScores(
     [JsonPropertyName("note")]
     public string Note => "ResNet18 (ImageNet) pooled features; not comparable with Inception-based FID/KID";
 
-    public static DistributionScores Compute(double[][] a, double[][] b, int subsets = 100, int subsetSize = 1000, int seed = 0)
+    public static DistributionScores Compute(double[][] a, double[][] b, int subsets = 100, int? subsetSize = null, int seed = 0)
     {
         var kd = KernelDistance.Compute(a, b, subsets, subsetSize, seed);
         return new DistributionScores(FrechetDistance.Compute(a, b), kd.Mean, kd.Std, kd.Subsets, kd.SubsetSize, a.Length, b.Length);
