@@ -178,17 +178,17 @@ public static class EvalCommand
             using var feats = new ResNet18Features();
             var xa = feats.ExtractFiles(fa, Progress(err, "features A"));
             var xb = feats.ExtractFiles(fb, Progress(err, "features B"));
-            var s = DistributionScores.Compute(xa, xb, r.GetValue(subsets), r.GetValue(subsetSize), r.GetValue(seed));
+            var kd = KernelDistance.Compute(xa, xb, r.GetValue(subsets), r.GetValue(subsetSize), r.GetValue(seed));
+            var s = DistributionScores.From(FrechetDistance.Compute(xa, xb), kd, xa.Length, xb.Length);
             r.InvocationConfiguration.Output.WriteLine(
                 $"FD-ResNet18 {s.FdResNet18.ToString("0.000", CultureInfo.InvariantCulture)}  KD-ResNet18 {s.KdResNet18.ToString("0.00000", CultureInfo.InvariantCulture)} ± {s.KdResNet18Std.ToString("0.00000", CultureInfo.InvariantCulture)}  ({s.ImagesA} vs {s.ImagesB} images)");
             if (r.GetValue(json) is { } j) EvalJson.Write(j, s);
             if (r.GetValue(report) is { } d)
             {
                 int n = r.GetValue(examples);
-                var rows = fa.Take(n).Select((f, i) => new ExampleRow("A " + Path.GetFileName(f), [("A: " + Path.GetFileName(f), CycleGan.Data.ImageFile.LoadRgb(f))]))
-                    .Concat(fb.Take(n).Select(f => new ExampleRow("B " + Path.GetFileName(f), [("B: " + Path.GetFileName(f), CycleGan.Data.ImageFile.LoadRgb(f))])))
-                    .ToList();
-                EvalReport.WriteDistribution(d, "FD/KD-ResNet18", s, rows, [$"A: {r.GetValue(a)}", $"B: {r.GetValue(b)}"]);
+                ExampleRow Row(string label, IEnumerable<string> files) =>
+                    new(label, files.Take(n).Select(f => (Path.GetFileName(f), CycleGan.Data.ImageFile.LoadRgb(f))).ToList());
+                EvalReport.WriteDistribution(d, "FD/KD-ResNet18", s, kd.Values, [Row("A", fa), Row("B", fb)], [$"A: {r.GetValue(a)}", $"B: {r.GetValue(b)}"]);
             }
             return 0;
         });

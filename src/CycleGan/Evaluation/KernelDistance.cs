@@ -1,7 +1,7 @@
 namespace CycleGan.Evaluation;
 
-/// <summary>Mean and (population) standard deviation of the unbiased MMD² over random subsets.</summary>
-public sealed record KernelDistanceResult(double Mean, double Std, int Subsets, int SubsetSize);
+/// <summary>Mean and (population) standard deviation of the unbiased MMD² over random subsets, and each subset's value.</summary>
+public sealed record KernelDistanceResult(double Mean, double Std, int Subsets, int SubsetSize, IReadOnlyList<double> Values);
 
 /// <summary>
 /// Kernel distance in the manner of KID (Bińkowski et al. 2018): unbiased MMD² with the polynomial kernel
@@ -48,7 +48,7 @@ public static class KernelDistance
         }
         var mean = values.Average();
         var std = Math.Sqrt(values.Select(v => (v - mean) * (v - mean)).Average());
-        return new KernelDistanceResult(mean, std, subsets, m);
+        return new KernelDistanceResult(mean, std, subsets, m, values);
     }
 
     static MathNet.Numerics.LinearAlgebra.Matrix<double> KernelMatrix(double[][] x, double[][] y, int d)

@@ -66,7 +66,11 @@ public class DistanceTests
     {
         var a = Gaussian(60, 8, 9);
         var b = Gaussian(60, 8, 10);
-        Assert.Equal(KernelDistance.Compute(a, b, 10, 20, 5), KernelDistance.Compute(a, b, 10, 20, 5));
+        var r1 = KernelDistance.Compute(a, b, 10, 20, 5);
+        var r2 = KernelDistance.Compute(a, b, 10, 20, 5);
+        Assert.Equal(r1.Values, r2.Values);
+        Assert.Equal(r1.Mean, r2.Mean);
+        Assert.NotEqual(r1.Values, KernelDistance.Compute(a, b, 10, 20, 6).Values);
     }
 
     [Fact]
