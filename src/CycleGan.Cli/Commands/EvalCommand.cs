@@ -117,9 +117,13 @@ public static class EvalCommand
             using (targets)
             {
                 err.WriteLine($"segmenter-train: {photos.shape[0]} pairs at {o.ImageSize} px, {o.Epochs} epochs on {dev}");
-                using var net = SegmenterTrainer.Train(photos, targets, pal.Count, o, dev, e =>
-                    err.WriteLine($"epoch {e.Epoch}/{e.Epochs}  loss {e.Loss:0.0000}  train pixel accuracy {e.PixelAccuracy:0.0000}  ({e.Elapsed.TotalSeconds:0} s)"));
-                SegmenterFile.Save(net, pal.Classes.Select(c => c.Name).ToArray(), r.GetValue(output)!);
+                var names = pal.Classes.Select(c => c.Name).ToArray();
+                // Saved after every epoch (atomically), so a stopped run still leaves its latest network.
+                using var net = SegmenterTrainer.Train(photos, targets, pal.Count, o, dev, (e, latest) =>
+                {
+                    SegmenterFile.Save(latest, names, r.GetValue(output)!);
+                    err.WriteLine($"epoch {e.Epoch}/{e.Epochs}  loss {e.Loss:0.0000}  train pixel accuracy {e.PixelAccuracy:0.0000}  ({e.Elapsed.TotalSeconds:0} s)");
+                });
             }
             r.InvocationConfiguration.Output.WriteLine($"saved segmenter to {r.GetValue(output)}");
             return 0;

@@ -28,7 +28,7 @@ public class SegmenterTests
         Assert.Equal(new long[] { 8, 3, 32, 32 }, photos.shape);
         Assert.Equal(new long[] { 8, 32, 32 }, targets.shape);
         var epochs = new List<SegmenterEpoch>();
-        using var net = SegmenterTrainer.Train(photos, targets, palette.Count, Tiny, onEpoch: epochs.Add);
+        using var net = SegmenterTrainer.Train(photos, targets, palette.Count, Tiny, onEpoch: (e, _) => epochs.Add(e));
         Assert.Equal(2, epochs.Count);
         Assert.All(epochs, e => Assert.True(double.IsFinite(e.Loss)));
 
