@@ -117,9 +117,13 @@ public static class EvalCommand
             using (targets)
             {
                 err.WriteLine($"segmenter-train: {photos.shape[0]} pairs at {o.ImageSize} px, {o.Epochs} epochs on {dev}");
-                using var net = SegmenterTrainer.Train(photos, targets, pal.Count, o, dev, e =>
-                    err.WriteLine($"epoch {e.Epoch}/{e.Epochs}  loss {e.Loss:0.0000}  train pixel accuracy {e.PixelAccuracy:0.0000}  ({e.Elapsed.TotalSeconds:0} s)"));
-                SegmenterFile.Save(net, pal.Classes.Select(c => c.Name).ToArray(), r.GetValue(output)!);
+                var names = pal.Classes.Select(c => c.Name).ToArray();
+                // Saved after every epoch (atomically), so a stopped run still leaves its latest network.
+                using var net = SegmenterTrainer.Train(photos, targets, pal.Count, o, dev, (e, latest) =>
+                {
+                    SegmenterFile.Save(latest, names, r.GetValue(output)!);
+                    err.WriteLine($"epoch {e.Epoch}/{e.Epochs}  loss {e.Loss:0.0000}  train pixel accuracy {e.PixelAccuracy:0.0000}  ({e.Elapsed.TotalSeconds:0} s)");
+                });
             }
             r.InvocationConfiguration.Output.WriteLine($"saved segmenter to {r.GetValue(output)}");
             return 0;
@@ -163,7 +167,7 @@ public static class EvalCommand
         var a = Req("--a", "first image folder (a results folder contributes its <stem>_fake_B images)");
         var b = Req("--b", "second image folder");
         var subsets = new Option<int>("--subsets") { Description = "KD: random subsets", DefaultValueFactory = _ => 100 };
-        var subsetSize = new Option<int>("--subset-size") { Description = "KD: images per subset (capped at the smaller folder)", DefaultValueFactory = _ => 1000 };
+        var subsetSize = new Option<int?>("--subset-size") { Description = "KD: images per subset (default: 1000, or half the smaller folder when that is less)" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
         var json = JsonOpt(); var report = ReportOpt(); var examples = ExamplesOpt();
         var cmd = new Command("fd", "FD-ResNet18 (Fréchet distance) and KD-ResNet18 (unbiased polynomial-kernel MMD², mean ± std over subsets) between two " +
@@ -178,17 +182,17 @@ public static class EvalCommand
             using var feats = new ResNet18Features();
             var xa = feats.ExtractFiles(fa, Progress(err, "features A"));
             var xb = feats.ExtractFiles(fb, Progress(err, "features B"));
-            var s = DistributionScores.Compute(xa, xb, r.GetValue(subsets), r.GetValue(subsetSize), r.GetValue(seed));
+            var kd = KernelDistance.Compute(xa, xb, r.GetValue(subsets), r.GetValue(subsetSize), r.GetValue(seed));
+            var s = DistributionScores.From(FrechetDistance.Compute(xa, xb), kd, xa.Length, xb.Length);
             r.InvocationConfiguration.Output.WriteLine(
                 $"FD-ResNet18 {s.FdResNet18.ToString("0.000", CultureInfo.InvariantCulture)}  KD-ResNet18 {s.KdResNet18.ToString("0.00000", CultureInfo.InvariantCulture)} ± {s.KdResNet18Std.ToString("0.00000", CultureInfo.InvariantCulture)}  ({s.ImagesA} vs {s.ImagesB} images)");
             if (r.GetValue(json) is { } j) EvalJson.Write(j, s);
             if (r.GetValue(report) is { } d)
             {
                 int n = r.GetValue(examples);
-                var rows = fa.Take(n).Select((f, i) => new ExampleRow("A " + Path.GetFileName(f), [("A: " + Path.GetFileName(f), CycleGan.Data.ImageFile.LoadRgb(f))]))
-                    .Concat(fb.Take(n).Select(f => new ExampleRow("B " + Path.GetFileName(f), [("B: " + Path.GetFileName(f), CycleGan.Data.ImageFile.LoadRgb(f))])))
-                    .ToList();
-                EvalReport.WriteDistribution(d, "FD/KD-ResNet18", s, rows, [$"A: {r.GetValue(a)}", $"B: {r.GetValue(b)}"]);
+                ExampleRow Row(string label, IEnumerable<string> files) =>
+                    new(label, files.Take(n).Select(f => (Path.GetFileName(f), CycleGan.Data.ImageFile.LoadRgb(f))).ToList());
+                EvalReport.WriteDistribution(d, "FD/KD-ResNet18", s, kd.Values, [Row("A", fa), Row("B", fb)], [$"A: {r.GetValue(a)}", $"B: {r.GetValue(b)}"]);
             }
             return 0;
         });

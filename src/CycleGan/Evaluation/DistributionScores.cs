@@ -18,9 +18,9 @@ public sealed record DistributionScores(
     [JsonPropertyName("note")]
     public string Note => "ResNet18 (ImageNet) pooled features; not comparable with Inception-based FID/KID";
 
-    public static DistributionScores Compute(double[][] a, double[][] b, int subsets = 100, int subsetSize = 1000, int seed = 0)
-    {
-        var kd = KernelDistance.Compute(a, b, subsets, subsetSize, seed);
-        return new DistributionScores(FrechetDistance.Compute(a, b), kd.Mean, kd.Std, kd.Subsets, kd.SubsetSize, a.Length, b.Length);
-    }
+    public static DistributionScores Compute(double[][] a, double[][] b, int subsets = 100, int? subsetSize = null, int seed = 0) =>
+        From(FrechetDistance.Compute(a, b), KernelDistance.Compute(a, b, subsets, subsetSize, seed), a.Length, b.Length);
+
+    public static DistributionScores From(double fd, KernelDistanceResult kd, int imagesA, int imagesB) =>
+        new(fd, kd.Mean, kd.Std, kd.Subsets, kd.SubsetSize, imagesA, imagesB);
 }

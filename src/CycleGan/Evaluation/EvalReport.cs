@@ -55,7 +55,7 @@ public static class EvalReport
         Finish(page, dir, s);
     }
 
-    public static void WriteDistribution(string dir, string title, DistributionScores s, IReadOnlyList<ExampleRow> examples, IReadOnlyList<string> notes)
+    public static void WriteDistribution(string dir, string title, DistributionScores s, IReadOnlyList<double> kdSubsetValues, IReadOnlyList<ExampleRow> examples, IReadOnlyList<string> notes)
     {
         var page = new HtmlReport(title);
         foreach (var n in notes) page.Paragraph(n);
@@ -67,8 +67,8 @@ public static class EvalReport
             ["KD subsets × size", $"{s.KdSubsets} × {s.KdSubsetSize}"],
             ["images A / B", $"{s.ImagesA} / {s.ImagesB}"],
         ], "Distances");
-        Plots.Bars(Path.Combine(dir, "plots", "distances.png"), ["FD-ResNet18", "KD-ResNet18 × 1000"], [s.FdResNet18, s.KdResNet18 * 1000], "Distances", "value");
-        page.Heading("Plots").Plot("plots/distances.png", "FD and KD (KD scaled by 1000)");
+        Plots.Histogram(Path.Combine(dir, "plots", "kd_subsets.png"), kdSubsetValues, 20, "KD-ResNet18 per random subset", "unbiased MMD²");
+        page.Heading("Plots").Plot("plots/kd_subsets.png", $"KD-ResNet18 over {s.KdSubsets} subsets of {s.KdSubsetSize} images (its spread is the ± above)");
         AddExamples(page, dir, examples, new Dictionary<string, string>());
         Finish(page, dir, s);
     }

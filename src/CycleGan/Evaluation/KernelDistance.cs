@@ -1,19 +1,24 @@
 namespace CycleGan.Evaluation;
 
-/// <summary>Mean and (population) standard deviation of the unbiased MMD² over random subsets.</summary>
-public sealed record KernelDistanceResult(double Mean, double Std, int Subsets, int SubsetSize);
+/// <summary>Mean and (population) standard deviation of the unbiased MMD² over random subsets, and each subset's value.</summary>
+public sealed record KernelDistanceResult(double Mean, double Std, int Subsets, int SubsetSize, IReadOnlyList<double> Values);
 
 /// <summary>
 /// Kernel distance in the manner of KID (Bińkowski et al. 2018): unbiased MMD² with the polynomial kernel
 /// k(x, y) = (x·y / d + 1)³, averaged over <c>subsets</c> random subsets of <c>subsetSize</c> features drawn
-/// without replacement from each set (seeded), with the standard deviation over subsets.
+/// without replacement from each set (seeded), with the standard deviation over subsets. Without an explicit
+/// size, subsets hold min(1000, half the smaller set) so that they differ and the deviation means something.
+/// Two identical sets give a negative value: the unbiased estimate leaves out k(x, x) within a set but not
+/// across sets.
 /// </summary>
 public static class KernelDistance
 {
-    public static KernelDistanceResult Compute(double[][] a, double[][] b, int subsets = 100, int subsetSize = 1000, int seed = 0)
+    public static KernelDistanceResult Compute(double[][] a, double[][] b, int subsets = 100, int? subsetSize = null, int seed = 0)
     {
         if (subsets < 1) throw new UserError($"--subsets must be at least 1, got {subsets}");
-        int m = Math.Min(subsetSize, Math.Min(a.Length, b.Length));
+        int smaller = Math.Min(a.Length, b.Length);
+        if (subsetSize > smaller) throw new UserError($"--subset-size {subsetSize} is larger than the smaller set ({smaller} images)");
+        int m = subsetSize ?? Math.Min(1000, smaller / 2);
         if (m < 2) throw new UserError($"a kernel distance needs at least 2 images per set, got {a.Length} and {b.Length}");
         int d = a[0].Length;
         // Kernel values of all pairs once (three matrix products), then every subset only sums entries.
@@ -43,7 +48,7 @@ public static class KernelDistance
         }
         var mean = values.Average();
         var std = Math.Sqrt(values.Select(v => (v - mean) * (v - mean)).Average());
-        return new KernelDistanceResult(mean, std, subsets, m);
+        return new KernelDistanceResult(mean, std, subsets, m, values);
     }
 
     static MathNet.Numerics.LinearAlgebra.Matrix<double> KernelMatrix(double[][] x, double[][] y, int d)

@@ -58,8 +58,14 @@ public sealed class Segmenter : Module<Tensor, Tensor>
     /// <summary>Photo bytes (HWC RGB) to a 1×3×H×W tensor in [-1, 1], as the official transforms normalise.</summary>
     public static Tensor ToInput(CycleGan.Data.RgbImage img)
     {
-        var t = tensor(img.Pixels, [1, img.Height, img.Width, 3], ScalarType.Byte);
-        return t.permute(0, 3, 1, 2).to_type(ScalarType.Float32).div_(127.5).sub_(1.0);
+        // Normalised here rather than with tensor ops on implicit Scalars: those were seen to crash
+        // (freed Scalar in THSTensor_div_scalar_) under heavy GC load.
+        int hw = img.Width * img.Height;
+        var chw = new float[3 * hw];
+        for (int i = 0; i < hw; i++)
+            for (int c = 0; c < 3; c++)
+                chw[c * hw + i] = img.Pixels[i * img.Channels + (img.Channels == 1 ? 0 : c)] / 127.5f - 1f;
+        return tensor(chw, [1, 3, img.Height, img.Width]);
     }
 
     /// <summary>

@@ -32,7 +32,7 @@ public static class SegmenterTrainer
         return (p.MoveToOuterDisposeScope(), t.MoveToOuterDisposeScope());
     }
 
-    public static Segmenter Train(Tensor photos, Tensor targets, int numClasses, SegmenterTrainingOptions o, Device? device = null, Action<SegmenterEpoch>? onEpoch = null)
+    public static Segmenter Train(Tensor photos, Tensor targets, int numClasses, SegmenterTrainingOptions o, Device? device = null, Action<SegmenterEpoch, Segmenter>? onEpoch = null)
     {
         o.Validate();
         device ??= CPU;
@@ -69,7 +69,9 @@ public static class SegmenterTrainer
                 }
                 batches++;
             }
-            onEpoch?.Invoke(new SegmenterEpoch(epoch, o.Epochs, lossSum / batches, (double)hits / pixels, clock.Elapsed));
+            net.eval();
+            onEpoch?.Invoke(new SegmenterEpoch(epoch, o.Epochs, lossSum / batches, (double)hits / pixels, clock.Elapsed), net);
+            net.train();
         }
         net.eval();
         return net;

@@ -18,6 +18,7 @@ public static class Plots
         plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
         plt.Axes.Bottom.TickLabelStyle.Rotation = labels.Count > 6 ? 45 : 0;
         plt.Axes.Bottom.TickLabelStyle.Alignment = labels.Count > 6 ? Alignment.MiddleLeft : Alignment.UpperCenter;
+        if (labels.Count > 6) plt.Axes.Bottom.MinimumSize = 12 + 6 * labels.Max(l => l.Length);
         plt.Axes.Margins(bottom: 0);
         Save(plt, path, title, yLabel, width, height);
     }
