@@ -22,9 +22,10 @@ public class KillResumeTests(ITestOutputHelper output)
         using var dir = TestPaths.NewTempDir("kill");
         var data = Cli.Synth(dir["ds"]);
         string[] Args(string name, bool resume) =>
-            ["train", "--dataroot", data, "--name", name, "--checkpoints_dir", dir["ck"], .. Cli.Tiny(2, 2, saveLatestFreq: 2), "--save_epoch_freq", "1", .. resume ? new[] { "--continue_train" } : []];
+            ["train", "--dataroot", data, "--name", name, "--checkpoints_dir", dir["ck"], .. Cli.Tiny(4, 4, saveLatestFreq: 2), "--save_epoch_freq", "1", .. resume ? new[] { "--continue_train" } : []];
 
-        // The uninterrupted run goes on beside the killed one (the suite has 2 cores).
+        // 8 epochs of 6 images: long enough that five kills (each after at most 4 printed lines and 0.6 s) land
+        // before the end even on an idle machine. The uninterrupted run goes on beside the killed one.
         using var reference = Cli.Start(Args("whole", false));
         var referenceOut = reference.StandardOutput.ReadToEndAsync();
         var referenceErr = reference.StandardError.ReadToEndAsync();
