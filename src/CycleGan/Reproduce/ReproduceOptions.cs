@@ -12,7 +12,7 @@ public sealed record ReproduceOptions
     [JsonPropertyName("dataset")] public string Dataset { get; init; } = "synth";
     [JsonPropertyName("out")] public string Out { get; init; } = "./reproduce";
     /// <summary>Training budget of one method (one table row); a one-directional method spends half on each direction.</summary>
-    [JsonPropertyName("minutes_per_model")] public double MinutesPerModel { get; init; } = 3;
+    [JsonPropertyName("minutes_per_model")] public double MinutesPerModel { get; init; } = 4;
     /// <summary>Image size (a power of two from 32 to 256: CoGAN's and the U-Net's size rules).</summary>
     [JsonPropertyName("size")] public int Size { get; init; } = 32;
     /// <summary>Methods by key (<see cref="ReproduceMethod.All"/>); empty = all.</summary>
@@ -41,7 +41,7 @@ public sealed record ReproduceOptions
     {
         if (string.IsNullOrWhiteSpace(Out)) throw new UserError("--out is empty; give the folder to write the reproduction to");
         if (!Datasets.Contains(Dataset)) throw new UserError($"unknown --dataset '{Dataset}'; use synth or facades");
-        if (!(MinutesPerModel > 0)) throw new UserError($"--minutes-per-model {MinutesPerModel} is not allowed; give a positive budget in minutes (e.g. 3)");
+        if (!(MinutesPerModel > 0)) throw new UserError($"--minutes-per-model {MinutesPerModel} is not allowed; give a positive budget in minutes (e.g. 4)");
         if (Size is not (32 or 64 or 128 or 256)) throw new UserError($"--size {Size} is not allowed; use 32, 64, 128 or 256 (CoGAN and the U-Net need a power of two)");
         if (Train < 1 || Test < 1) throw new UserError("--train and --test must be at least 1");
         if (Ngf < 1 || Ndf < 1) throw new UserError("--ngf and --ndf must be positive");
