@@ -14,5 +14,6 @@ public static class CommandRegistry
         DatasetsCommand.Create(),
         QuickstartCommand.Create(),
         BenchCommand.Create(),
+        ReproduceCommand.Create(),
     ];
 }

@@ -13,6 +13,8 @@ public static class NetworkRegistry
     {
         ["resnet_9blocks"] = (s, n) => new ResnetGenerator(s.InputNc, s.OutputNc, s.Ngf, n, s.UseDropout, 9),
         ["resnet_6blocks"] = (s, n) => new ResnetGenerator(s.InputNc, s.OutputNc, s.Ngf, n, s.UseDropout, 6),
+        ["unet_32"] = (s, n) => new UnetGenerator(s.InputNc, s.OutputNc, 5, s.Ngf, n, s.UseDropout),
+        ["unet_64"] = (s, n) => new UnetGenerator(s.InputNc, s.OutputNc, 6, s.Ngf, n, s.UseDropout),
         ["unet_128"] = (s, n) => new UnetGenerator(s.InputNc, s.OutputNc, 7, s.Ngf, n, s.UseDropout),
         ["unet_256"] = (s, n) => new UnetGenerator(s.InputNc, s.OutputNc, 8, s.Ngf, n, s.UseDropout),
     };
@@ -60,6 +62,8 @@ public static class NetworkRegistry
     {
         "unet_256" => 256,
         "unet_128" => 128,
+        "unet_64" => 64,
+        "unet_32" => 32,
         _ => 4,
     };
 

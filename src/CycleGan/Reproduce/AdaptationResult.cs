@@ -1,0 +1,25 @@
+using System.Text.Json.Serialization;
+using CycleGan.Evaluation;
+
+namespace CycleGan.Reproduce;
+
+/// <summary>One row of the adaptation table: what the segmenter was trained on, and its scores on the style-2 test photos.</summary>
+public sealed record AdaptationRow(
+    [property: JsonPropertyName("key")] string Key,
+    [property: JsonPropertyName("trained_on")] string TrainedOn,
+    [property: JsonPropertyName("style2_test")] SegmentationScores Style2Test,
+    [property: JsonPropertyName("style1_test")] SegmentationScores Style1Test,
+    [property: JsonPropertyName("segmenter_seconds")] double SegmenterSeconds);
+
+/// <summary>Everything the adaptation experiment's <c>scores.json</c> holds.</summary>
+public sealed record AdaptationReport(
+    [property: JsonPropertyName("rows")] IReadOnlyList<AdaptationRow> Rows,
+    [property: JsonPropertyName("translation_training")] RunTraining TranslationTraining,
+    [property: JsonPropertyName("processor_count")] int ProcessorCount,
+    [property: JsonPropertyName("torch_threads")] int TorchThreads,
+    [property: JsonPropertyName("load_average_start")] string LoadAverageStart,
+    [property: JsonPropertyName("load_average_end")] string LoadAverageEnd,
+    [property: JsonPropertyName("total_seconds")] double TotalSeconds,
+    [property: JsonPropertyName("options")] AdaptationOptions Options);
+
+public sealed record AdaptationResult(string Root, string PagePath, string JsonPath, AdaptationReport Report);

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Globalization;
+using CycleGan.Evaluation;
+using CycleGan.Options;
+using CycleGan.Training;
+using TorchSharp;
+
+namespace CycleGan.Reproduce;
+
+/// <summary>The pieces both reproductions share: budgeted training, the segmenter, and the machine's load.</summary>
+public static class ReproduceSteps
+{
+    /// <summary>
+    /// Trains with the official loop until the options' epochs end or <paramref name="budget"/> is spent, whichever
+    /// comes first (the trainer then saves <c>latest</c>, as the quickstart does).
+    /// </summary>
+    public static RunTraining Train(TrainOptions t, TimeSpan budget, IReproduceObserver? observer, CancellationToken cancel)
+    {
+        var runDir = Path.Combine(t.CheckpointsDir, t.Name);
+        // A rerun starts over: an old run folder would append to its loss log.
+        if (Directory.Exists(runDir)) Directory.Delete(runDir, recursive: true);
+        observer?.OnTrainingBudget(t.Name, budget);
+        var clock = Stopwatch.StartNew();
+        using var stop = new CancellationTokenSource(budget);
+        ITrainingObserver[] observers = observer == null ? [new LossLog(runDir)] : [new LossLog(runDir), observer];
+        var outcome = new Trainer(t, observers).Run(cancel, stop.Token);
+        return new RunTraining(t.Name, t.Direction, outcome.TotalIters, Math.Round(clock.Elapsed.TotalSeconds, 1),
+            budget.TotalSeconds, outcome.StoppedEarly);
+    }
+
+    /// <summary>A U-Net segmenter trained on the side-by-side labels|photo files of <paramref name="pairsDir"/> (photo on the right).</summary>
+    public static Segmenter TrainSegmenter(string pairsDir, Palette palette, int size, int epochs, int seed, IReproduceObserver? observer)
+    {
+        TorchRuntime.EnsureLoaded();
+        var o = new SegmenterTrainingOptions { ImageSize = size, Epochs = epochs, Seed = seed, PhotoSide = AbSide.Right, Levels = 4 };
+        var (photos, targets) = SegmenterTrainer.LoadPairs(pairsDir, palette, o);
+        using (photos)
+        using (targets)
+            return SegmenterTrainer.Train(photos, targets, palette.Count, o, onEpoch: (e, _) =>
+                observer?.OnMessage(string.Create(CultureInfo.InvariantCulture,
+                    $"segmenter ({Path.GetFileName(pairsDir.TrimEnd('/'))}) epoch {e.Epoch}/{e.Epochs}: loss {e.Loss:F3}, training pixel accuracy {e.PixelAccuracy:P1}, {e.Elapsed.TotalSeconds:F0} s")));
+    }
+
+    /// <summary>The baseline training options of a reproduction: no pages, no intermediate checkpoints.</summary>
+    public static TrainOptions BaseTrainOptions(string model, string dataroot, string checkpointsDir, string name, int size, int ngf, int ndf,
+        string netG, int nEpochs, int nEpochsDecay, int seed, string device)
+    {
+        var t = new TrainOptions { Model = model };
+        ModelDefaults.Apply(t);
+        t.Dataroot = dataroot;
+        t.Name = name;
+        t.CheckpointsDir = checkpointsDir;
+        t.Device = device;
+        t.Ngf = ngf;
+        t.Ndf = ndf;
+        if (model != "pix2pix") t.NetG = netG;
+        t.LoadSize = size;
+        t.CropSize = size;
+        t.Seed = seed;
+        t.NEpochs = nEpochs;
+        t.NEpochsDecay = nEpochsDecay;
+        t.PrintFreq = 20;
+        t.DisplayFreq = int.MaxValue;
+        t.UpdateHtmlFreq = int.MaxValue;
+        t.NoHtml = true;
+        t.SaveLatestFreq = int.MaxValue;
+        t.SaveEpochFreq = int.MaxValue;
+        return t;
+    }
+
+    /// <summary><c>/proc/loadavg</c>'s three averages, or "n/a" where there is none.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            var parts = File.ReadAllText("/proc/loadavg").Split(' ');
+            return string.Join(" ", parts.Take(3));
+        }
+        catch (IOException) { return "n/a"; }
+        catch (UnauthorizedAccessException) { return "n/a"; }
+    }
+
+    public static string Percent(double v) => double.IsNaN(v) ? "n/a" : (100 * v).ToString("0.0", CultureInfo.InvariantCulture);
+
+    public static string Fraction(double v) => double.IsNaN(v) ? "n/a" : v.ToString("0.00", CultureInfo.InvariantCulture);
+}

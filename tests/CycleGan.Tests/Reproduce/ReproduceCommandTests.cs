@@ -1,0 +1,82 @@
+using System.Text.Json;
+using CycleGan.Cli;
+
+namespace CycleGan.Tests.Reproduce;
+
+public class ReproduceCommandTests
+{
+    [Fact]
+    public void Reproduce_with_a_tiny_budget_writes_the_tables_page_and_scores_json_with_every_selected_method()
+    {
+        using var tmp = TestPaths.NewTempDir("reproduce");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = App.Run(["reproduce", "--dataset", "synth", "--out", tmp["r"], "--size", "32", "--seconds-per-model", "2",
+            "--methods", "cycle_gan,gan_alone,simgan", "--train", "6", "--test", "4", "--ngf", "4", "--ndf", "4", "--segmenter-epochs", "1"], stdout, stderr);
+        Assert.True(code == 0, stderr.ToString() + stdout);
+        Assert.Contains("[1/", stdout.ToString());
+
+        var html = File.ReadAllText(tmp["r/index.html"]);
+        foreach (var heading in new[] { "Table 2", "Table 3", "Table 4", "Examples: labels → photo", "Examples: photo → labels" })
+            Assert.Contains(heading, html);
+        Assert.Contains("images/t_00000_simgan_photo.png", html);
+        Assert.True(File.Exists(tmp["r/images/t_00000_cycle_gan_labels.png"]));
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(tmp["r/scores.json"]));
+        var root = doc.RootElement;
+        var tables = root.GetProperty("tables");
+        // Only the selected methods have rows, in the paper's order: Tables 2/3 list SimGAN before CycleGAN.
+        Assert.Equal(["simgan", "cycle_gan"], tables.GetProperty("table2_labels_to_photo_fcn").EnumerateArray().Select(r => r.GetProperty("key").GetString()!).ToArray());
+        Assert.Equal(["gan_alone", "cycle_gan"], tables.GetProperty("table4_ablation_photo_to_labels").EnumerateArray().Select(r => r.GetProperty("key").GetString()!).ToArray());
+        var row = tables.GetProperty("table3_photo_to_labels")[0];
+        foreach (var side in new[] { "ours", "paper" })
+            foreach (var key in new[] { "pixel_accuracy", "class_accuracy", "class_iou" })
+                Assert.InRange(row.GetProperty(side).GetProperty(key).GetDouble(), 0.0, 1.0);
+        Assert.Equal(0.47, row.GetProperty("paper").GetProperty("pixel_accuracy").GetDouble());
+
+        var methods = root.GetProperty("methods").EnumerateArray().ToList();
+        Assert.Equal(3, methods.Count);
+        var simgan = methods.Single(m => m.GetProperty("key").GetString() == "simgan");
+        // A one-directional method trains each direction for half of the budget.
+        Assert.Equal(["AtoB", "BtoA"], simgan.GetProperty("training").EnumerateArray().Select(t => t.GetProperty("direction").GetString()!).ToArray());
+        Assert.Equal(1.0, simgan.GetProperty("training")[0].GetProperty("budget_seconds").GetDouble(), 3);
+        foreach (var m in methods)
+        {
+            foreach (var key in new[] { "photo_to_labels", "labels_to_photo_fcn" })
+                Assert.Equal(4, m.GetProperty(key).GetProperty("images").GetInt32());
+            Assert.True(m.GetProperty("labels_to_photo_distribution").TryGetProperty("fd_resnet18", out _));
+        }
+        Assert.InRange(root.GetProperty("segmenter").GetProperty("real_test_photos").GetProperty("pixel_accuracy").GetDouble(), 0.0, 1.0);
+        Assert.Equal(32, root.GetProperty("options").GetProperty("size").GetInt32());
+    }
+
+    [Fact]
+    public void Adaptation_with_a_tiny_budget_reports_the_oracle_source_only_and_translated_rows()
+    {
+        using var tmp = TestPaths.NewTempDir("adaptation");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = App.Run(["reproduce", "--experiment", "adaptation", "--out", tmp["a"], "--size", "32", "--seconds-per-model", "2",
+            "--train", "6", "--test", "3", "--ngf", "4", "--ndf", "4", "--segmenter-epochs", "1"], stdout, stderr);
+        Assert.True(code == 0, stderr.ToString() + stdout);
+
+        Assert.Contains("translated to style 2", File.ReadAllText(tmp["a/index.html"]));
+        Assert.Equal(6, Directory.GetFiles(tmp["a/data/translated/train"], "*.png").Length);
+        using var doc = JsonDocument.Parse(File.ReadAllText(tmp["a/scores.json"]));
+        var rows = doc.RootElement.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(["oracle", "source_only", "translated"], rows.Select(r => r.GetProperty("key").GetString()!).ToArray());
+        foreach (var r in rows)
+            foreach (var key in new[] { "pixel_accuracy", "mean_class_accuracy", "mean_class_iou" })
+                Assert.InRange(r.GetProperty("style2_test").GetProperty(key).GetDouble(), 0.0, 1.0);
+    }
+
+    [Fact]
+    public void Unknown_method_exits_2_with_one_line_naming_the_choices()
+    {
+        var stderr = new StringWriter();
+        Assert.Equal(2, App.Run(["reproduce", "--methods", "cyclegan"], new StringWriter(), stderr));
+        var lines = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Contains("cycle_gan", lines[0]);
+    }
+}
