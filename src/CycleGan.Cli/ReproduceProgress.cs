@@ -46,11 +46,12 @@ public sealed class ReproduceProgress(TextWriter output) : IReproduceObserver
         _losses = "";
         _clock.Restart();
         _lastPlain = TimeSpan.Zero;
-        if (_ctx != null)
-        {
-            _model?.StopTask();
-            _model = _ctx.AddTask(Markup.Escape(run), maxValue: Math.Max(1, budget.TotalSeconds));
-        }
+        if (_ctx == null) return;
+        // One bar for the model in training, reused: fifteen finished bars would push the whole-run bar off the screen.
+        _model ??= _ctx.AddTask(Markup.Escape(run));
+        _model.MaxValue = Math.Max(1, budget.TotalSeconds);
+        _model.Value = 0;
+        _model.Description = Markup.Escape(run);
     }
 
     public void OnIteration(IterationInfo i)

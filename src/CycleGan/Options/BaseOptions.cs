@@ -29,7 +29,7 @@ public record BaseOptions
     public int Ndf { get; set; } = 64;
     [Option("netD", "specify discriminator architecture", Choices = ["basic", "n_layers", "pixel"])]
     public string NetD { get; set; } = "basic";
-    [Option("netG", "specify generator architecture", Choices = ["resnet_9blocks", "resnet_6blocks", "unet_256", "unet_128"])]
+    [Option("netG", "specify generator architecture", Choices = ["resnet_9blocks", "resnet_6blocks", "unet_256", "unet_128", "unet_64", "unet_32"])]
     public string NetG { get; set; } = "resnet_9blocks";
     [Option("n_layers_D", "only used if netD==n_layers")]
     public int NLayersD { get; set; } = 3;
