@@ -38,7 +38,8 @@ public static class TestImages
         s.Write(buf);
     }
 
-    static uint Crc32(ReadOnlySpan<byte> d)
+    /// <summary>The CRC-32 PNG chunks and zip entries carry (IEEE 802.3).</summary>
+    public static uint Crc32(ReadOnlySpan<byte> d)
     {
         uint c = 0xFFFFFFFF;
         foreach (var b in d)

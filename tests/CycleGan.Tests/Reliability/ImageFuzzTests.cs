@@ -1,4 +1,5 @@
 using CycleGan.Data;
+using CycleGan.Tests.Data;
 using Xunit.Abstractions;
 
 namespace CycleGan.Tests.Reliability;
@@ -41,7 +42,7 @@ public class ImageFuzzTests(ITestOutputHelper output)
         {
             long len = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(b.AsSpan((int)pos));
             if (pos + 12 + len > b.Length) return;
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan((int)(pos + 8 + len)), Crc(b.AsSpan((int)pos + 4, (int)len + 4)));
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan((int)(pos + 8 + len)), TestImages.Crc32(b.AsSpan((int)pos + 4, (int)len + 4)));
             pos += 12 + len;
         }
     }
@@ -83,7 +84,7 @@ public class ImageFuzzTests(ITestOutputHelper output)
         {
             System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan(16), rng.Next(2) == 0 ? Huge() : (uint)rng.Next(1, 64));
             System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan(20), Huge());
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan(29), Crc(b.AsSpan(12, 17)));
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan(29), TestImages.Crc32(b.AsSpan(12, 17)));
             return b;
         }
         for (int i = 2; i + 9 < b.Length; i++)
@@ -94,17 +95,6 @@ public class ImageFuzzTests(ITestOutputHelper output)
                 return b;
             }
         return null;
-    }
-
-    static uint Crc(ReadOnlySpan<byte> data)
-    {
-        uint c = 0xFFFFFFFF;
-        foreach (var x in data)
-        {
-            c ^= x;
-            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
-        }
-        return ~c;
     }
 
     [Theory]
@@ -144,7 +134,7 @@ public class ImageFuzzTests(ITestOutputHelper output)
         var png = File.ReadAllBytes(TestPaths.Ref("images", "rgb.png"));
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(16), 100_000);
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(20), 100_000);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(29), Crc(png.AsSpan(12, 17)));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(29), TestImages.Crc32(png.AsSpan(12, 17)));
         var before = GC.GetTotalAllocatedBytes(precise: true);
         var e = Assert.Throws<UserError>(() => ImageFile.DecodeRgb(png, "bomb.png"));
         Assert.Contains("100000x100000", e.Message);
