@@ -43,7 +43,6 @@ public sealed class Trainer
         AtomicFile.RemoveStaleTemps(RunDir);
         TrainingState.RemoveStale(RunDir);
 
-        var data = TrainingData.Create(_opt, seed, Publish);
         using var model = ModelRegistry.Create(_opt, isTrain: true, device);
         model.SetTrainMode(true);
 
@@ -56,7 +55,6 @@ public sealed class Trainer
             {
                 progress = TrainingState.Load(stateDir, model);
                 seed = progress.Seed;
-                data = TrainingData.Create(_opt, seed, Publish);
                 resumed = true;
                 Publish(o => o.OnMessage($"resuming from the full training state in {stateDir}: epoch {progress.Epoch}, {progress.EpochBatches} batches into it, {progress.TotalIters} iterations done"));
             }
@@ -68,6 +66,8 @@ public sealed class Trainer
                 Publish(o => o.OnMessage($"continuing from {label}_net_*.pth without a training state: fresh optimizers, starting at epoch {_opt.EpochCount}"));
             }
         }
+        // Built once the seed is known (a resumed run takes the saved one): every file is validated here, once.
+        var data = TrainingData.Create(_opt, seed, Publish);
         AtomicFile.WriteAllText(Path.Combine(RunDir, "train_opt.txt"), OptionInfo.Format(_opt));
 
         var lastEpoch = _opt.NEpochs + _opt.NEpochsDecay;
@@ -76,6 +76,7 @@ public sealed class Trainer
             progress.TotalIters, progress.EpochBatches, model.LossNames, resumed)));
 
         long totalIters = progress.TotalIters;
+        var savedFinalState = false;
         for (int epoch = progress.Epoch; epoch <= lastEpoch; epoch++)
         {
             var epochStart = Stopwatch.StartNew();
@@ -132,25 +133,22 @@ public sealed class Trainer
                 }
                 lastEnd = Stopwatch.GetTimestamp();
             }
-            var endOfEpoch = new TrainingProgress(epoch + 1, 0, totalIters, seed);
-            var (oldLr, newLr) = (model.CurrentLearningRate, model.CurrentLearningRate);
+            // The learning-rate step comes first so that a state saved at the epoch's end already includes it.
+            var (oldLr, newLr) = model.UpdateLearningRate();
+            savedFinalState = epoch == lastEpoch && epoch % _opt.SaveEpochFreq == 0;
             if (epoch % _opt.SaveEpochFreq == 0)
             {
-                // The state saved here already includes the epoch's learning-rate step below.
-                (oldLr, newLr) = model.UpdateLearningRate();
-                SaveCheckpoint(model, "latest", endOfEpoch);
+                SaveCheckpoint(model, "latest", new TrainingProgress(epoch + 1, 0, totalIters, seed));
                 model.SaveNetworks(RunDir, epoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 Publish(o => o.OnCheckpoint(epoch.ToString(System.Globalization.CultureInfo.InvariantCulture), totalIters));
-            }
-            else
-            {
-                (oldLr, newLr) = model.UpdateLearningRate();
             }
             var wait = data.Loader.WaitSeconds - waitBefore;
             Publish(o => o.OnEpochEnd(new EpochEnd(epoch, lastEpoch, epochStart.Elapsed.TotalSeconds, oldLr, newLr, wait)));
         }
-        // Like the official loop's last save_epoch_freq save, but always: the final weights and state are kept.
-        SaveCheckpoint(model, "latest", new TrainingProgress(lastEpoch + 1, 0, totalIters, seed));
+        // Like the official loop's last save_epoch_freq save, but always: the final weights and state are kept
+        // (unless the last epoch's own save just wrote them).
+        if (!savedFinalState)
+            SaveCheckpoint(model, "latest", new TrainingProgress(lastEpoch + 1, 0, totalIters, seed));
         return new TrainingOutcome(totalIters, lastEpoch, StoppedEarly: false);
     }
 
