@@ -22,9 +22,9 @@ public class KillResumeTests(ITestOutputHelper output)
         using var dir = TestPaths.NewTempDir("kill");
         var data = Cli.Synth(dir["ds"]);
         string[] Args(string name, bool resume) =>
-            ["train", "--dataroot", data, "--name", name, "--checkpoints_dir", dir["ck"], .. Cli.Tiny(4, 4, saveLatestFreq: 2), "--save_epoch_freq", "1", .. resume ? new[] { "--continue_train" } : []];
+            ["train", "--dataroot", data, "--name", name, "--checkpoints_dir", dir["ck"], .. Cli.Tiny(8, 8, saveLatestFreq: 2), "--save_epoch_freq", "1", .. resume ? new[] { "--continue_train" } : []];
 
-        // 8 epochs of 6 images: long enough that five kills (each after at most 4 printed lines and 0.6 s) land
+        // 16 epochs of 6 images: long enough that five kills (each after at most 4 printed lines and 60 ms) land
         // before the end even on an idle machine. The uninterrupted run goes on beside the killed one.
         using var reference = Cli.Start(Args("whole", false));
         var referenceOut = reference.StandardOutput.ReadToEndAsync();
@@ -47,9 +47,9 @@ public class KillResumeTests(ITestOutputHelper output)
             if (kills < Kills)
             {
                 // The moment: after a few printed lines (start, losses, "saving ...": so the run makes progress), then
-                // a random part of a second, which lands before, inside or after a save.
+                // a random pause of up to 60 ms (an iteration or a few on an idle machine), which lands before, inside or after a save.
                 var wait = rng.Next(2, 5);
-                var pause = rng.Next(0, 600);
+                var pause = rng.Next(0, 60);
                 for (int i = 0; i < wait && !p.HasExited; i++) await lines.WaitAsync(TimeSpan.FromSeconds(30));
                 if (!p.WaitForExit(TimeSpan.FromMilliseconds(pause)))
                 {
