@@ -19,10 +19,43 @@ public static class TorchRuntime
         {
             torch.InitializeDeviceType(DeviceType.CPU);
             _loaded = true;
+            NativeHeapTuned = TuneNativeHeap();
         }
         catch (Exception e) when (e is not UserError)
         {
             throw new InvalidOperationException("libtorch failed to load: " + DiagnoseNativeLoad() + " (TorchSharp said: " + e.Message.Split('\n')[0] + ")", e);
+        }
+    }
+
+    /// <summary>Whether <see cref="TuneNativeHeap"/> took effect when libtorch was loaded.</summary>
+    public static bool NativeHeapTuned { get; private set; }
+
+    const int M_TRIM_THRESHOLD = -1, M_TOP_PAD = -2, M_MMAP_THRESHOLD = -3;
+
+    [DllImport("libc.so.6", EntryPoint = "mallopt")]
+    static extern int MallOpt(int param, int value);
+
+    /// <summary>
+    /// Keeps libtorch's tensor memory in the C heap between iterations instead of handing it back to the kernel.
+    /// glibc serves every allocation over 128 KiB–32 MiB (its adaptive threshold) with a fresh mmap and unmaps it on
+    /// free, so each step's activations page-fault in and are zeroed by the kernel again: on the 256 px generator
+    /// that was ~8 % of an inference, ~4 % of a 64 px training step. Raising the mmap threshold to 32 MiB and the
+    /// trim threshold to 512 MiB lets freed blocks be reused (resident memory stays flat; the peak is unchanged
+    /// within a few MB). Set <c>CYCLEGAN_NATIVE_HEAP=default</c> to leave glibc's settings alone. Returns false where
+    /// glibc is not the C library (nothing is changed then).
+    /// </summary>
+    public static bool TuneNativeHeap()
+    {
+        if (Environment.GetEnvironmentVariable("CYCLEGAN_NATIVE_HEAP") == "default" || !OperatingSystem.IsLinux()) return false;
+        try
+        {
+            return MallOpt(M_MMAP_THRESHOLD, 32 << 20) == 1
+                & MallOpt(M_TRIM_THRESHOLD, 512 << 20) == 1
+                & MallOpt(M_TOP_PAD, 64 << 20) == 1;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
         }
     }
 

@@ -29,7 +29,8 @@ public static class BenchCommand
         var warmup = new Option<int>("--warmup") { Description = "Untimed iterations before timing (the first also counts the MACs)", DefaultValueFactory = _ => 2 };
         var threads = new Option<int>("--threads") { Description = "torch.set_num_threads (0 = libtorch's default)", DefaultValueFactory = _ => 0 };
         var seed = new Option<long>("--seed") { Description = "Seed of the inputs and the initial weights", DefaultValueFactory = _ => 0 };
-        var precision = new Option<string>("--precision") { Description = "fp32, or bf16 (inference: the generator in bfloat16, fp32 in and out)", DefaultValueFactory = _ => "fp32" };
+        var precision = new Option<string>("--precision") { Description = "fp32, or bf16 (mixed precision: convolutions in bfloat16; weights, norms, losses, optimizer in fp32)", DefaultValueFactory = _ => "fp32" };
+        var kernels = new Option<string>("--kernels") { Description = "fast (instance norm through the group-norm kernel) or official (PyTorch's kernels)", DefaultValueFactory = _ => "fast" };
         var profile = new Option<bool>("--profile") { Description = "Also time each phase of a step and the forward time per layer kind (breakdown on stderr, and in the JSON)" };
         var rssEvery = new Option<int>("--rss-every") { Description = "Print resident memory to stderr every N timed iterations", DefaultValueFactory = _ => 0 };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "infer: load the generator from this .pth (e.g. latest_net_G.pth)" };
@@ -37,7 +38,7 @@ public static class BenchCommand
         var cmd = new Command("bench", "Time a training step or a generator forward, like shared/bench/torch_cyclegan_bench.py (one JSON line)")
         {
             mode, model, size, netG, netD, nLayersD, ngf, ndf, norm, noDropout, ganMode, batch, iters, warmup, threads, seed,
-            precision, profile, rssEvery, checkpoint, image,
+            precision, kernels, profile, rssEvery, checkpoint, image,
         };
         cmd.SetAction(parse =>
         {
@@ -47,7 +48,7 @@ public static class BenchCommand
                 NetD = parse.GetValue(netD)!, NLayersD = parse.GetValue(nLayersD), Ngf = parse.GetValue(ngf), Ndf = parse.GetValue(ndf),
                 Norm = parse.GetValue(norm), NoDropout = parse.GetValue(noDropout), GanMode = parse.GetValue(ganMode),
                 Batch = parse.GetValue(batch), Iters = parse.GetValue(iters), Warmup = parse.GetValue(warmup),
-                Threads = parse.GetValue(threads), Seed = parse.GetValue(seed), Precision = parse.GetValue(precision)!,
+                Threads = parse.GetValue(threads), Seed = parse.GetValue(seed), Precision = parse.GetValue(precision)!, Kernels = parse.GetValue(kernels)!,
                 Profile = parse.GetValue(profile), RssEvery = parse.GetValue(rssEvery),
                 Checkpoint = parse.GetValue(checkpoint), Image = parse.GetValue(image),
             };

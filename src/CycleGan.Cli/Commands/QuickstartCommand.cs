@@ -26,16 +26,17 @@ public static class QuickstartCommand
         var identity = Hidden<double>("--lambda_identity", d.LambdaIdentity);
         var seed = Hidden<int>("--seed", d.Seed);
         var device = Hidden<string>("--device", d.Device);
+        var precision = new Option<string>("--precision") { Description = "fp32, or bf16: convolutions in bfloat16, weights, norms, losses and optimizer in fp32", DefaultValueFactory = _ => d.Precision };
         var cmd = new Command("quickstart", "Generate a synthetic street dataset, train a small CycleGAN on the CPU (labels ↔ photos) within a time budget, " +
                                             "translate the test scenes, score photo→labels against the true label maps and write index.html and scores.json")
-            { output, minutes, size, train, test, ngf, ndf, epochs, decay, lr, identity, seed, device };
+            { output, minutes, precision, size, train, test, ngf, ndf, epochs, decay, lr, identity, seed, device };
         cmd.SetAction(r =>
         {
             var o = new QuickstartOptions
             {
                 Output = r.GetValue(output)!, Minutes = r.GetValue(minutes), Size = r.GetValue(size), Train = r.GetValue(train), Test = r.GetValue(test),
                 Ngf = r.GetValue(ngf), Ndf = r.GetValue(ndf), NEpochs = r.GetValue(epochs), NEpochsDecay = r.GetValue(decay), Lr = r.GetValue(lr),
-                LambdaIdentity = r.GetValue(identity), Seed = r.GetValue(seed), Device = r.GetValue(device)!,
+                LambdaIdentity = r.GetValue(identity), Seed = r.GetValue(seed), Device = r.GetValue(device)!, Precision = r.GetValue(precision)!,
             };
             o.Validate();
             var stdout = r.InvocationConfiguration.Output;

@@ -21,6 +21,8 @@ public sealed record BenchResult
     [JsonPropertyName("dropout")] public bool Dropout { get; init; }
     [JsonPropertyName("gan_mode")] public string? GanMode { get; init; }
     [JsonPropertyName("precision")] public required string Precision { get; init; }
+    /// <summary>fast or official (see <see cref="Networks.Compute"/>).</summary>
+    [JsonPropertyName("kernels")] public required string Kernels { get; init; }
     [JsonPropertyName("iters")] public int Iters { get; init; }
     [JsonPropertyName("warmup")] public int Warmup { get; init; }
     [JsonPropertyName("threads")] public int Threads { get; init; }

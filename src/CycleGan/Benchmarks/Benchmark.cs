@@ -41,6 +41,8 @@ public static class Benchmark
         opt.Norm = o.ResolvedNorm;
         opt.GanMode = o.ResolvedGanMode;
         opt.NoDropout = !o.UseDropout;
+        opt.Kernels = o.Kernels;
+        opt.Precision = o.Precision;
         opt.CropSize = o.Size;
         opt.LoadSize = o.Size;
         opt.BatchSize = o.Batch;
@@ -66,6 +68,7 @@ public static class Benchmark
             var realA = rand(o.Batch, 3, o.Size, o.Size) * 2 - 1;
             var realB = rand(o.Batch, 3, o.Size, o.Size) * 2 - 1;
             var paths = Enumerable.Repeat("bench", o.Batch).ToArray();
+
             model.SetInput(realA, realB, paths, paths);
         }
         var rng = new Rng((ulong)o.Seed);
@@ -106,24 +109,23 @@ public static class Benchmark
         using var input = InferInput(o);
 
         double? maxLevels = null, meanLevels = null;
-        var bf16 = o.Precision == "bf16";
-        if (bf16)
+        var compute = Compute.FromOptions(o.Kernels, o.Precision);
+        if (compute.Bf16)
         {
+            // the difference from the same network in fp32 with the same kernels
             using var scope = NewDisposeScope();
             using var _ = no_grad();
-            var reference = g.forward(input);
-            g.to(ScalarType.BFloat16);
-            var diff = (g.forward(input.to(ScalarType.BFloat16)).to(ScalarType.Float32) - reference).abs() * 127.5;
+            var reference = (compute with { Bf16 = false }).Apply(g).forward(input);
+            var diff = (compute.Apply(g).forward(input) - reference).abs() * 127.5;
             maxLevels = diff.max().ToDouble();
             meanLevels = diff.mean().ToDouble();
         }
+        compute.Apply(g);
         void One()
         {
             using var scope = NewDisposeScope();
             using var _ = no_grad();
-            // bf16: the caller's fp32 input in, fp32 out, as a mixed-precision deployment would see it.
-            var y = bf16 ? g.forward(input.to(ScalarType.BFloat16)).to(ScalarType.Float32) : g.forward(input);
-            y.Dispose();
+            g.forward(input).Dispose();
         }
 
         var forwardMacs = ConvMacs.Count([g], One);
@@ -178,7 +180,7 @@ public static class Benchmark
         return new BenchResult
         {
             Mode = o.Mode, Model = o.Model, Size = o.Size, Batch = o.Batch, NetG = o.ResolvedNetG, Ngf = o.Ngf,
-            Norm = o.ResolvedNorm, Dropout = o.UseDropout, Precision = o.Precision, Iters = o.Iters,
+            Norm = o.ResolvedNorm, Dropout = o.UseDropout, Precision = o.Precision, Kernels = o.Kernels, Iters = o.Iters,
             Warmup = Math.Max(o.Warmup, 1), Threads = torch.get_num_threads(),
             MedianS = median, MinS = sorted[0], MeanS = times.Average(), ImagesPerS = o.Batch / median,
             PeakRssMb = ProcStatusMb("VmHWM"),

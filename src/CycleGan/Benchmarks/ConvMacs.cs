@@ -17,20 +17,16 @@ public static class ConvMacs
         foreach (var net in nets)
             foreach (var m in net.modules())
             {
-                if (m is ConvTranspose2d ct)
-                    removers.Add(ct.register_forward_hook((_, input, _) =>
-                    {
+                if (m is not Convolution c || c.kernel_size.Length != 2) continue;
+                removers.Add(((Module<Tensor, Tensor>)m).register_forward_hook((_, input, output) =>
+                {
+                    total += c.transposed
                         // every input element meets (out_channels / groups) · kH · kW weights
-                        total += input.numel() * (ct.out_channels / ct.groups) * ct.kernel_size[0] * ct.kernel_size[1];
-                        return null!; // no replacement of the output
-                    }).remove);
-                else if (m is Conv2d c)
-                    removers.Add(c.register_forward_hook((_, _, output) =>
-                    {
+                        ? input.numel() * (c.out_channels / c.groups) * c.kernel_size[0] * c.kernel_size[1]
                         // every output element sums (in_channels / groups) · kH · kW products
-                        total += output.numel() * (c.in_channels / c.groups) * c.kernel_size[0] * c.kernel_size[1];
-                        return null!; // no replacement of the output
-                    }).remove);
+                        : output.numel() * (c.in_channels / c.groups) * c.kernel_size[0] * c.kernel_size[1];
+                    return null!; // no replacement of the output
+                }).remove);
             }
         try
         {

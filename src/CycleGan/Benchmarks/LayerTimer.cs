@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CycleGan.Networks;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -20,7 +21,12 @@ public static class LayerTimer
             foreach (var m in net.modules())
             {
                 if (m is not Module<Tensor, Tensor> leaf || m.children().Any()) continue;
-                var kind = m.GetType().Name;
+                var kind = m switch
+                {
+                    Conv c => c.transposed ? "ConvTranspose2d" : "Conv2d",
+                    InstanceNorm => "InstanceNorm2d",
+                    _ => m.GetType().Name,
+                };
                 removers.Add(leaf.register_forward_pre_hook((_, _) =>
                 {
                     started = Stopwatch.GetTimestamp();

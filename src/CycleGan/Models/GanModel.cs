@@ -78,25 +78,10 @@ public abstract class GanModel : IDisposable
     /// <summary>One official <c>optimize_parameters()</c>: gradients and optimizer steps, in the official order.</summary>
     public abstract void OptimizeParameters(Rng rng);
 
-    /// <summary>True after <see cref="UseBFloat16ForInference"/>: networks and inputs are bfloat16, visuals float32.</summary>
-    public bool BFloat16 { get; private set; }
+    /// <summary><c>--kernels</c> and <c>--precision</c> of every network this model builds (see <see cref="Networks.Compute"/>).</summary>
+    public Compute Compute => Compute.FromOptions(Opt.Kernels, Opt.Precision);
 
-    /// <summary>
-    /// <c>--precision bf16</c> at test time: every network runs in bfloat16 (inputs cast on the way in, visuals back
-    /// to float32). Training in bf16 is refused: TorchSharp 0.107 has no autocast to keep norms and losses in fp32.
-    /// </summary>
-    public void UseBFloat16ForInference()
-    {
-        if (IsTrain) throw new UserError("--precision bf16 is available for test, translate and bench only (TorchSharp 0.107 has no autocast for mixed-precision training)");
-        foreach (var n in Networks.Values) n.to(ScalarType.BFloat16);
-        BFloat16 = true;
-    }
-
-    Tensor OnDeviceInput(Tensor t)
-    {
-        var x = t.to(Device);
-        return (BFloat16 ? x.to(ScalarType.BFloat16) : x).DetachFromDisposeScope();
-    }
+    Tensor OnDeviceInput(Tensor t) => t.to(Device).DetachFromDisposeScope();
 
     /// <summary>Latest value of each loss (0 for losses not computed, like the official plain-number 0).</summary>
     public IReadOnlyDictionary<string, double> CurrentLosses() =>
@@ -142,7 +127,7 @@ public abstract class GanModel : IDisposable
     protected Module<Tensor, Tensor> OnDevice(Module<Tensor, Tensor> net)
     {
         net.to(Device);
-        return net;
+        return Compute.Apply(net);
     }
 
     /// <summary>Train mode, or eval mode (official <c>--eval</c> at test time).</summary>

@@ -18,7 +18,7 @@ public sealed class NLayerDiscriminator : Module<Tensor, Tensor>
         const long padw = 1;
         var layers = new List<Module<Tensor, Tensor>>
         {
-            Conv2d(inputNc, ndf, kw, stride: 2, padding: padw),
+            Layers.Conv2d(inputNc, ndf, kw, stride: 2, padding: padw),
             LeakyReLU(0.2, true),
         };
         long multPrev, mult = 1;
@@ -26,16 +26,16 @@ public sealed class NLayerDiscriminator : Module<Tensor, Tensor>
         {
             multPrev = mult;
             mult = Math.Min(1L << n, 8);
-            layers.Add(Conv2d(ndf * multPrev, ndf * mult, kw, stride: 2, padding: padw, bias: ub));
+            layers.Add(Layers.Conv2d(ndf * multPrev, ndf * mult, kw, stride: 2, padding: padw, bias: ub));
             layers.Add(norm.Create(ndf * mult));
             layers.Add(LeakyReLU(0.2, true));
         }
         multPrev = mult;
         mult = Math.Min(1L << nLayers, 8);
-        layers.Add(Conv2d(ndf * multPrev, ndf * mult, kw, stride: 1, padding: padw, bias: ub));
+        layers.Add(Layers.Conv2d(ndf * multPrev, ndf * mult, kw, stride: 1, padding: padw, bias: ub));
         layers.Add(norm.Create(ndf * mult));
         layers.Add(LeakyReLU(0.2, true));
-        layers.Add(Conv2d(ndf * mult, 1, kw, stride: 1, padding: padw));
+        layers.Add(Layers.Conv2d(ndf * mult, 1, kw, stride: 1, padding: padw));
         model = Sequential(layers);
         RegisterComponents();
     }
@@ -52,12 +52,12 @@ public sealed class PixelDiscriminator : Module<Tensor, Tensor>
     {
         var ub = norm.UseBias;
         net = Sequential(
-            Conv2d(inputNc, ndf, 1, stride: 1, padding: 0L),
+            Layers.Conv2d(inputNc, ndf, 1, stride: 1, padding: 0L),
             LeakyReLU(0.2, true),
-            Conv2d(ndf, ndf * 2, 1, stride: 1, padding: 0L, bias: ub),
+            Layers.Conv2d(ndf, ndf * 2, 1, stride: 1, padding: 0L, bias: ub),
             norm.Create(ndf * 2),
             LeakyReLU(0.2, true),
-            Conv2d(ndf * 2, 1, 1, stride: 1, padding: 0L, bias: ub));
+            Layers.Conv2d(ndf * 2, 1, 1, stride: 1, padding: 0L, bias: ub));
         RegisterComponents();
     }
 

@@ -22,7 +22,7 @@ public sealed class NormLayer
 
     public Module<Tensor, Tensor> Create(long channels) => Kind switch
     {
-        "instance" => InstanceNorm2d(channels, eps: 1e-5, momentum: 0.1, affine: false, track_running_stats: false),
+        "instance" => new InstanceNorm(channels),
         "batch" => BatchNorm2d(channels, eps: 1e-5, momentum: 0.1, affine: true, track_running_stats: true),
         _ => Identity(),
     };

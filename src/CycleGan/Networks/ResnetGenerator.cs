@@ -21,7 +21,7 @@ public sealed class ResnetGenerator : Module<Tensor, Tensor>
         var layers = new List<Module<Tensor, Tensor>>
         {
             ReflectionPad2d(3),
-            Conv2d(inputNc, ngf, 7, padding: 0L, bias: ub),
+            Layers.Conv2d(inputNc, ngf, 7, padding: 0L, bias: ub),
             norm.Create(ngf),
             ReLU(true),
         };
@@ -29,7 +29,7 @@ public sealed class ResnetGenerator : Module<Tensor, Tensor>
         for (int i = 0; i < nDownsampling; i++)
         {
             var mult = 1L << i;
-            layers.Add(Conv2d(ngf * mult, ngf * mult * 2, 3, stride: 2, padding: 1L, bias: ub));
+            layers.Add(Layers.Conv2d(ngf * mult, ngf * mult * 2, 3, stride: 2, padding: 1L, bias: ub));
             layers.Add(norm.Create(ngf * mult * 2));
             layers.Add(ReLU(true));
         }
@@ -39,12 +39,12 @@ public sealed class ResnetGenerator : Module<Tensor, Tensor>
         for (int i = 0; i < nDownsampling; i++)
         {
             var mult = 1L << (nDownsampling - i);
-            layers.Add(ConvTranspose2d(ngf * mult, ngf * mult / 2, 3, stride: 2, padding: 1, output_padding: 1, bias: ub));
+            layers.Add(Layers.ConvTranspose2d(ngf * mult, ngf * mult / 2, 3, stride: 2, padding: 1, output_padding: 1, bias: ub));
             layers.Add(norm.Create(ngf * mult / 2));
             layers.Add(ReLU(true));
         }
         layers.Add(ReflectionPad2d(3));
-        layers.Add(Conv2d(ngf, outputNc, 7, padding: 0L));
+        layers.Add(Layers.Conv2d(ngf, outputNc, 7, padding: 0L));
         layers.Add(Tanh());
         model = Sequential(layers);
         RegisterComponents();
@@ -63,13 +63,13 @@ public sealed class ResnetBlock : Module<Tensor, Tensor>
         var layers = new List<Module<Tensor, Tensor>>
         {
             ReflectionPad2d(1),
-            Conv2d(dim, dim, 3, padding: 0L, bias: useBias),
+            Layers.Conv2d(dim, dim, 3, padding: 0L, bias: useBias),
             norm.Create(dim),
             ReLU(true),
         };
         if (useDropout) layers.Add(Dropout(0.5));
         layers.Add(ReflectionPad2d(1));
-        layers.Add(Conv2d(dim, dim, 3, padding: 0L, bias: useBias));
+        layers.Add(Layers.Conv2d(dim, dim, 3, padding: 0L, bias: useBias));
         layers.Add(norm.Create(dim));
         conv_block = Sequential(layers);
         RegisterComponents();

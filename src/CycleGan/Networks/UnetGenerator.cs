@@ -50,11 +50,11 @@ public sealed class UnetSkipConnectionBlock : Module<Tensor, Tensor>
         _outermost = outermost;
         var ub = norm.UseBias;
         var inNc = inputNc ?? outerNc;
-        var downconv = Conv2d(inNc, innerNc, 4, stride: 2, padding: 1L, bias: ub);
+        var downconv = Layers.Conv2d(inNc, innerNc, 4, stride: 2, padding: 1L, bias: ub);
         var layers = new List<Module<Tensor, Tensor>>();
         if (outermost)
         {
-            var upconv = ConvTranspose2d(innerNc * 2, outerNc, 4, stride: 2, padding: 1);
+            var upconv = Layers.ConvTranspose2d(innerNc * 2, outerNc, 4, stride: 2, padding: 1);
             layers.Add(downconv);
             layers.Add(submodule!);
             layers.Add(ReLU(true));
@@ -63,7 +63,7 @@ public sealed class UnetSkipConnectionBlock : Module<Tensor, Tensor>
         }
         else if (innermost)
         {
-            var upconv = ConvTranspose2d(innerNc, outerNc, 4, stride: 2, padding: 1, bias: ub);
+            var upconv = Layers.ConvTranspose2d(innerNc, outerNc, 4, stride: 2, padding: 1, bias: ub);
             layers.Add(LeakyReLU(0.2));
             layers.Add(downconv);
             layers.Add(ReLU(true));
@@ -73,7 +73,7 @@ public sealed class UnetSkipConnectionBlock : Module<Tensor, Tensor>
         else
         {
             var downnorm = norm.Create(innerNc);
-            var upconv = ConvTranspose2d(innerNc * 2, outerNc, 4, stride: 2, padding: 1, bias: ub);
+            var upconv = Layers.ConvTranspose2d(innerNc * 2, outerNc, 4, stride: 2, padding: 1, bias: ub);
             layers.Add(LeakyReLU(0.2));
             layers.Add(downconv);
             layers.Add(downnorm);

@@ -21,7 +21,7 @@ public static class WeightInit
         {
             switch (m)
             {
-                case Conv2d or ConvTranspose2d:
+                case Convolution:
                     var w = ((nn.Module)m).get_parameter("weight")!;
                     switch (initType)
                     {

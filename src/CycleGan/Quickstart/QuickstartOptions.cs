@@ -31,6 +31,8 @@ public sealed record QuickstartOptions
     [JsonPropertyName("seed")] public int Seed { get; init; }
     /// <summary>cpu, cuda or cuda:N; the quickstart is meant for the CPU.</summary>
     [JsonPropertyName("device")] public string Device { get; init; } = "cpu";
+    /// <summary>fp32, or bf16 (mixed precision, see <see cref="Networks.Conv"/>) for training and translating.</summary>
+    [JsonPropertyName("precision")] public string Precision { get; init; } = "fp32";
     /// <summary>Example rows on the page.</summary>
     [JsonPropertyName("examples")] public int Examples { get; init; } = 8;
 
@@ -44,5 +46,6 @@ public sealed record QuickstartOptions
         if (Test < 1) throw new UserError($"--test {Test} is not allowed; give at least 1 test scene");
         if (Ngf < 1 || Ndf < 1) throw new UserError("--ngf and --ndf must be positive");
         if (NEpochs < 1 || NEpochsDecay < 0) throw new UserError("--epochs must be at least 1");
+        if (Precision is not ("fp32" or "bf16")) throw new UserError($"--precision {Precision}: expected fp32 or bf16");
     }
 }

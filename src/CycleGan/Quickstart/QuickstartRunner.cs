@@ -95,7 +95,7 @@ public static class QuickstartRunner
         {
             Dataroot = dataroot, Name = Name, CheckpointsDir = checkpointsDir, Device = o.Device, Model = "cycle_gan",
             NetG = o.NetG, Ngf = o.Ngf, Ndf = o.Ndf, LoadSize = o.Size, CropSize = o.Size, Seed = o.Seed,
-            Lr = o.Lr, LambdaIdentity = o.LambdaIdentity, NEpochs = o.NEpochs, NEpochsDecay = o.NEpochsDecay,
+            Lr = o.Lr, LambdaIdentity = o.LambdaIdentity, NEpochs = o.NEpochs, NEpochsDecay = o.NEpochsDecay, Precision = o.Precision,
             PrintFreq = 20, DisplayFreq = int.MaxValue, UpdateHtmlFreq = int.MaxValue, NoHtml = true,
             SaveLatestFreq = int.MaxValue, SaveEpochFreq = int.MaxValue,
         };
@@ -109,7 +109,7 @@ public static class QuickstartRunner
         {
             Dataroot = dataroot, Name = Name, CheckpointsDir = checkpointsDir, ResultsDir = resultsDir, Device = o.Device,
             Model = "cycle_gan", DatasetMode = "unaligned", NetG = o.NetG, Ngf = o.Ngf, Ndf = o.Ndf,
-            LoadSize = o.Size, CropSize = o.Size, Seed = o.Seed, Epoch = epoch, NumTest = o.Test, Eval = true,
+            LoadSize = o.Size, CropSize = o.Size, Seed = o.Seed, Epoch = epoch, NumTest = o.Test, Eval = true, Precision = o.Precision,
         };
         ModelDefaults.Apply(t);
         t.ApplyTestOverrides();

@@ -31,7 +31,6 @@ public static class TestRunner
         var label = opt.LoadIter > 0 ? $"iter_{opt.LoadIter}" : opt.Epoch;
         model.LoadNetworks(runDir, label);
         model.SetTrainMode(!opt.Eval);
-        if (opt.Precision == "bf16") model.UseBFloat16ForInference();
 
         var webDir = Path.Combine(opt.ResultsDir, opt.Name, $"{opt.Phase}_{opt.Epoch}");
         if (opt.LoadIter > 0) webDir += $"_iter{opt.LoadIter}";

@@ -19,7 +19,6 @@ public sealed class Translator : IDisposable
     readonly Device _device;
     readonly int _multiple;
     readonly int _inputNc;
-    readonly bool _bf16;
 
     public Translator(TranslateOptions opt)
     {
@@ -39,9 +38,7 @@ public sealed class Translator : IDisposable
         CheckpointLoader.Load(_g, sd, opt.Checkpoint);
         _g.to(_device);
         _g.train(!opt.Eval);
-        // --precision bf16: the whole generator in bfloat16, fp32 in and out (see bench/README.md for the differences).
-        _bf16 = opt.Precision == "bf16";
-        if (_bf16) _g.to(ScalarType.BFloat16);
+        Compute.FromOptions(opt.Kernels, opt.Precision).Apply(_g);
         _multiple = NetworkRegistry.SizeMultiple(opt.NetG);
         _inputNc = opt.InputNc;
     }
@@ -69,7 +66,7 @@ public sealed class Translator : IDisposable
             var canReflect = pad[0] < w && pad[1] < w && pad[2] < h && pad[3] < h;
             x = nn.functional.pad(x, pad, canReflect ? PaddingModes.Reflect : PaddingModes.Replicate);
         }
-        var y = _bf16 ? _g.forward(x.to(ScalarType.BFloat16)).to(ScalarType.Float32) : _g.forward(x);
+        var y = _g.forward(x);
         if (ph > 0 || pw > 0)
             y = y[.., .., TensorIndex.Slice(ph / 2, ph / 2 + h), TensorIndex.Slice(pw / 2, pw / 2 + w)];
         return ImageTensor.TensorToImage(y.cpu());

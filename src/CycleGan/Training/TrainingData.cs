@@ -84,8 +84,6 @@ public static class TrainingValidation
         foreach (var (name, v) in new[] { ("print_freq", o.PrintFreq), ("display_freq", o.DisplayFreq), ("update_html_freq", o.UpdateHtmlFreq), ("save_latest_freq", o.SaveLatestFreq), ("save_epoch_freq", o.SaveEpochFreq) })
             if (v < 1) throw new UserError($"--{name} must be at least 1");
         if (o.Lr <= 0) throw new UserError("--lr must be positive");
-        if (o.Precision == "bf16")
-            throw new UserError("--precision bf16 is available for test, translate and bench only (TorchSharp 0.107 has no autocast for mixed-precision training); train with --precision fp32");
         foreach (var (name, v) in new[] { ("lambda_GAN", o.LambdaGan), ("lambda_A", o.LambdaA), ("lambda_B", o.LambdaB), ("lambda_reg", o.LambdaReg), ("lambda_feat", o.LambdaFeat) })
             if (v < 0) throw new UserError($"--{name} must not be negative");
     }

@@ -66,11 +66,23 @@ public class BenchCommandTests
     }
 
     [Fact]
-    public void Bench_bf16_training_is_refused_with_a_user_error()
+    public void Bench_bf16_training_runs_mixed_precision_with_the_same_work_per_step()
+    {
+        var r = RunBench("--mode", "train", "--size", "32", "--netG", "resnet_6blocks", "--ngf", "4", "--ndf", "4", "--iters", "2", "--warmup", "1",
+            "--precision", "bf16");
+
+        Assert.Equal("bf16", r.GetProperty("precision").GetString());
+        Assert.Equal("fast", r.GetProperty("kernels").GetString());
+        Assert.Equal(3 * (6 * ResnetGeneratorMacs(32, 4, 6) + 6 * BasicDiscriminatorMacs(32, 3, 4)), r.GetProperty("macs_per_iter").GetInt64());
+    }
+
+    [Fact]
+    public void Bench_rejects_unknown_kernels_with_one_line()
     {
         var stderr = new StringWriter();
-        var rc = App.Run(["bench", "--mode", "train", "--size", "32", "--ngf", "4", "--ndf", "4", "--precision", "bf16"], new StringWriter(), stderr);
+        var rc = App.Run(["bench", "--mode", "infer", "--size", "32", "--ngf", "4", "--kernels", "turbo"], new StringWriter(), stderr);
         Assert.Equal(2, rc);
-        Assert.Contains("--precision bf16", stderr.ToString());
+        Assert.Contains("--kernels turbo", stderr.ToString());
+        Assert.Single(stderr.ToString().Trim().Split('\n'));
     }
 }

@@ -46,7 +46,7 @@ public class TestCommandTests
     }
 
     [Fact]
-    public void Bf16_test_stays_close_to_fp32_and_bf16_training_is_refused()
+    public void Bf16_test_stays_close_to_fp32()
     {
         using var tmp = TestPaths.NewTempDir("test-bf16");
         Directory.CreateDirectory(tmp["data"]);
@@ -60,8 +60,5 @@ public class TestCommandTests
         var diffs = bf16.Pixels.Zip(fp32.Pixels, (a, b) => Math.Abs(a - b)).ToList();
         Assert.True(diffs.Average() < 3, $"mean difference {diffs.Average():F2} levels");
         Assert.True(diffs.Max() > 0, "bf16 must actually run in bfloat16");
-        var r = CliRunner.Run("train", "--dataroot", tmp["data"], "--precision", "bf16");
-        Assert.Equal(2, r.ExitCode);
-        Assert.Contains("bf16", r.Stderr);
     }
 }

@@ -19,12 +19,14 @@ public class StepParityTests
     {
         Model = "cycle_gan", Ngf = 8, Ndf = 8, NetG = "resnet_6blocks", NetD = "basic", Norm = "instance", NoDropout = true,
         CropSize = 64, GanMode = ganMode, LambdaA = 10, LambdaB = 10, LambdaIdentity = 0.5, Lr = 2e-4, Beta1 = 0.5, PoolSize = 50, LambdaGp = 0,
+        Kernels = "official",
     };
 
     static TrainOptions Pix2PixOptions() => new()
     {
         Model = "pix2pix", Ngf = 8, Ndf = 8, NetG = "unet_128", NetD = "basic", Norm = "batch", NoDropout = true,
         CropSize = 128, GanMode = "vanilla", LambdaL1 = 100, Lr = 2e-4, Beta1 = 0.5, PoolSize = 0, DatasetMode = "aligned",
+        Kernels = "official",
     };
 
     static void LoadInit(GanModel model, string folder)

@@ -11,15 +11,21 @@ public class LearningTests(ITestOutputHelper output)
     /// 300 iterations of a 32 px, ngf 8 CycleGAN on 150 + 150 unpaired synthetic images, seed 0. Measured: photo→labels
     /// pixel accuracy 58.7 % trained against 13.9 % untrained and 21.1 % for the photo read as labels (39 s of training
     /// on 2 busy cores). The margins asserted here leave room for thread-count rounding differences.
+    /// bf16 (mixed precision, fast kernels) on seeds 0–3: 53.9 / 47.0 / 49.2 / 51.7 % against fp32's 56.8 / 50.7 / 46.5 /
+    /// 45.3 % — mean 50.5 % vs 49.8 %; single seeds swing ±5 points either way, so the comparison is in bench/README.md
+    /// and this test holds bf16 to the same margins as fp32.
     /// </summary>
-    [Fact]
-    public void Tiny_cyclegan_trained_300_iterations_beats_its_untrained_photo_to_labels_accuracy_by_30_points()
+    [Theory]
+    [InlineData("fp32")]
+    [InlineData("bf16")]
+    public void Tiny_cyclegan_trained_300_iterations_beats_its_untrained_photo_to_labels_accuracy_by_30_points(string precision)
     {
         using var tmp = TestPaths.NewTempDir("learning");
         var clock = Stopwatch.StartNew();
         var r = QuickstartRunner.Run(new QuickstartOptions
         {
             Output = tmp["qs"], Minutes = 30, Size = 32, Train = 150, Test = 30, Ngf = 8, Ndf = 8, NEpochs = 1, NEpochsDecay = 1, Seed = 0, Examples = 2,
+            Precision = precision,
         });
         var p = r.Scores.PhotoToLabels;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
