@@ -152,6 +152,7 @@ public static class Benchmark
                 throw new UserError($"--image {o.Image} is {img.Width}x{img.Height}x{img.Channels}; --size {o.Size} needs a {o.Size}x{o.Size} RGB image");
             x = ImageTensor.ToTensor(img).unsqueeze(0).expand(o.Batch, -1, -1, -1).contiguous();
         }
+        if (Environment.GetEnvironmentVariable("CG_CL") == "1") x = x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
         return x.MoveToOuterDisposeScope();
     }
 

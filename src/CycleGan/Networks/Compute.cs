@@ -32,7 +32,11 @@ public sealed record Compute(bool FastKernels, bool Bf16)
     {
         foreach (var m in net.modules())
         {
-            if (m is Conv c) c.Bf16 = Bf16;
+            if (m is Conv c)
+            {
+                c.Bf16 = Bf16;
+                c.ChannelsLast = FastKernels && c.transposed;
+            }
             else if (m is InstanceNorm n) n.Fast = FastKernels;
         }
         return net;

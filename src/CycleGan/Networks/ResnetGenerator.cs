@@ -50,7 +50,8 @@ public sealed class ResnetGenerator : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor input) => model.forward(input);
+    /// <summary>The generated image, contiguous even where fast transposed convolutions left it channels-last.</summary>
+    public override Tensor forward(Tensor input) => model.forward(input).contiguous();
 }
 
 /// <summary>The official <c>ResnetBlock</c>: <c>x + conv_block(x)</c>, no activation after the sum.</summary>

@@ -30,7 +30,8 @@ public sealed class UnetGenerator : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor input) => model.forward(input);
+    /// <summary>The generated image, contiguous even where fast transposed convolutions left it channels-last.</summary>
+    public override Tensor forward(Tensor input) => model.forward(input).contiguous();
 }
 
 /// <summary>

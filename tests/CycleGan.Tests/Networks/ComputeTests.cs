@@ -15,24 +15,31 @@ public class ComputeTests
 {
     static float MaxDiff(Tensor a, Tensor b) => (a - b).abs().max().item<float>();
 
-    static nn.Module<Tensor, Tensor> Resnet9Reference()
+    static nn.Module<Tensor, Tensor> Reference(NetworkSpec spec, string folder)
     {
         TorchRuntime.EnsureLoaded();
-        var net = NetworkRegistry.CreateGenerator(new NetworkSpec { Ngf = 64, NetG = "resnet_9blocks" });
-        var file = TestPaths.Ref("resnet9_ngf64", "latest_net_G.pth");
+        var net = NetworkRegistry.CreateGenerator(spec);
+        var file = TestPaths.Ref(folder, "latest_net_G.pth");
         using var sd = PthFile.Read(file);
         CheckpointLoader.Load(net, sd, file);
         net.eval();
         return net;
     }
 
-    [Fact]
-    public void Fast_kernels_keep_the_resnet9_generator_within_1e_4_of_pytorch()
+    /// <summary>Inference with fast kernels: group-norm instance norm and channels-last transposed convolutions.</summary>
+    [Theory]
+    [InlineData("resnet9_ngf64", "resnet_9blocks", 64, "instance", "output")]
+    [InlineData("unet_ngf8_batch", "unet_256", 8, "batch", "output_eval")]
+    public void Fast_kernels_keep_generators_within_1e_4_of_pytorch_and_return_contiguous_images(string folder, string netG, int ngf, string norm, string key)
     {
-        using var net = new Compute(FastKernels: true, Bf16: false).Apply(Resnet9Reference());
-        using var io = SafeTensorsFile.Read(TestPaths.Ref("resnet9_ngf64", "io.safetensors"));
+        var spec = new NetworkSpec { Ngf = ngf, NetG = netG, Norm = norm, UseDropout = netG.StartsWith("unet") };
+        using var net = new Compute(FastKernels: true, Bf16: false).Apply(Reference(spec, folder));
+        Assert.Contains(net.modules().OfType<Conv>(), c => c.transposed && c.ChannelsLast);
+        using var io = SafeTensorsFile.Read(TestPaths.Ref(folder, "io.safetensors"));
         using var _ = no_grad();
-        Assert.True(MaxDiff(net.forward(io["input"]), io["output"]) <= 1e-4);
+        var y = net.forward(io["input"]);
+        Assert.True(y.is_contiguous());
+        Assert.True(MaxDiff(y, io[key]) <= 1e-4, $"differs by {MaxDiff(y, io[key])}");
     }
 
     [Fact]
