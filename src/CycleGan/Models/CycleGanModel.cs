@@ -12,11 +12,11 @@ namespace CycleGan.Models;
 /// discriminators. Step order: G_A and G_B (D frozen), then D_A and D_B on pooled fakes made before the G update.
 /// The adversarial terms are weighted by --lambda_GAN (1 = the official step, bit for bit); at 0 the discriminators
 /// are neither run nor trained (the paper's "Cycle alone" ablation), but still created and saved.
-/// With <c>--kernels fast</c> (and instance or no norm, no dropout) the passes that share a network and do not depend
-/// on each other run as one batch — G_A on [real_A, real_B] gives fake_B and idt_A, G_B on [real_B, real_A] gives
-/// fake_A and idt_B, each D on [real, pooled fake] — which is the same per-image computation (the norms are per
-/// image) in 4 generator calls instead of 6, with fewer, larger convolutions. <c>--kernels official</c> keeps the
-/// official call sequence.
+/// With <c>--kernels fast</c> (and instance or no norm, no dropout) passes through one network run as one batch where
+/// their inputs are ready — G_A on [real_A, real_B] gives fake_B and idt_A, G_B on [real_B, real_A, fake_B] gives
+/// fake_A, idt_B and rec_A, G_A on fake_A gives rec_B, each D on [real, pooled fake] — the same per-image computation
+/// (the norms are per image) in 3 generator calls instead of 6, with fewer, larger convolutions.
+/// <c>--kernels official</c> keeps the official call sequence.
 /// </summary>
 public sealed class CycleGanModel : GanModel
 {
@@ -55,12 +55,24 @@ public sealed class CycleGanModel : GanModel
     /// <summary>Independent passes through one network may run as one batch: nothing in it mixes images or draws randomness.</summary>
     bool Batched => Compute.FastKernels && Opt.Norm != "batch" && Opt.NoDropout;
 
-    /// <summary><paramref name="net"/> on <paramref name="x"/> and <paramref name="y"/> as one batch; the two results.</summary>
+    /// <summary><paramref name="net"/> on all <paramref name="inputs"/> as one batch; the results in the same order.</summary>
+    static Tensor[] Batch(Module<Tensor, Tensor> net, params Tensor[] inputs)
+    {
+        var all = net.forward(cat(inputs, 0));
+        var results = new Tensor[inputs.Length];
+        long at = 0;
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            results[i] = all.narrow(0, at, inputs[i].shape[0]);
+            at += inputs[i].shape[0];
+        }
+        return results;
+    }
+
     static (Tensor, Tensor) Pair(Module<Tensor, Tensor> net, Tensor x, Tensor y)
     {
-        var n = x.shape[0];
-        var both = net.forward(cat([x, y], 0));
-        return (both.narrow(0, 0, n), both.narrow(0, n, y.shape[0]));
+        var r = Batch(net, x, y);
+        return (r[0], r[1]);
     }
 
     public override IReadOnlyList<string> LossNames { get; } = ["D_A", "G_A", "cycle_A", "idt_A", "D_B", "G_B", "cycle_B", "idt_B"];
@@ -100,19 +112,27 @@ public sealed class CycleGanModel : GanModel
         var realB = RealB!;
         // forward(): nothing detached. Batched, the identity passes ride along with the first two.
         Tensor? idtA = null, idtB = null;
-        Tensor fakeB, fakeA;
-        var batchIdentity = Batched && t.LambdaIdentity > 0 && realA.shape.SequenceEqual(realB.shape);
-        if (batchIdentity)
+        Tensor fakeB, fakeA, recA;
+        if (Batched && realA.shape.SequenceEqual(realB.shape))
         {
-            (fakeB, idtA) = Pair(_gA, realA, realB);
-            (fakeA, idtB) = Pair(_gB, realB, realA);
+            if (t.LambdaIdentity > 0)
+            {
+                (fakeB, idtA) = Pair(_gA, realA, realB);
+                var b = Batch(_gB, realB, realA, fakeB);
+                (fakeA, idtB, recA) = (b[0], b[1], b[2]);
+            }
+            else
+            {
+                fakeB = _gA.forward(realA);
+                (fakeA, recA) = Pair(_gB, realB, fakeB);
+            }
         }
         else
         {
             fakeB = _gA.forward(realA);
+            recA = _gB.forward(fakeB);
             fakeA = _gB.forward(realB);
         }
-        var recA = _gB.forward(fakeB);
         var recB = _gA.forward(fakeA);
         PhaseEnded("G forward");
 
