@@ -36,6 +36,7 @@ public sealed record Compute(bool FastKernels, bool Bf16)
             {
                 c.Bf16 = Bf16;
                 c.ChannelsLast = FastKernels && c.transposed;
+                c.FoldTaps = FastKernels && c.CanFoldTaps;
             }
             else if (m is InstanceNorm n) n.Fast = FastKernels;
         }

@@ -26,7 +26,7 @@ public class ComputeTests
         return net;
     }
 
-    /// <summary>Inference with fast kernels: group-norm instance norm and channels-last transposed convolutions.</summary>
+    /// <summary>Inference with fast kernels: group-norm instance norm, channels-last transposed convolutions, folded output conv.</summary>
     [Theory]
     [InlineData("resnet9_ngf64", "resnet_9blocks", 64, "instance", "output")]
     [InlineData("unet_ngf8_batch", "unet_256", 8, "batch", "output_eval")]
@@ -35,6 +35,7 @@ public class ComputeTests
         var spec = new NetworkSpec { Ngf = ngf, NetG = netG, Norm = norm, UseDropout = netG.StartsWith("unet") };
         using var net = new Compute(FastKernels: true, Bf16: false).Apply(Reference(spec, folder));
         Assert.Contains(net.modules().OfType<Conv>(), c => c.transposed && c.ChannelsLast);
+        if (netG.StartsWith("resnet")) Assert.Contains(net.modules().OfType<Conv>(), c => c.FoldTaps);
         using var io = SafeTensorsFile.Read(TestPaths.Ref(folder, "io.safetensors"));
         using var _ = no_grad();
         var y = net.forward(io["input"]);
@@ -67,6 +68,39 @@ public class ComputeTests
         var (yFast, gFast) = Run(true);
         Assert.True(MaxDiff(yFast, yOfficial) < 1e-5, $"forward differs by {MaxDiff(yFast, yOfficial)}");
         Assert.True(MaxDiff(gFast, gOfficial) < 1e-5, $"gradient differs by {MaxDiff(gFast, gOfficial)}");
+    }
+
+    /// <summary>Folded taps (few output channels): the generators' 7×7 output conv and PatchGAN's padded 4×4 last conv.</summary>
+    [Theory]
+    [InlineData(16, 3, 7, 0, 38)]
+    [InlineData(32, 1, 4, 1, 9)]
+    public void Folded_convolutions_agree_with_the_direct_kernel_in_value_and_gradients(int cin, int cout, int k, int pad, int size)
+    {
+        TorchRuntime.EnsureLoaded();
+        using var scope = NewDisposeScope();
+        manual_seed(5);
+        using var conv = Layers.Conv2d(cin, cout, k, padding: pad);
+        Assert.True(conv.CanFoldTaps);
+        var x = randn(2, cin, size, size).requires_grad_(true);
+        var upstream = randn(2, cout, size + 2 * pad - k + 1, size + 2 * pad - k + 1);
+        (Tensor y, Tensor gx, Tensor gw, Tensor gb) Run(bool fold)
+        {
+            conv.FoldTaps = fold;
+            conv.zero_grad();
+            x.grad?.zero_();
+            var y = conv.forward(x);
+            (y * upstream).sum().backward();
+            return (y.detach(), x.grad!.clone(), conv.weight!.grad!.clone(), conv.bias!.grad!.clone());
+        }
+        var direct = Run(false);
+        var folded = Run(true);
+        Assert.Equal(direct.y.shape, folded.y.shape);
+        Assert.True(MaxDiff(folded.y, direct.y) < 1e-5, $"output differs by {MaxDiff(folded.y, direct.y)}");
+        Assert.True(MaxDiff(folded.gx, direct.gx) < 1e-5, "input gradient");
+        Assert.True(MaxDiff(folded.gw, direct.gw) < 1e-4, $"weight gradient differs by {MaxDiff(folded.gw, direct.gw)}");
+        Assert.True(MaxDiff(folded.gb, direct.gb) < 1e-4, "bias gradient");
+        Assert.False(Layers.Conv2d(cin, 16, k).CanFoldTaps);
+        Assert.False(Layers.Conv2d(cin, cout, k, stride: 2).CanFoldTaps);
     }
 
     [Fact]
