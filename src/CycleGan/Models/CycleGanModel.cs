@@ -138,7 +138,7 @@ public sealed class CycleGanModel : GanModel
 
         // G_A and G_B: D frozen (no .grad for D, gradients still flow through it).
         SetRequiresGrad(false, _dA!, _dB!);
-        _optG!.zero_grad();
+        ClearGradients(_gA, _gB);
         Tensor lossIdtA, lossIdtB;
         if (t.LambdaIdentity > 0)
         {
@@ -162,7 +162,7 @@ public sealed class CycleGanModel : GanModel
         PhaseEnded("G identity, D(fake), losses");
         lossG.backward();
         PhaseEnded("G backward");
-        _optG.step();
+        _optG!.step();
         PhaseEnded("G optimizer");
 
         // D_A and D_B on pooled fakes made before the G update.
@@ -170,12 +170,12 @@ public sealed class CycleGanModel : GanModel
         Tensor lossDA, lossDB;
         if (useGan)
         {
-            _optD!.zero_grad();
+            ClearGradients(_dA!, _dB!);
             var poolB = _fakeBPool!.Query(fakeB, rng);
             lossDA = BackwardD(_dA!, realB, poolB, t);
             var poolA = _fakeAPool!.Query(fakeA, rng);
             lossDB = BackwardD(_dB!, realA, poolA, t);
-            _optD.step();
+            _optD!.step();
             PhaseEnded("D optimizer");
         }
         else

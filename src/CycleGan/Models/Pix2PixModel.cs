@@ -60,7 +60,7 @@ public sealed class Pix2PixModel : GanModel
         PhaseEnded("G forward");
 
         SetRequiresGrad(true, _d!);
-        _optD!.zero_grad();
+        ClearGradients(_d!);
         var fakeAB = cat([realA, fakeB], 1);
         var lossDFake = _gan!.Compute(_d!.forward(fakeAB.detach()), false);
         var realAB = cat([realA, realB], 1);
@@ -71,18 +71,18 @@ public sealed class Pix2PixModel : GanModel
         PhaseEnded("D forward");
         lossD.backward();
         PhaseEnded("D backward");
-        _optD.step();
+        _optD!.step();
         PhaseEnded("D optimizer");
 
         SetRequiresGrad(false, _d);
-        _optG!.zero_grad();
+        ClearGradients(_g);
         var lossGGan = _gan.Compute(_d.forward(cat([realA, fakeB], 1)), true);
         var lossGL1 = functional.l1_loss(fakeB, realB) * t.LambdaL1;
         var lossG = lossGGan + lossGL1;
         PhaseEnded("G: D(fake), losses");
         lossG.backward();
         PhaseEnded("G backward");
-        _optG.step();
+        _optG!.step();
         PhaseEnded("G optimizer");
 
         RecordLoss("G_GAN", lossGGan);

@@ -62,9 +62,11 @@ public sealed class Conv : Convolution
         if (padding is { } pad && pad.Any(p => p != 0)) x = F.pad(x, [pad[1], pad[1], pad[0], pad[0]]);
         var folded = w.permute(3, 0, 1, 2).reshape(kw * cout, cin, kh, 1); // channel kx·cout + o holds tap column kx
         var z = F.conv2d(x, folded);
+        // bf16: the kW partial sums are added in float32, as the convolution's own accumulator would
+        if (z.dtype == ScalarType.BFloat16) z = z.to(ScalarType.Float32);
         var width = x.shape[3] - kw + 1;
         var y = z.narrow(1, 0, cout).narrow(3, 0, width);
-        y = b is null ? y.clone() : y + b.view(1, -1, 1, 1);
+        y = b is null ? y.clone() : y + b.to(z.dtype).view(1, -1, 1, 1);
         for (long kx = 1; kx < kw; kx++) y = y + z.narrow(1, kx * cout, cout).narrow(3, kx, width);
         return y.MoveToOuterDisposeScope();
     }
