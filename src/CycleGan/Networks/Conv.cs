@@ -10,7 +10,8 @@ namespace CycleGan.Networks;
 /// initialisation (TorchSharp's own <see cref="Convolution"/> base), plus one switch: <see cref="Bf16"/> runs the
 /// convolution in bfloat16 — input, weight and bias cast down, result cast back to float32 — so that the weights
 /// (the optimizer's master copy), norms, losses and gradients outside the convolution stay float32. Autograd sees
-/// the casts, so the weight gradient arrives in float32. This is the mixed precision of <c>--precision bf16</c>
+/// the casts, so the weight gradient arrives in float32 (<see cref="Compute"/> leaves the output convolutions, to at most
+/// 8 channels, in float32). This is the mixed precision of <c>--precision bf16</c>
 /// (TorchSharp 0.107 has no autocast). Create them with <see cref="Layers"/>.
 /// </summary>
 public sealed class Conv : Convolution
