@@ -10,9 +10,6 @@ namespace CycleGan.Networks;
 /// </summary>
 public sealed record Compute(bool FastKernels, bool Bf16)
 {
-    /// <summary>PyTorch's kernels in float32: what the parity tests and <c>--kernels official</c> use.</summary>
-    public static readonly Compute Official = new(false, false);
-
     public static Compute FromOptions(string kernels, string precision) => new(
         kernels switch
         {

@@ -7,16 +7,18 @@ namespace CycleGan.Networks;
 
 /// <summary>
 /// Conv2d / ConvTranspose2d with the official parameters, keys (<c>weight</c>, <c>bias</c>), shapes and default
-/// initialisation (TorchSharp's own <see cref="Convolution"/> base), plus one switch: <see cref="Bf16"/> runs the
-/// convolution in bfloat16 — input, weight and bias cast down, result cast back to float32 — so that the weights
-/// (the optimizer's master copy), norms, losses and gradients outside the convolution stay float32. Autograd sees
-/// the casts, so the weight gradient arrives in float32 (<see cref="Compute"/> leaves the output convolutions, to at most
-/// 8 channels, in float32). This is the mixed precision of <c>--precision bf16</c>
-/// (TorchSharp 0.107 has no autocast). Create them with <see cref="Layers"/>.
+/// initialisation (TorchSharp's own <see cref="Convolution"/> base), plus three switches that <see cref="Compute"/>
+/// sets and that change how it computes, never what: <see cref="Bf16"/>, <see cref="ChannelsLast"/> and
+/// <see cref="FoldTaps"/>. Create them with <see cref="Layers"/>.
 /// </summary>
 public sealed class Conv : Convolution
 {
-    /// <summary>Run this convolution in bfloat16 (see the class summary). Set by <see cref="Compute.Apply"/>.</summary>
+    /// <summary>
+    /// <c>--precision bf16</c>, mixed precision (TorchSharp 0.107 has no autocast): input, weight and bias are cast to
+    /// bfloat16, the result back to float32, so the weights (the optimizer's master copy), norms, losses and
+    /// gradients outside the convolution stay float32; autograd sees the casts, so the weight gradient arrives in
+    /// float32. <see cref="Compute.Apply"/> leaves the output convolutions (to at most 8 channels) in float32.
+    /// </summary>
     public bool Bf16 { get; set; }
 
     /// <summary>
