@@ -68,7 +68,6 @@ public static class Benchmark
             var realA = rand(o.Batch, 3, o.Size, o.Size) * 2 - 1;
             var realB = rand(o.Batch, 3, o.Size, o.Size) * 2 - 1;
             var paths = Enumerable.Repeat("bench", o.Batch).ToArray();
-
             model.SetInput(realA, realB, paths, paths);
         }
         var rng = new Rng((ulong)o.Seed);
@@ -152,7 +151,6 @@ public static class Benchmark
                 throw new UserError($"--image {o.Image} is {img.Width}x{img.Height}x{img.Channels}; --size {o.Size} needs a {o.Size}x{o.Size} RGB image");
             x = ImageTensor.ToTensor(img).unsqueeze(0).expand(o.Batch, -1, -1, -1).contiguous();
         }
-        if (Environment.GetEnvironmentVariable("CG_CL") == "1") x = x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
         return x.MoveToOuterDisposeScope();
     }
 
