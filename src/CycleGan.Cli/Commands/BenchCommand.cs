@@ -30,7 +30,7 @@ public static class BenchCommand
         var threads = new Option<int>("--threads") { Description = "torch.set_num_threads (0 = libtorch's default)", DefaultValueFactory = _ => 0 };
         var seed = new Option<long>("--seed") { Description = "Seed of the inputs and the initial weights", DefaultValueFactory = _ => 0 };
         var precision = new Option<string>("--precision") { Description = "fp32, or bf16 (mixed precision: convolutions in bfloat16; weights, norms, losses, optimizer in fp32)", DefaultValueFactory = _ => "fp32" };
-        var kernels = new Option<string>("--kernels") { Description = "fast (instance norm through the group-norm kernel) or official (PyTorch's kernels)", DefaultValueFactory = _ => "fast" };
+        var kernels = new Option<string>("--kernels") { Description = "fast (the faster kernels and batched passes of train/test, see bench/README.md) or official (PyTorch's kernels and call order)", DefaultValueFactory = _ => "fast" };
         var profile = new Option<bool>("--profile") { Description = "Also time each phase of a step and the forward time per layer kind (breakdown on stderr, and in the JSON)" };
         var rssEvery = new Option<int>("--rss-every") { Description = "Print resident memory to stderr every N timed iterations", DefaultValueFactory = _ => 0 };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "infer: load the generator from this .pth (e.g. latest_net_G.pth)" };

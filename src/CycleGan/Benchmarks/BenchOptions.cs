@@ -25,7 +25,7 @@ public sealed record BenchOptions
     public long Seed { get; init; }
     /// <summary>fp32, or bf16: mixed precision, convolutions in bfloat16 (see <see cref="Networks.Conv"/>).</summary>
     public string Precision { get; init; } = "fp32";
-    /// <summary>fast (instance norm through the group-norm kernel) or official (PyTorch's kernels); see <see cref="Networks.Compute"/>.</summary>
+    /// <summary>fast or official; see <see cref="Networks.Compute"/>.</summary>
     public string Kernels { get; init; } = "fast";
     /// <summary>Time the phases of each training step and, in extra iterations, the forward time per layer kind.</summary>
     public bool Profile { get; init; }
@@ -48,8 +48,7 @@ public sealed record BenchOptions
     {
         Check(Mode is "train" or "infer", $"--mode {Mode}: expected train or infer");
         Check(Model is "cycle_gan" or "pix2pix", $"--model {Model}: expected cycle_gan or pix2pix");
-        Check(Precision is "fp32" or "bf16", $"--precision {Precision}: expected fp32 or bf16");
-        Check(Kernels is "fast" or "official", $"--kernels {Kernels}: expected fast or official");
+        _ = Networks.Compute.FromOptions(Kernels, Precision); // --kernels and --precision, with its messages
         foreach (var (name, v) in new[] { ("size", Size), ("ngf", Ngf), ("ndf", Ndf), ("batch", Batch), ("iters", Iters) })
             Check(v >= 1, $"--{name} must be at least 1");
         Check(Warmup >= 0 && Threads >= 0 && RssEvery >= 0, "--warmup, --threads and --rss-every must not be negative");

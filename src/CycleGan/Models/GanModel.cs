@@ -22,6 +22,7 @@ public abstract class GanModel : IDisposable
         Opt = opt;
         IsTrain = isTrain;
         Device = device;
+        Compute = Compute.FromOptions(opt.Kernels, opt.Precision);
     }
 
     public BaseOptions Opt { get; }
@@ -79,7 +80,7 @@ public abstract class GanModel : IDisposable
     public abstract void OptimizeParameters(Rng rng);
 
     /// <summary><c>--kernels</c> and <c>--precision</c> of every network this model builds (see <see cref="Networks.Compute"/>).</summary>
-    public Compute Compute => Compute.FromOptions(Opt.Kernels, Opt.Precision);
+    public Compute Compute { get; }
 
     Tensor OnDeviceInput(Tensor t) => t.to(Device).DetachFromDisposeScope();
 

@@ -86,7 +86,7 @@ public record BaseOptions
     public int Seed { get; set; } = -1;
     [Option("precision", "fp32, or bf16 (convolutions in bfloat16 where supported; weights, norms, losses, optimizer in fp32)", Choices = ["fp32", "bf16"])]
     public string Precision { get; set; } = "fp32";
-    [Option("kernels", "fast: instance norm through libtorch's group-norm kernel (same formula, faster); official: PyTorch's own kernels, bit-for-bit the reference steps", Choices = ["fast", "official"])]
+    [Option("kernels", "fast: same results within float rounding, faster (group-norm kernel for instance norm, batched CycleGAN passes, channels-last deconvolution, folded output convs); official: PyTorch's own kernels and call order, bit-for-bit the reference steps", Choices = ["fast", "official"])]
     public string Kernels { get; set; } = "fast";
 
     /// <summary>The channel count of the generator's input and output for the configured direction.</summary>
