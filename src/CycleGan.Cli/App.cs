@@ -15,6 +15,7 @@ public static class App
         stdout ??= Console.Out;
         stderr ??= Console.Error;
         var verbose = args.Contains("--verbose");
+        TorchRuntime.NativeWarnings = verbose;
         var root = new RootCommand("CycleGAN and pix2pix (C# / TorchSharp), compatible with junyanz/pytorch-CycleGAN-and-pix2pix");
         foreach (var c in CommandRegistry.All()) root.Subcommands.Add(c);
         try

@@ -20,6 +20,7 @@ public static class TorchRuntime
             torch.InitializeDeviceType(DeviceType.CPU);
             _loaded = true;
             NativeHeapTuned = TuneNativeHeap();
+            QuietNativeLog();
         }
         catch (Exception e) when (e is not UserError)
         {
@@ -29,6 +30,66 @@ public static class TorchRuntime
 
     /// <summary>Whether <see cref="TuneNativeHeap"/> took effect when libtorch was loaded.</summary>
     public static bool NativeHeapTuned { get; private set; }
+
+    /// <summary>
+    /// Set before the first libtorch call (the CLI's <c>--verbose</c>) to let libtorch's own warnings (c10's log at
+    /// WARNING level) reach stderr; by default only errors do.
+    /// </summary>
+    public static bool NativeWarnings { get; set; }
+
+    const int C10LogWarning = 1, C10LogError = 2;
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    delegate IntPtr GlobalContextFn();
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    delegate void SetEnabledFn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    delegate IntPtr StdStringFn(IntPtr result);
+
+    /// <summary>
+    /// Where NNPACK cannot initialise ("Unsupported hardware"), libtorch logs that on every convolution that could
+    /// use it (5,504 lines in one quickstart). NNPACK is switched off (at::Context::setUserEnabledNNPACK; libtorch then
+    /// takes the kernels it takes anyway on such machines) and c10's log level raised to ERROR unless
+    /// <see cref="NativeWarnings"/>. TorchSharp exposes neither, so both go through libtorch's exported symbols;
+    /// a build without them is left as it is.
+    /// </summary>
+    static void QuietNativeLog()
+    {
+        if (Export("libc10.so", "FLAGS_caffe2_log_level") is { } level)
+            Marshal.WriteInt32(level, NativeWarnings ? C10LogWarning : C10LogError);
+        if (Export("libtorch_cpu.so", "_ZN2at13globalContextEv") is { } context
+            && Export("libtorch_cpu.so", "_ZN2at7Context20setUserEnabledNNPACKEb") is { } setNnpack)
+            Marshal.GetDelegateForFunctionPointer<SetEnabledFn>(setNnpack)(
+                Marshal.GetDelegateForFunctionPointer<GlobalContextFn>(context)(), false);
+    }
+
+    /// <summary>libtorch's oneDNN version (at::get_mkldnn_version), or null where the symbol is missing.</summary>
+    public static string? OneDnnVersion()
+    {
+        EnsureLoaded();
+        if (Export("libtorch_cpu.so", "_ZN2at18get_mkldnn_versionB5cxx11Ev") is not { } fn) return null;
+        // a std::string returned by value: the caller passes the 32-byte object (pointer, length, inline buffer)
+        var result = Marshal.AllocHGlobal(32);
+        try
+        {
+            Marshal.GetDelegateForFunctionPointer<StdStringFn>(fn)(result);
+            var text = Marshal.PtrToStringUTF8(Marshal.ReadIntPtr(result), (int)Marshal.ReadInt64(result, 8));
+            return text.Trim(); // a heap buffer (over 15 bytes) is left to the process: one string, once
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(result);
+        }
+    }
+
+    static IntPtr? Export(string library, string symbol)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, library);
+        if (!NativeLibrary.TryLoad(File.Exists(path) ? path : library, out var handle)) return null;
+        return NativeLibrary.TryGetExport(handle, symbol, out var address) ? address : null;
+    }
 
     const int M_TRIM_THRESHOLD = -1, M_TOP_PAD = -2, M_MMAP_THRESHOLD = -3;
 

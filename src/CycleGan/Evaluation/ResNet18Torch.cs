@@ -76,7 +76,8 @@ public sealed class ResNet18Torch : Module<Tensor, Tensor>
                 var input = Pad(x[0], node, 0.0);
                 var strides = node.Ints("strides", [1, 1]);
                 var dilations = node.Ints("dilations", [1, 1]);
-                return functional.conv2d(input, x[1], x.Length > 2 ? x[2] : null, strides, [0, 0], dilations, node.Int("group", 1));
+                return Networks.ConvKernels.Shared.Conv2d(input, x[1], x.Length > 2 ? x[2] : null, strides, [0, 0], dilations,
+                    node.Int("group", 1), node.Outputs[0]);
             }
             case "BatchNormalization":
                 return functional.batch_norm(x[0], x[3], x[4], x[1], x[2], false, 0.1, node.Float("epsilon", 1e-5f));

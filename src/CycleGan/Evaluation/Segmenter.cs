@@ -1,3 +1,4 @@
+using CycleGan.Networks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,6 +10,7 @@ namespace CycleGan.Evaluation;
 /// A small U-Net that outputs one logit per palette class and pixel: the stand-in for the FCN of the
 /// pix2pix paper's FCN-score (that paper used an FCN-8s trained on Cityscapes; for facades the project trains
 /// this network on the real train split with <c>cyclegan eval segmenter-train</c>).
+/// Its convolutions are <see cref="Conv"/> layers, so they run through the kernel check (<see cref="ConvKernels"/>).
 /// Each level is conv3x3-BN-ReLU twice; down by max-pool, up by a stride-2 transposed conv and a skip concat.
 /// Input: photos in [-1, 1], N×3×H×W with H and W divisible by 2^(levels−1).
 /// </summary>
@@ -44,16 +46,16 @@ public sealed class Segmenter : Module<Tensor, Tensor>
         for (int i = levels - 2; i >= 0; i--)
         {
             int c = ngf << i;
-            upsamplers.Add(ConvTranspose2d(c * 2, c, 2, stride: 2));
+            upsamplers.Add(Layers.ConvTranspose2d(c * 2, c, 2, stride: 2));
             decoders.Add(Block(c * 2, c));
         }
-        head = Conv2d(ngf, numClasses, 1);
+        head = Layers.Conv2d(ngf, numClasses, 1);
         RegisterComponents();
     }
 
     static Module<Tensor, Tensor> Block(int inC, int outC) => Sequential(
-        Conv2d(inC, outC, 3, padding: 1L), BatchNorm2d(outC), ReLU(true),
-        Conv2d(outC, outC, 3, padding: 1L), BatchNorm2d(outC), ReLU(true));
+        Layers.Conv2d(inC, outC, 3, padding: 1L), BatchNorm2d(outC), ReLU(true),
+        Layers.Conv2d(outC, outC, 3, padding: 1L), BatchNorm2d(outC), ReLU(true));
 
     /// <summary>Photo bytes (HWC RGB) to a 1×3×H×W tensor in [-1, 1], as the official transforms normalise.</summary>
     public static Tensor ToInput(CycleGan.Data.RgbImage img)

@@ -24,13 +24,33 @@ public sealed record Compute(bool FastKernels, bool Bf16)
             _ => throw new UserError($"--precision {precision}: expected fp32 or bf16"),
         });
 
-    /// <summary>Sets the switches of every layer in <paramref name="net"/>; returns it.</summary>
+    /// <summary>Where the convolutions are checked and routed (tests inject faults through their own instance).</summary>
+    public ConvKernels Kernels { get; init; } = ConvKernels.Shared;
+
+    /// <summary>
+    /// Sets the switches of every layer in <paramref name="net"/> and checks the convolution kernels they will run
+    /// (<see cref="ConvKernels"/>); returns it. Throws the kernel check's <see cref="UserError"/>, naming the layer,
+    /// when no route computes one of them correctly.
+    /// </summary>
     public T Apply<T>(T net) where T : nn.Module
     {
-        foreach (var m in net.modules())
+        Configure(net);
+        foreach (var (name, m) in net.named_modules())
+            if (m is Conv c)
+                foreach (var config in c.Configurations())
+                    Kernels.Route(config, name);
+        return net;
+    }
+
+    /// <summary>Sets the switches of every layer without checking the kernels (what <c>cyclegan doctor</c> inspects).</summary>
+    public T Configure<T>(T net) where T : nn.Module
+    {
+        foreach (var (name, m) in net.named_modules())
         {
             if (m is Conv c)
             {
+                c.Kernels = Kernels;
+                c.LayerName = name;
                 // bf16 everywhere but the output layers (convs to at most 8 channels: the image and the PatchGAN
                 // logits), the usual mixed-precision exception: a small share of the work, and where rounding shows.
                 c.Bf16 = Bf16 && c.out_channels > 8;

@@ -44,6 +44,33 @@ public sealed class Conv : Convolution
     public bool CanFoldTaps => !transposed && out_channels <= 8 && kernel_size[1] > 1 && groups == 1
         && stride.All(s => s == 1) && dilation.All(d => d == 1);
 
+    /// <summary>Where this layer's convolutions are checked and routed; <see cref="ConvKernels.Shared"/> unless set.</summary>
+    public ConvKernels Kernels { get; set; } = ConvKernels.Shared;
+
+    /// <summary>The layer's state-dict path (e.g. <c>model.26</c>), named in kernel-check errors; set by <see cref="Compute.Apply"/>.</summary>
+    public string? LayerName { get; set; }
+
+    /// <summary>
+    /// The convolutions this layer hands libtorch with its current switches (a float32 input assumed), so that
+    /// <see cref="Compute.Apply"/> can check them before the first forward.
+    /// </summary>
+    public IEnumerable<ConvConfig> Configurations()
+    {
+        var dtype = Bf16 ? ScalarType.BFloat16 : ScalarType.Float32;
+        long kh = kernel_size[0], kw = kernel_size[1];
+        if (FoldTaps)
+        {
+            yield return new(false, in_channels, kw * out_channels, kh, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, false, dtype, false);
+            yield break;
+        }
+        long[] pad = padding ?? [0, 0], outPad = output_padding ?? [0, 0];
+        var direct = new ConvConfig(transposed, in_channels, out_channels, kh, kw, stride[0], stride[1], pad[0], pad[1],
+            transposed ? outPad[0] : 0, transposed ? outPad[1] : 0, dilation[0], dilation[1], groups, bias is not null,
+            dtype, false);
+        yield return direct;
+        if (ChannelsLast) yield return direct with { ChannelsLast = true };
+    }
+
     internal Conv(bool transposed, long inChannels, long outChannels, long kernel, long stride, long padding, long outputPadding, bool bias)
         : base(transposed ? "ConvTranspose2d" : "Conv2d", inChannels, outChannels, [kernel, kernel], [stride, stride],
             [padding, padding], null, [1, 1], transposed, [outputPadding, outputPadding], 1, bias, PaddingModes.Zeros, null, null)
@@ -64,7 +91,7 @@ public sealed class Conv : Convolution
         long cout = w.shape[0], cin = w.shape[1], kh = w.shape[2], kw = w.shape[3];
         if (padding is { } pad && pad.Any(p => p != 0)) x = F.pad(x, [pad[1], pad[1], pad[0], pad[0]]);
         var folded = w.permute(3, 0, 1, 2).reshape(kw * cout, cin, kh, 1); // channel kx·cout + o holds tap column kx
-        var z = F.conv2d(x, folded);
+        var z = Kernels.Conv2d(x, folded, null, layer: LayerName);
         // bf16: the kW partial sums are added in float32, as the convolution's own accumulator would
         if (z.dtype == ScalarType.BFloat16) z = z.to(ScalarType.Float32);
         var width = x.shape[3] - kw + 1;
@@ -76,10 +103,11 @@ public sealed class Conv : Convolution
 
     Tensor Run(Tensor x, Tensor w, Tensor? b)
     {
-        if (!transposed) return FoldTaps ? Folded(x, w, b) : F.conv2d(x, w, b, stride, padding, dilation, groups);
-        if (!ChannelsLast || is_grad_enabled()) return F.conv_transpose2d(x, w, b, stride, padding, output_padding, dilation, groups);
+        if (!transposed) return FoldTaps ? Folded(x, w, b) : Kernels.Conv2d(x, w, b, stride, padding, dilation, groups, LayerName);
+        if (!ChannelsLast || is_grad_enabled())
+            return Kernels.ConvTranspose2d(x, w, b, stride, padding, output_padding, dilation, groups, LayerName);
         using var scope = NewDisposeScope();
         var wl = w.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2); // same shape, channels-last in memory
-        return F.conv_transpose2d(x, wl, b, stride, padding, output_padding, dilation, groups).MoveToOuterDisposeScope();
+        return Kernels.ConvTranspose2d(x, wl, b, stride, padding, output_padding, dilation, groups, LayerName).MoveToOuterDisposeScope();
     }
 }

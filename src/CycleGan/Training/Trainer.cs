@@ -39,12 +39,14 @@ public sealed class Trainer
         var seed = _opt.Seed >= 0 ? _opt.Seed : Environment.TickCount & 0x7FFFFFFF;
         torch.manual_seed(seed);
         AtomicFile.CreateDirectory(RunDir);
+        using var runLock = RunLock.Acquire(RunDir); // before anything in the folder is touched
         // What a killed run left: temp files and half-written state folders (never under a final name).
         AtomicFile.RemoveStaleTemps(RunDir);
         TrainingState.RemoveStale(RunDir);
 
         using var model = ModelRegistry.Create(_opt, isTrain: true, device);
         model.SetTrainMode(true);
+        if (Networks.ConvKernels.Shared.RemedySummary() is { } remedies) Publish(o => o.OnMessage(remedies));
 
         var progress = new TrainingProgress(_opt.EpochCount, 0, 0, seed);
         var resumed = false;

@@ -1,0 +1,196 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace CycleGan.Networks;
+
+/// <summary>
+/// Every convolution the networks run goes through here. The first time a <see cref="ConvConfig"/> is seen it is
+/// checked: forward and backward of libtorch's kernel on a small input against the same computation in float64,
+/// which never goes through oneDNN. Some machines' oneDNN 3.7 computes wrong float32 convolutions where a channel
+/// count is padded to its vector block (README "Correct on every CPU"); there the check takes the first
+/// <see cref="ConvRoute"/> that passes the same check. Verdicts are kept for the life of the process; a configuration
+/// that no route computes correctly is a <see cref="UserError"/> naming the layer, before anything is computed with it.
+/// </summary>
+public sealed class ConvKernels
+{
+    /// <summary>oneDNN's float32 channel block on AVX-512 (16 lanes); padding a channel count to it avoids the fault.</summary>
+    public const int ChannelBlock = 16;
+
+    /// <summary>Largest relative error (max |error| / max |float64 value|) a float32 kernel may have.</summary>
+    public const double Fp32Tolerance = 1e-4;
+
+    /// <summary>The same for bfloat16 (8 significant bits: rounding alone is up to 0.4 %).</summary>
+    public const double Bf16Tolerance = 3e-2;
+
+    /// <summary>The process-wide instance every <see cref="Conv"/> uses unless a <see cref="Compute"/> names another.</summary>
+    public static ConvKernels Shared { get; } = new();
+
+    readonly ConcurrentDictionary<ConvConfig, KernelVerdict> _verdicts = new();
+    readonly Lock _checking = new();
+    readonly KernelFault? _fault;
+
+    /// <param name="fault">Tests only: a wrong kernel to inject (see <see cref="KernelFault"/>).</param>
+    public ConvKernels(KernelFault? fault = null) => _fault = fault;
+
+    /// <summary>Every configuration checked so far, in no particular order.</summary>
+    public IReadOnlyList<KernelVerdict> Verdicts => [.. _verdicts.Values];
+
+    /// <summary>Total time spent checking, in milliseconds.</summary>
+    public double CheckMilliseconds => _verdicts.Values.Sum(v => v.CheckMilliseconds);
+
+    public Tensor Conv2d(Tensor x, Tensor w, Tensor? b, long[]? stride = null, long[]? padding = null,
+        long[]? dilation = null, long groups = 1, string? layer = null)
+    {
+        var c = ConvConfig.Of(false, x, w, b, stride ?? [1, 1], padding ?? [0, 0], [0, 0], dilation ?? [1, 1], groups);
+        return Run(Route(c, layer), c, x, w, b);
+    }
+
+    public Tensor ConvTranspose2d(Tensor x, Tensor w, Tensor? b, long[]? stride = null, long[]? padding = null,
+        long[]? outputPadding = null, long[]? dilation = null, long groups = 1, string? layer = null)
+    {
+        var c = ConvConfig.Of(true, x, w, b, stride ?? [1, 1], padding ?? [0, 0], outputPadding ?? [0, 0],
+            dilation ?? [1, 1], groups);
+        return Run(Route(c, layer), c, x, w, b);
+    }
+
+    /// <summary>The verdict for <paramref name="c"/>, checking it on first use.</summary>
+    public KernelVerdict Check(ConvConfig c)
+    {
+        if (_verdicts.TryGetValue(c, out var v)) return v;
+        lock (_checking) return _verdicts.GetOrAdd(c, Measure);
+    }
+
+    /// <summary>Checks <paramref name="c"/> and throws the one-line error when nothing computes it correctly.</summary>
+    public ConvRoute Route(ConvConfig c, string? layer)
+    {
+        var v = Check(c);
+        return v.Ok ? v.Route : throw new UserError(Failure(v, layer));
+    }
+
+    public static string Failure(KernelVerdict v, string? layer) =>
+        $"no kernel computes {(layer is null ? "" : $"layer {layer}, ")}{v.Config} correctly on this machine " +
+        $"(libtorch's: max rel. error {v.DirectError:G3}; best remedy {v.Route}: {v.RouteError:G3}, allowed " +
+        $"{v.Tolerance:G2}); nothing was computed with it; `cyclegan doctor` shows the whole check";
+
+    /// <summary>The remedies worth trying for <paramref name="c"/>, cheapest first.</summary>
+    public static IEnumerable<ConvRoute> Remedies(ConvConfig c)
+    {
+        if (c.Groups == 1)
+        {
+            bool outOff = c.OutChannels % ChannelBlock != 0, inOff = c.InChannels % ChannelBlock != 0;
+            if (outOff) yield return ConvRoute.PadOutput;
+            if (inOff) yield return ConvRoute.PadInput;
+            if (outOff && inOff) yield return ConvRoute.PadBoth;
+            yield return ConvRoute.Unfold;
+        }
+        yield return ConvRoute.Float64;
+    }
+
+    /// <summary>
+    /// One line for users when the check replaced libtorch's kernel somewhere (null when it did not): how many
+    /// configurations, by which remedies.
+    /// </summary>
+    public string? RemedySummary()
+    {
+        var all = Verdicts;
+        var wrong = all.Where(v => !v.DirectOk).ToList();
+        if (wrong.Count == 0) return null;
+        var routes = string.Join(", ", wrong.GroupBy(v => v.Route).Select(g => $"{g.Key} ×{g.Count()}"));
+        return $"convolution kernel check: {wrong.Count} of {all.Count} configurations compute wrongly in libtorch on " +
+            $"this CPU and run by a checked remedy instead ({routes}; {CheckMilliseconds / 1000:F1} s); see `cyclegan doctor`";
+    }
+
+    /// <summary>Computes the convolution <paramref name="c"/> describes by <paramref name="route"/> (autograd-aware).</summary>
+    public Tensor Run(ConvRoute route, ConvConfig c, Tensor x, Tensor w, Tensor? b) => route switch
+    {
+        ConvRoute.Direct => Direct(c, x, w, b),
+        ConvRoute.PadOutput => Padded(c, x, w, b, padOut: true, padIn: false),
+        ConvRoute.PadInput => Padded(c, x, w, b, padOut: false, padIn: true),
+        ConvRoute.PadBoth => Padded(c, x, w, b, padOut: true, padIn: true),
+        ConvRoute.Unfold => Spoiled(Unfolded(c, x, w, b)),
+        ConvRoute.Float64 => Spoiled(Libtorch(c, x.to(ScalarType.Float64), w.to(ScalarType.Float64),
+            b?.to(ScalarType.Float64)).to(x.dtype)),
+        _ => throw new ArgumentOutOfRangeException(nameof(route)),
+    };
+
+    static Tensor Libtorch(ConvConfig c, Tensor x, Tensor w, Tensor? b) => c.Transposed
+        ? F.conv_transpose2d(x, w, b, [c.StrideH, c.StrideW], [c.PadH, c.PadW], [c.OutPadH, c.OutPadW],
+            [c.DilationH, c.DilationW], c.Groups)
+        : F.conv2d(x, w, b, [c.StrideH, c.StrideW], [c.PadH, c.PadW], [c.DilationH, c.DilationW], c.Groups);
+
+    /// <summary>libtorch's kernel on exactly these tensors (with the injected fault, if any, where it applies).</summary>
+    Tensor Direct(ConvConfig c, Tensor x, Tensor w, Tensor? b)
+    {
+        if (_fault is null) return Libtorch(c, x, w, b);
+        var actual = ConvConfig.Of(c.Transposed, x, w, b, [c.StrideH, c.StrideW], [c.PadH, c.PadW],
+            [c.OutPadH, c.OutPadW], [c.DilationH, c.DilationW], c.Groups);
+        if (!_fault.Where(actual)) return Libtorch(c, x, w, b);
+        if (!_fault.InputGradientOnly) return Libtorch(c, x, w, b) * 1.25;
+        var extra = x * 0.25; // same value, input gradient 1.25× (the weight gradient sees x's value, unchanged)
+        return Libtorch(c, x + (extra - extra.detach()), w, b);
+    }
+
+    Tensor Spoiled(Tensor y) => _fault is { AllRoutes: true } ? y * 1.25 : y;
+
+    static long ToBlock(long channels) => (channels + ChannelBlock - 1) / ChannelBlock * ChannelBlock;
+
+    Tensor Padded(ConvConfig c, Tensor x, Tensor w, Tensor? b, bool padOut, bool padIn)
+    {
+        long po = padOut ? ToBlock(c.OutChannels) - c.OutChannels : 0, pi = padIn ? ToBlock(c.InChannels) - c.InChannels : 0;
+        if (pi > 0) x = F.pad(x, [0, 0, 0, 0, 0, pi]);
+        // F.pad lists the last dimension first: conv weights are out×in×kH×kW, transposed ones in×out×kH×kW
+        w = F.pad(w, c.Transposed ? [0, 0, 0, 0, 0, po, 0, pi] : [0, 0, 0, 0, 0, pi, 0, po]);
+        if (b is not null && po > 0) b = F.pad(b, [0, po]);
+        var y = Direct(c, x, w, b);
+        return po > 0 ? y.narrow(1, 0, c.OutChannels) : y;
+    }
+
+    /// <summary>The convolution as unfold / fold and a matrix product; groups 1 only.</summary>
+    internal static Tensor Unfolded(ConvConfig c, Tensor x, Tensor w, Tensor? b)
+    {
+        long n = x.shape[0], h = x.shape[2], wd = x.shape[3];
+        (long, long) k = (c.KernelH, c.KernelW), d = (c.DilationH, c.DilationW), p = (c.PadH, c.PadW), s = (c.StrideH, c.StrideW);
+        Tensor y;
+        // the batch goes into the matrix product's columns, so the weight is used as it is, never broadcast per image
+        if (!c.Transposed)
+        {
+            long oh = (h + 2 * c.PadH - c.DilationH * (c.KernelH - 1) - 1) / c.StrideH + 1;
+            long ow = (wd + 2 * c.PadW - c.DilationW * (c.KernelW - 1) - 1) / c.StrideW + 1;
+            var cols = F.unfold(x, k, d, p, s).permute(1, 0, 2).reshape(-1, n * oh * ow); // in·kH·kW × n·oh·ow
+            y = w.reshape(c.OutChannels, -1).mm(cols).view(c.OutChannels, n, oh, ow).permute(1, 0, 2, 3);
+        }
+        else
+        {
+            long oh = (h - 1) * c.StrideH - 2 * c.PadH + c.DilationH * (c.KernelH - 1) + c.OutPadH + 1;
+            long ow = (wd - 1) * c.StrideW - 2 * c.PadW + c.DilationW * (c.KernelW - 1) + c.OutPadW + 1;
+            var xs = x.permute(1, 0, 2, 3).reshape(c.InChannels, n * h * wd);
+            var cols = w.reshape(c.InChannels, -1).t().mm(xs).view(-1, n, h * wd).permute(1, 0, 2); // n × out·kH·kW × h·w
+            y = F.fold(cols, (oh, ow), k, d, p, s);
+        }
+        return b is null ? y : y + b.view(1, -1, 1, 1);
+    }
+
+    KernelVerdict Measure(ConvConfig c)
+    {
+        var clock = Stopwatch.StartNew();
+        using var scope = NewDisposeScope();
+        using var grad = enable_grad();
+        var tolerance = c.DType == ScalarType.BFloat16 ? Bf16Tolerance : Fp32Tolerance;
+        var probe = new KernelProbe(c);
+        var direct = probe.Error((x, w, b) => Run(ConvRoute.Direct, c, x, w, b));
+        var (route, error) = (ConvRoute.Direct, direct);
+        if (!(direct <= tolerance))
+        {
+            (route, error) = (ConvRoute.Float64, double.PositiveInfinity);
+            foreach (var r in Remedies(c))
+            {
+                var e = probe.Error((x, w, b) => Run(r, c, x, w, b));
+                if (e <= tolerance) { (route, error) = (r, e); break; }
+                if (!(e >= error)) (route, error) = (r, e);
+            }
+        }
+        return new KernelVerdict(c, direct, route, error, tolerance, clock.Elapsed.TotalMilliseconds);
+    }
+}
