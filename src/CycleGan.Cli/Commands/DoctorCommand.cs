@@ -40,6 +40,9 @@ public static class DoctorCommand
             var remedy = x.Remedy is null ? "" : $" -> {x.Remedy} -> {(x.Ok ? "ok" : "wrong")} ({Err(x.RemedyError)})";
             o.WriteLine($"{x.Configuration.PadRight(width)}  {direct}{remedy}");
         }
+        if (r.Checks.Any(x => x.Remedy?.EndsWith("(precaution)") == true))
+            o.WriteLine("(precaution: libtorch's kernel passed at the check's size, but the fault comes and goes with input size " +
+                "and threads on this machine, so shapes of its class take the checked remedy)");
         o.WriteLine();
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{r.Checks.Count} configurations checked in {r.CheckMilliseconds:F0} ms; {r.WrongConfigurations} wrong in libtorch's kernels; ") +

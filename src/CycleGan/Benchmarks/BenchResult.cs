@@ -40,6 +40,10 @@ public sealed record BenchResult
     [JsonPropertyName("torchsharp_version")] public required string TorchSharpVersion { get; init; }
     [JsonPropertyName("dotnet")] public required string DotNet { get; init; }
     [JsonPropertyName("cpu")] public required string Cpu { get; init; }
+    /// <summary>Time the convolution kernel check took in this process (<see cref="Networks.ConvKernels"/>), and how many
+    /// of the configurations it checked libtorch computes wrongly here (each then runs by a checked remedy).</summary>
+    [JsonPropertyName("kernel_check_ms")] public double KernelCheckMs { get; init; }
+    [JsonPropertyName("kernel_wrong_configurations")] public int KernelWrongConfigurations { get; init; }
     /// <summary>bf16 only: |bf16 output − fp32 output| in 8-bit output levels (× 127.5), over the benchmark input.</summary>
     [JsonPropertyName("bf16_max_abs_diff_levels")] public double? Bf16MaxAbsDiffLevels { get; init; }
     [JsonPropertyName("bf16_mean_abs_diff_levels")] public double? Bf16MeanAbsDiffLevels { get; init; }

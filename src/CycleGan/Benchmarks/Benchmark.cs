@@ -189,6 +189,8 @@ public static class Benchmark
                 ?? typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown",
             DotNet = Environment.Version.ToString(),
             Cpu = CpuName(),
+            KernelCheckMs = ConvKernels.Shared.CheckMilliseconds,
+            KernelWrongConfigurations = ConvKernels.Shared.Verdicts.Count(v => !v.DirectOk),
         };
     }
 

@@ -51,7 +51,8 @@ public static class Doctor
 
     static KernelCheckRow Row(KernelVerdict v, IEnumerable<string> networks) => new(
         v.Config.ToString(), [.. networks], v.DirectOk ? "ok" : "wrong", Finite(v.DirectError),
-        v.DirectOk ? null : v.Route.ToString(), v.DirectOk ? null : Finite(v.RouteError), v.Ok, v.CheckMilliseconds);
+        v.Route == ConvRoute.Direct ? null : v.Route + (v.Precaution ? " (precaution)" : ""),
+        v.Route == ConvRoute.Direct ? null : Finite(v.RouteError), v.Ok, v.CheckMilliseconds);
 
     static double? Finite(double e) => double.IsFinite(e) ? e : null;
 }

@@ -64,6 +64,25 @@ public class ConvKernelsTests
         Assert.Throws<UserError>(() => kernels.Conv2d(randn(1, 16, 8, 8), randn(3, 16, 7, 7), null));
     }
 
+    [Fact]
+    public void On_a_faulty_machine_an_at_risk_shape_that_passes_its_own_check_still_takes_a_checked_remedy()
+    {
+        TorchRuntime.EnsureLoaded();
+        // the fault shows only in the canary shape 64→3 7×7, as the real one comes and goes with sizes and threads
+        var faulty = new ConvKernels(new KernelFault(c => c.InChannels == 64 && c.OutChannels == 3 && c.KernelH == 7));
+        // float64 convolutions never run on oneDNN, so this one passes its own check on every machine
+        var atRisk = OutputConv with { InChannels = 8, KernelH = 3, KernelW = 3, DType = ScalarType.Float64 };
+        Assert.True(ConvKernels.AtRisk(atRisk));
+        var v = faulty.Check(atRisk);
+        Assert.True(faulty.FaultyMachine);
+        Assert.True(v.DirectOk);
+        Assert.True(v.Precaution);
+        Assert.Equal(ConvRoute.PadOutput, v.Route);
+        Assert.True(v.Ok);
+        // a shape outside the fault's class keeps libtorch's kernel
+        Assert.Equal(ConvRoute.Direct, faulty.Check(atRisk with { OutChannels = 32 }).Route);
+    }
+
     public static TheoryData<ConvRoute, bool, int, int, int, int, int> Remedies => new()
     {
         // route, transposed, in, out, kernel, stride, padding

@@ -60,8 +60,9 @@ public class RunLockTests
             holder.Kill(entireProcessTree: true); // SIGKILL: no chance to release anything
             await holder.WaitForExitAsync();
         }
-        Assert.True(File.Exists(dir["ck/run/" + RunLock.FileName]));
+        Assert.True(File.Exists(dir["ck/run/" + RunLock.FileName])); // left behind by the killed holder
         var r = Reliability.Cli.Run(Train(data, dir["ck"], 1));
         Assert.True(r.Code == 0, r.Stderr);
+        Assert.False(File.Exists(dir["ck/run/" + RunLock.FileName]), "a finished run removes its lock");
     }
 }
