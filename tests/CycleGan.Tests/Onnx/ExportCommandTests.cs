@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using CycleGan.Checkpoints;
 using CycleGan.Data;
 using CycleGan.Onnx;
@@ -156,5 +157,22 @@ public class ExportCommandTests
         Assert.Equal(2, r.ExitCode);
         Assert.Single(r.Stderr.Trim().Split('\n'));
         Assert.Contains("expected float32 [N, 1 or 3, H, W]", r.Stderr);
+    }
+
+    [Fact]
+    public void Bench_impl_onnxruntime_prints_the_same_json_line_and_refuses_training()
+    {
+        var r = CliRunner.MustSucceed("bench", "--impl", "onnxruntime", "--mode", "infer", "--size", "32",
+            "--netG", "unet_32", "--ngf", "4", "--iters", "2", "--warmup", "1", "--threads", "1");
+        var json = JsonDocument.Parse(Assert.Single(r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))).RootElement;
+        Assert.Equal("onnxruntime", json.GetProperty("impl").GetString());
+        Assert.Equal("infer", json.GetProperty("mode").GetString());
+        Assert.True(json.GetProperty("median_s").GetDouble() > 0);
+        Assert.True(json.GetProperty("macs_per_iter").GetInt64() > 0);
+        Assert.False(string.IsNullOrEmpty(json.GetProperty("onnxruntime_version").GetString()));
+
+        var train = CliRunner.Run("bench", "--impl", "onnxruntime", "--mode", "train", "--size", "32");
+        Assert.Equal(2, train.ExitCode);
+        Assert.Contains("--mode infer", train.Stderr);
     }
 }
