@@ -39,6 +39,30 @@ public class ExportCommandTests
         Assert.True(MaxDiff(output, io["output_train"]) > 1e-2, "batch statistics must not be used (official issue #1276)");
     }
 
+    /// <summary>PyTorch's generator variants in reference/matrix: both families, all norms, gray in or out, dropout.</summary>
+    [Theory]
+    [InlineData("G_resnet_6blocks_batch_dropout_ngf4")]
+    [InlineData("G_resnet_6blocks_none_ngf4")]
+    [InlineData("G_resnet_9blocks_instance_in1_out3_ngf4")]
+    [InlineData("G_unet_128_instance_dropout_ngf2")]
+    [InlineData("G_unet_128_none_ngf2")]
+    [InlineData("G_unet_128_batch_ngf2_out1")]
+    public void Official_generator_variants_exported_and_run_in_OnnxRuntime_match_pytorch_within_1e_4(string name)
+    {
+        using var index = JsonDocument.Parse(File.ReadAllText(TestPaths.Ref("matrix", "index.json")));
+        var entry = index.RootElement.GetProperty(name);
+        string Flag(string key) => entry.GetProperty(key).ToString();
+        using var tmp = TestPaths.NewTempDir("export-matrix");
+        string[] dropout = entry.GetProperty("use_dropout").GetBoolean() ? [] : ["--no_dropout"];
+        CliRunner.MustSucceed(["export", "--checkpoint", TestPaths.Ref("matrix", name, "latest_net_G.pth"), "--out", tmp["g.onnx"],
+            "--netG", Flag("netG"), "--ngf", Flag("ngf"), "--norm", Flag("norm"), "--input_nc", Flag("input_nc"),
+            "--output_nc", Flag("output_nc"), .. dropout]);
+        using var onnx = OnnxGenerator.Open(tmp["g.onnx"]);
+        using var io = SafeTensorsFile.Read(TestPaths.Ref("matrix", name, "io.safetensors"));
+        using var output = onnx.Forward(io["input"]);
+        Assert.True(MaxDiff(output, io["output"]) <= 1e-4);
+    }
+
     [Fact]
     public void Export_metadata_round_trips_through_OnnxRuntime_and_batch_height_width_are_symbolic()
     {
