@@ -14,7 +14,11 @@ public static class BenchCommand
     public static Command Create()
     {
         var mode = new Option<string>("--mode") { Description = "train: one full optimize_parameters() per iteration; infer: one generator forward (eval, no_grad)", DefaultValueFactory = _ => "train" };
-        var impl = new Option<string>("--impl") { Description = "torchsharp, or onnxruntime (--mode infer: the generator exported to ONNX and run by ONNX Runtime on the CPU)", DefaultValueFactory = _ => "torchsharp" };
+        var impl = new Option<string>("--impl")
+        {
+            Description = "torchsharp, or onnxruntime (--mode infer: the generator exported to ONNX, run by ONNX Runtime on the CPU)",
+            DefaultValueFactory = _ => "torchsharp",
+        };
         var model = new Option<string>("--model") { Description = "cycle_gan or pix2pix", DefaultValueFactory = _ => "cycle_gan" };
         var size = new Option<int>("--size") { Description = "Image height = width in pixels", DefaultValueFactory = _ => 256 };
         var netG = new Option<string?>("--netG") { Description = "resnet_9blocks, resnet_6blocks, unet_256, unet_128 (default: resnet_9blocks for cycle_gan, unet_256 for pix2pix)" };

@@ -7,7 +7,7 @@ namespace CycleGan.Benchmarks;
 public sealed record BenchOptions
 {
     public string Mode { get; init; } = "train";
-    /// <summary>torchsharp, or onnxruntime: the same generator exported (<see cref="Onnx.OnnxExporter"/>) and run by ONNX Runtime.</summary>
+    /// <summary>torchsharp, or onnxruntime: the same generator exported (<see cref="Onnx.OnnxExporter"/>), run by ONNX Runtime.</summary>
     public string Impl { get; init; } = "torchsharp";
     public string Model { get; init; } = "cycle_gan";
     public int Size { get; init; } = 256;

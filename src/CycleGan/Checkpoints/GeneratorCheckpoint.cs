@@ -24,7 +24,8 @@ public static class GeneratorCheckpoint
             : !opt.NoDropout;
         var spec = new NetworkSpec
         {
-            InputNc = opt.InputNc, OutputNc = opt.OutputNc, Ngf = opt.Ngf, NetG = opt.NetG, Norm = opt.Norm, UseDropout = dropout,
+            InputNc = opt.InputNc, OutputNc = opt.OutputNc, Ngf = opt.Ngf, NetG = opt.NetG, Norm = opt.Norm,
+            UseDropout = dropout,
         };
         var g = NetworkRegistry.CreateGenerator(spec);
         try

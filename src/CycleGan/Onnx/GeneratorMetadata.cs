@@ -40,12 +40,14 @@ public sealed record GeneratorMetadata
     {
         string? S(string key) => p.TryGetValue(key, out var v) ? v : null;
         int? I(string key) => int.TryParse(S(key), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
-        if (S("netG") is not { } netG || I("ngf") is not { } ngf || S("norm") is not { } norm || I("input_nc") is not { } inNc
-            || I("output_nc") is not { } outNc || I("size_multiple") is not { } multiple || S("checkpoint_sha256") is not { } sha)
+        if (S("netG") is not { } netG || I("ngf") is not { } ngf || S("norm") is not { } norm
+            || I("input_nc") is not { } inNc || I("output_nc") is not { } outNc
+            || I("size_multiple") is not { } multiple || S("checkpoint_sha256") is not { } sha)
             return null;
         return new GeneratorMetadata
         {
-            NetG = netG, Ngf = ngf, Norm = norm, InputNc = inNc, OutputNc = outNc, SizeMultiple = multiple, CheckpointSha256 = sha,
+            NetG = netG, Ngf = ngf, Norm = norm, InputNc = inNc, OutputNc = outNc, SizeMultiple = multiple,
+            CheckpointSha256 = sha,
         };
     }
 }

@@ -114,8 +114,11 @@ public static class OnnxExporter
                 // inference form: the running statistics, as model.eval() uses them
                 return b.Node("BatchNormalization", path,
                 [
-                    x, b.Initializer(path + ".weight", bn.weight!), b.Initializer(path + ".bias", bn.bias!),
-                    b.Initializer(path + ".running_mean", bn.running_mean!), b.Initializer(path + ".running_var", bn.running_var!),
+                    x,
+                    b.Initializer(path + ".weight", bn.weight!),
+                    b.Initializer(path + ".bias", bn.bias!),
+                    b.Initializer(path + ".running_mean", bn.running_mean!),
+                    b.Initializer(path + ".running_var", bn.running_var!),
                 ], Float("epsilon", bn.eps));
             case Dropout or Identity:
                 return x; // inference form: dropout is the identity

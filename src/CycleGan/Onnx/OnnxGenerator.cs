@@ -53,11 +53,14 @@ public sealed class OnnxGenerator : IDisposable
         }
     }
 
-    static string Describe(NodeMetadata m) => m.IsTensor
-        ? $"{m.ElementType.Name} [{string.Join(", ", m.Dimensions.Select((d, i) => d >= 0 ? d.ToString() : m.SymbolicDimensions[i]))}]"
-        : m.OnnxValueType.ToString();
+    static string Describe(NodeMetadata m)
+    {
+        if (!m.IsTensor) return m.OnnxValueType.ToString();
+        var dims = m.Dimensions.Select((d, i) => d >= 0 ? $"{d}" : m.SymbolicDimensions[i]);
+        return $"{m.ElementType.Name} [{string.Join(", ", dims)}]";
+    }
 
-    /// <summary>Opens an ONNX file. <paramref name="device"/>: empty or cpu, or cuda[:N] for the CUDA execution provider.</summary>
+    /// <summary>Opens an ONNX file; <paramref name="device"/>: empty or cpu, or cuda[:N] (CUDA execution provider).</summary>
     public static OnnxGenerator Open(string path, string device = "", int threads = 0)
     {
         if (!File.Exists(path)) throw new UserError($"--onnx {path} does not exist");

@@ -184,6 +184,18 @@ public class ExportCommandTests
     }
 
     [Fact]
+    public void Translate_onnx_on_cuda_without_the_cuda_package_exits_2_naming_the_package()
+    {
+        using var tmp = TestPaths.NewTempDir("translate-cuda");
+        CliRunner.MustSucceed("export", "--checkpoint", TestPaths.Ref("legacy_ngf8", "latest_net_G.pth"), "--ngf", "8", "--out", tmp["g.onnx"]);
+        var r = CliRunner.Run("translate", "--onnx", tmp["g.onnx"], "--device", "cuda", "--input", TestPaths.Ref("images", "odd_37x23.png"),
+            "--output", tmp["out"]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+        Assert.Contains(OnnxGenerator.CudaPackage, r.Stderr);
+    }
+
+    [Fact]
     public void Bench_impl_onnxruntime_prints_the_same_json_line_and_refuses_training()
     {
         var r = CliRunner.MustSucceed("bench", "--impl", "onnxruntime", "--mode", "infer", "--size", "32",
