@@ -32,9 +32,9 @@ sealed class OnnxGraphBuilder
     /// <summary>A float32 initializer holding a copy of <paramref name="t"/> (any device, any layout).</summary>
     public string Initializer(string name, Tensor t)
     {
-        using var cpu = t.detach().cpu().contiguous();
-        var data = cpu.to_type(ScalarType.Float32).data<float>().ToArray();
-        return Initializer(name, DataType.Float, cpu.shape, MemoryMarshal.AsBytes(data.AsSpan()));
+        using var scope = NewDisposeScope();
+        var data = t.detach().cpu().to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
+        return Initializer(name, DataType.Float, t.shape, MemoryMarshal.AsBytes(data.AsSpan()));
     }
 
     public string Constant(string name, float[] data, long[] dims) =>
