@@ -10,16 +10,20 @@ using static TorchSharp.torch;
 
 namespace CycleGan.Tests.Onnx;
 
-/// <summary>`cyclegan export` and `cyclegan translate --onnx`: official checkpoints, metadata, and the user errors.</summary>
+/// <summary>`cyclegan export` and `cyclegan translate --onnx`: official checkpoints, metadata, user errors.</summary>
 public class ExportCommandTests
 {
+    static string Legacy => TestPaths.Ref("legacy_ngf8", "latest_net_G.pth");
+    static string OddImage => TestPaths.Ref("images", "odd_37x23.png");
+
     static float MaxDiff(Tensor a, Tensor b) => (a - b).abs().max().item<float>();
 
     [Fact]
     public void Official_resnet9_checkpoint_exported_and_run_in_OnnxRuntime_matches_pytorch_within_1e_4()
     {
         using var tmp = TestPaths.NewTempDir("export-r9");
-        CliRunner.MustSucceed("export", "--checkpoint", TestPaths.Ref("resnet9_ngf64", "latest_net_G.pth"), "--out", tmp["g.onnx"]);
+        var checkpoint = TestPaths.Ref("resnet9_ngf64", "latest_net_G.pth");
+        CliRunner.MustSucceed("export", "--checkpoint", checkpoint, "--out", tmp["g.onnx"]);
         using var onnx = OnnxGenerator.Open(tmp["g.onnx"]);
         using var io = SafeTensorsFile.Read(TestPaths.Ref("resnet9_ngf64", "io.safetensors"));
         using var output = onnx.Forward(io["input"]);
@@ -39,7 +43,7 @@ public class ExportCommandTests
         Assert.True(MaxDiff(output, io["output_train"]) > 1e-2, "batch statistics must not be used (official issue #1276)");
     }
 
-    /// <summary>PyTorch's generator variants in reference/matrix: both families, all norms, gray in or out, dropout.</summary>
+    /// <summary>PyTorch's generator variants in reference/matrix: both families, all norms, gray in/out, dropout.</summary>
     [Theory]
     [InlineData("G_resnet_6blocks_batch_dropout_ngf4")]
     [InlineData("G_resnet_6blocks_none_ngf4")]
@@ -54,7 +58,8 @@ public class ExportCommandTests
         string Flag(string key) => entry.GetProperty(key).ToString();
         using var tmp = TestPaths.NewTempDir("export-matrix");
         string[] dropout = entry.GetProperty("use_dropout").GetBoolean() ? [] : ["--no_dropout"];
-        CliRunner.MustSucceed(["export", "--checkpoint", TestPaths.Ref("matrix", name, "latest_net_G.pth"), "--out", tmp["g.onnx"],
+        var checkpoint = TestPaths.Ref("matrix", name, "latest_net_G.pth");
+        CliRunner.MustSucceed(["export", "--checkpoint", checkpoint, "--out", tmp["g.onnx"],
             "--netG", Flag("netG"), "--ngf", Flag("ngf"), "--norm", Flag("norm"), "--input_nc", Flag("input_nc"),
             "--output_nc", Flag("output_nc"), .. dropout]);
         using var onnx = OnnxGenerator.Open(tmp["g.onnx"]);
@@ -93,7 +98,8 @@ public class ExportCommandTests
     public void Export_of_a_checkpoint_that_does_not_fit_the_flags_exits_2_with_the_key_report_and_writes_nothing()
     {
         using var tmp = TestPaths.NewTempDir("export-misfit");
-        var r = CliRunner.Run("export", "--checkpoint", TestPaths.Ref("unet_ngf8_batch", "latest_net_G.pth"), "--out", tmp["g.onnx"]);
+        var unet = TestPaths.Ref("unet_ngf8_batch", "latest_net_G.pth");
+        var r = CliRunner.Run("export", "--checkpoint", unet, "--out", tmp["g.onnx"]);
         Assert.Equal(2, r.ExitCode);
         Assert.Single(r.Stderr.Trim().Split('\n'));
         Assert.Contains("missing", r.Stderr);
@@ -108,7 +114,7 @@ public class ExportCommandTests
         Directory.CreateDirectory(tmp["dir"]);
         foreach (var target in new[] { tmp["file/g.onnx"], tmp["dir"] })
         {
-            var r = CliRunner.Run("export", "--checkpoint", TestPaths.Ref("legacy_ngf8", "latest_net_G.pth"), "--ngf", "8", "--out", target);
+            var r = CliRunner.Run("export", "--checkpoint", Legacy, "--ngf", "8", "--out", target);
             Assert.Equal(2, r.ExitCode);
             Assert.Single(r.Stderr.Trim().Split('\n'));
             Assert.Contains(tmp.Path, r.Stderr);
@@ -122,8 +128,7 @@ public class ExportCommandTests
     public void Export_with_an_unsupported_opset_exits_2()
     {
         using var tmp = TestPaths.NewTempDir("export-opset");
-        var r = CliRunner.Run("export", "--checkpoint", TestPaths.Ref("legacy_ngf8", "latest_net_G.pth"), "--ngf", "8",
-            "--out", tmp["g.onnx"], "--opset", "9");
+        var r = CliRunner.Run("export", "--checkpoint", Legacy, "--ngf", "8", "--out", tmp["g.onnx"], "--opset", "9");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--opset 9", r.Stderr);
         Assert.False(File.Exists(tmp["g.onnx"]));
@@ -139,7 +144,8 @@ public class ExportCommandTests
         var checkpoint = TestPaths.Ref("legacy_ngf8", "latest_net_G.pth");
         CliRunner.MustSucceed("export", "--checkpoint", checkpoint, "--ngf", "8", "--out", tmp["g.onnx"]);
         CliRunner.MustSucceed("translate", "--onnx", tmp["g.onnx"], "--input", tmp["in"], "--output", tmp["onnx"]);
-        CliRunner.MustSucceed("translate", "--checkpoint", checkpoint, "--ngf", "8", "--input", tmp["in"], "--output", tmp["torch"]);
+        CliRunner.MustSucceed("translate", "--checkpoint", checkpoint, "--ngf", "8",
+            "--input", tmp["in"], "--output", tmp["torch"]);
         foreach (var (name, w, h) in new[] { ("landscape.png", 96, 64), ("odd.png", 37, 23) })
         {
             var viaOnnx = ImageFile.LoadRgb(Path.Combine(tmp["onnx"], name));
@@ -154,7 +160,7 @@ public class ExportCommandTests
     {
         using var tmp = TestPaths.NewTempDir("translate-notonnx");
         File.WriteAllText(tmp["g.onnx"], "not a model");
-        var r = CliRunner.Run("translate", "--onnx", tmp["g.onnx"], "--input", TestPaths.Ref("images", "odd_37x23.png"), "--output", tmp["out"]);
+        var r = CliRunner.Run("translate", "--onnx", tmp["g.onnx"], "--input", OddImage, "--output", tmp["out"]);
         Assert.Equal(2, r.ExitCode);
         Assert.Single(r.Stderr.Trim().Split('\n'));
         Assert.Contains("not an ONNX model", r.Stderr);
@@ -175,9 +181,10 @@ public class ExportCommandTests
             var type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1, Shape = shape } };
             (name == "x" ? graph.Input : graph.Output).Add(new ValueInfoProto { Name = name, Type = type });
         }
-        var model = new ModelProto { IrVersion = 8, Graph = graph, OpsetImport = { new OperatorSetIdProto { Version = 17 } } };
+        var model = new ModelProto { IrVersion = 8, Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Version = 17 });
         File.WriteAllBytes(tmp["vector.onnx"], model.ToByteArray());
-        var r = CliRunner.Run("translate", "--onnx", tmp["vector.onnx"], "--input", TestPaths.Ref("images", "odd_37x23.png"), "--output", tmp["out"]);
+        var r = CliRunner.Run("translate", "--onnx", tmp["vector.onnx"], "--input", OddImage, "--output", tmp["out"]);
         Assert.Equal(2, r.ExitCode);
         Assert.Single(r.Stderr.Trim().Split('\n'));
         Assert.Contains("expected float32 [N, 1 or 3, H, W]", r.Stderr);
@@ -187,9 +194,8 @@ public class ExportCommandTests
     public void Translate_onnx_on_cuda_without_the_cuda_package_exits_2_naming_the_package()
     {
         using var tmp = TestPaths.NewTempDir("translate-cuda");
-        CliRunner.MustSucceed("export", "--checkpoint", TestPaths.Ref("legacy_ngf8", "latest_net_G.pth"), "--ngf", "8", "--out", tmp["g.onnx"]);
-        var r = CliRunner.Run("translate", "--onnx", tmp["g.onnx"], "--device", "cuda", "--input", TestPaths.Ref("images", "odd_37x23.png"),
-            "--output", tmp["out"]);
+        CliRunner.MustSucceed("export", "--checkpoint", Legacy, "--ngf", "8", "--out", tmp["g.onnx"]);
+        var r = CliRunner.Run("translate", "--onnx", tmp["g.onnx"], "--device", "cuda", "--input", OddImage, "--output", tmp["out"]);
         Assert.Equal(2, r.ExitCode);
         Assert.Single(r.Stderr.Trim().Split('\n'));
         Assert.Contains(OnnxGenerator.CudaPackage, r.Stderr);
@@ -200,7 +206,8 @@ public class ExportCommandTests
     {
         var r = CliRunner.MustSucceed("bench", "--impl", "onnxruntime", "--mode", "infer", "--size", "32",
             "--netG", "unet_32", "--ngf", "4", "--iters", "2", "--warmup", "1", "--threads", "1");
-        var json = JsonDocument.Parse(Assert.Single(r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))).RootElement;
+        var line = Assert.Single(r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var json = JsonDocument.Parse(line).RootElement;
         Assert.Equal("onnxruntime", json.GetProperty("impl").GetString());
         Assert.Equal("infer", json.GetProperty("mode").GetString());
         Assert.True(json.GetProperty("median_s").GetDouble() > 0);

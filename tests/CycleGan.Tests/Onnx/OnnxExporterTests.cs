@@ -11,6 +11,9 @@ namespace CycleGan.Tests.Onnx;
 public class OnnxExporterTests
 {
     const double Tolerance = 1e-4;
+    const int Float = 1, Int64 = 7; // TensorProto.DataType
+
+    static long Count(TensorProto t) => t.Dims.Aggregate(1L, (a, d) => a * d);
 
     /// <summary>netG, norm, dropout, and two (batch, height, width) inputs for the one exported model.</summary>
     public static TheoryData<string, string, bool, int[], int[]> Generators => new()
@@ -110,11 +113,12 @@ public class OnnxExporterTests
                 foreach (var init in graph.Initializer)
                 {
                     Assert.True(defined.Add(init.Name), $"{netG} {norm}: {init.Name} defined twice");
-                    Assert.Equal(init.Dims.Aggregate(1L, (a, d) => a * d) * (init.DataType == 7 ? 8 : 4), init.RawData.Length);
+                    Assert.Equal(Count(init) * (init.DataType == Int64 ? 8 : 4), init.RawData.Length);
                 }
                 foreach (var node in graph.Node)
                 {
-                    foreach (var i in node.Input) Assert.True(defined.Contains(i), $"{netG} {norm}: {node.Name} reads {i} before it exists");
+                    foreach (var i in node.Input)
+                        Assert.True(defined.Contains(i), $"{netG} {norm}: {node.Name} reads {i} before it exists");
                     foreach (var o in node.Output) Assert.True(defined.Add(o), $"{netG} {norm}: {o} written twice");
                 }
                 Assert.Equal(["output"], graph.Output.Select(o => o.Name));
@@ -123,9 +127,12 @@ public class OnnxExporterTests
                 Assert.Equal(norm == "batch", graph.Node.Any(n => n.OpType == "BatchNormalization"));
                 Assert.Equal(norm == "instance", graph.Node.Any(n => n.OpType == "InstanceNormalization"));
                 var parameters = NetworkRegistry.ParameterCount(g);
-                var buffers = norm == "batch" ? g.named_buffers().Where(b => b.name.EndsWith("running_mean") || b.name.EndsWith("running_var")).Sum(b => b.buffer.numel()) : 0;
-                var stored = graph.Initializer.Where(i => i.DataType == 1 && !i.Name.StartsWith("ones_") && !i.Name.StartsWith("zeros_"))
-                    .Sum(i => i.Dims.Aggregate(1L, (a, d) => a * d));
+                // every parameter and BatchNorm statistic is stored once; the other float constants are norm scales
+                var buffers = g.named_buffers().Where(b => b.name.EndsWith("running_mean") || b.name.EndsWith("running_var"))
+                    .Sum(b => b.buffer.numel());
+                var stored = graph.Initializer
+                    .Where(i => i.DataType == Float && !i.Name.StartsWith("ones_") && !i.Name.StartsWith("zeros_"))
+                    .Sum(Count);
                 Assert.Equal(parameters + buffers, stored);
             }
     }
