@@ -14,6 +14,11 @@ public static class BenchCommand
     public static Command Create()
     {
         var mode = new Option<string>("--mode") { Description = "train: one full optimize_parameters() per iteration; infer: one generator forward (eval, no_grad)", DefaultValueFactory = _ => "train" };
+        var impl = new Option<string>("--impl")
+        {
+            Description = "torchsharp, or onnxruntime (--mode infer: the generator exported to ONNX, run by ONNX Runtime on the CPU)",
+            DefaultValueFactory = _ => "torchsharp",
+        };
         var model = new Option<string>("--model") { Description = "cycle_gan or pix2pix", DefaultValueFactory = _ => "cycle_gan" };
         var size = new Option<int>("--size") { Description = "Image height = width in pixels", DefaultValueFactory = _ => 256 };
         var netG = new Option<string?>("--netG") { Description = "resnet_9blocks, resnet_6blocks, unet_256, unet_128 (default: resnet_9blocks for cycle_gan, unet_256 for pix2pix)" };
@@ -38,7 +43,7 @@ public static class BenchCommand
         var cmd = new Command("bench", "Time a training step or a generator forward, like shared/bench/torch_cyclegan_bench.py (one JSON line)")
         {
             mode, model, size, netG, netD, nLayersD, ngf, ndf, norm, noDropout, ganMode, batch, iters, warmup, threads, seed,
-            precision, kernels, profile, rssEvery, checkpoint, image,
+            precision, kernels, profile, rssEvery, checkpoint, image, impl,
         };
         cmd.SetAction(parse =>
         {
@@ -50,7 +55,7 @@ public static class BenchCommand
                 Batch = parse.GetValue(batch), Iters = parse.GetValue(iters), Warmup = parse.GetValue(warmup),
                 Threads = parse.GetValue(threads), Seed = parse.GetValue(seed), Precision = parse.GetValue(precision)!, Kernels = parse.GetValue(kernels)!,
                 Profile = parse.GetValue(profile), RssEvery = parse.GetValue(rssEvery),
-                Checkpoint = parse.GetValue(checkpoint), Image = parse.GetValue(image),
+                Checkpoint = parse.GetValue(checkpoint), Image = parse.GetValue(image), Impl = parse.GetValue(impl)!,
             };
             var err = parse.InvocationConfiguration.Error;
             var r = Benchmark.Run(options, (i, mb) => err.WriteLine(string.Create(CultureInfo.InvariantCulture, $"iteration {i}: rss {mb:F1} MB")));

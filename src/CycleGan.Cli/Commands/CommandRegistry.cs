@@ -10,6 +10,7 @@ public static class CommandRegistry
         TrainCommand.Create(),
         TestCommand.Create(),
         TranslateCommand.Create(),
+        ExportCommand.Create(),
         EvalCommand.Create(),
         DatasetsCommand.Create(),
         QuickstartCommand.Create(),

@@ -7,6 +7,8 @@ namespace CycleGan.Benchmarks;
 public sealed record BenchOptions
 {
     public string Mode { get; init; } = "train";
+    /// <summary>torchsharp, or onnxruntime: the same generator exported (<see cref="Onnx.OnnxExporter"/>), run by ONNX Runtime.</summary>
+    public string Impl { get; init; } = "torchsharp";
     public string Model { get; init; } = "cycle_gan";
     public int Size { get; init; } = 256;
     public string? NetG { get; init; }
@@ -47,6 +49,9 @@ public sealed record BenchOptions
     public void Validate()
     {
         Check(Mode is "train" or "infer", $"--mode {Mode}: expected train or infer");
+        Check(Impl is "torchsharp" or "onnxruntime", $"--impl {Impl}: expected torchsharp or onnxruntime");
+        Check(Impl == "torchsharp" || (Mode == "infer" && Precision == "fp32" && !Profile),
+            "--impl onnxruntime times --mode infer in fp32 only, without --profile");
         Check(Model is "cycle_gan" or "pix2pix", $"--model {Model}: expected cycle_gan or pix2pix");
         _ = Networks.Compute.FromOptions(Kernels, Precision); // --kernels and --precision, with its messages
         foreach (var (name, v) in new[] { ("size", Size), ("ngf", Ngf), ("ndf", Ndf), ("batch", Batch), ("iters", Iters) })

@@ -38,6 +38,8 @@ public sealed record BenchResult
     [JsonPropertyName("gmac_per_s")] public double GmacPerS { get; init; }
     [JsonPropertyName("torch_version")] public required string TorchVersion { get; init; }
     [JsonPropertyName("torchsharp_version")] public required string TorchSharpVersion { get; init; }
+    /// <summary>--impl onnxruntime only: ONNX Runtime's version (it runs on the CPU execution provider).</summary>
+    [JsonPropertyName("onnxruntime_version")] public string? OnnxRuntimeVersion { get; init; }
     [JsonPropertyName("dotnet")] public required string DotNet { get; init; }
     [JsonPropertyName("cpu")] public required string Cpu { get; init; }
     /// <summary>Time the convolution kernel check took in this process (<see cref="Networks.ConvKernels"/>), and how many

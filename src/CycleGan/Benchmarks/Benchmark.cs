@@ -4,7 +4,10 @@ using CycleGan.Checkpoints;
 using CycleGan.Data;
 using CycleGan.Models;
 using CycleGan.Networks;
+using CycleGan.Onnx;
 using CycleGan.Options;
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -107,6 +110,7 @@ public static class Benchmark
         g.eval();
         using var input = InferInput(o);
 
+        if (o.Impl == "onnxruntime") return RunOnnxRuntime(o, g, input, onRss);
         double? maxLevels = null, meanLevels = null;
         var compute = Compute.FromOptions(o.Kernels, o.Precision);
         if (compute.Bf16)
@@ -137,6 +141,33 @@ public static class Benchmark
                 Bf16MeanAbsDiffLevels = meanLevels,
                 ProfileForwardByLayerS = byLayer,
             };
+    }
+
+    /// <summary>
+    /// The same generator exported in memory and run by ONNX Runtime on the CPU (<c>--threads</c> intra-op threads);
+    /// the input is copied out of libtorch once, outside the timing.
+    /// </summary>
+    static BenchResult RunOnnxRuntime(BenchOptions o, Module<Tensor, Tensor> g, Tensor input, Action<int, double>? onRss)
+    {
+        var meta = new GeneratorMetadata
+        {
+            NetG = o.ResolvedNetG, Ngf = o.Ngf, Norm = o.ResolvedNorm, InputNc = 3, OutputNc = 3,
+            SizeMultiple = NetworkRegistry.SizeMultiple(o.ResolvedNetG), CheckpointSha256 = "",
+        };
+        using var onnx = OnnxGenerator.Load(OnnxExporter.Build(g, meta).ToByteArray(), threads: o.Threads);
+        var data = input.data<float>().ToArray();
+        var shape = input.shape;
+        long forwardMacs;
+        using (no_grad()) forwardMacs = ConvMacs.Count([g], () => g.forward(input).Dispose());
+        onnx.Run(data, shape); // the first of the warm-up iterations
+        var times = Time(o, () => onnx.Run(data, shape), onRss, null, null);
+        return Result(o, times, forwardMacs, forwardMacs, "forward conv/convtranspose MACs of one generator pass") with
+        {
+            Impl = "onnxruntime",
+            Kernels = "onnxruntime",
+            Threads = o.Threads, // 0: ONNX Runtime's default
+            OnnxRuntimeVersion = OrtEnv.Instance().GetVersionString(),
+        };
     }
 
     static Tensor InferInput(BenchOptions o)

@@ -12,8 +12,11 @@ namespace CycleGan.Networks;
 /// </summary>
 public sealed class InstanceNorm : Module<Tensor, Tensor>
 {
-    const double Eps = 1e-5;
+    /// <summary>The official epsilon (<c>nn.InstanceNorm2d</c>'s default).</summary>
+    public const double Eps = 1e-5;
     readonly long _channels;
+
+    public long Channels => _channels;
 
     /// <summary>Use the group-norm kernel. Set by <see cref="Compute.Apply"/>.</summary>
     public bool Fast { get; set; }

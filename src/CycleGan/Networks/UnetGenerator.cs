@@ -44,6 +44,9 @@ public sealed class UnetSkipConnectionBlock : Module<Tensor, Tensor>
     readonly Sequential model;
     readonly bool _outermost;
 
+    /// <summary>The outermost level returns its output without the skip concat.</summary>
+    public bool Outermost => _outermost;
+
     public UnetSkipConnectionBlock(long outerNc, long innerNc, long? inputNc, UnetSkipConnectionBlock? submodule,
         NormLayer norm, bool outermost = false, bool innermost = false, bool useDropout = false)
         : base(nameof(UnetSkipConnectionBlock))

@@ -8,6 +8,9 @@ public record TranslateOptions : BaseOptions
 {
     [Option("checkpoint", "generator checkpoint (.pth, zip or legacy, or .safetensors), e.g. latest_net_G_A.pth")]
     public string Checkpoint { get; set; } = "";
+    [Option("onnx", "instead of --checkpoint: a model from `cyclegan export`, run by ONNX Runtime "
+        + "(always its inference form; the network flags come from the model)")]
+    public string Onnx { get; set; } = "";
     [Option("input", "an image file or a folder of images (searched recursively)")]
     public string Input { get; set; } = "";
     [Option("output", "folder for the translated images (<stem>.png; existing files are replaced)")]

@@ -1,7 +1,7 @@
 using CycleGan.Checkpoints;
 using CycleGan.Data;
-using CycleGan.Models;
 using CycleGan.Networks;
+using CycleGan.Onnx;
 using CycleGan.Options;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,11 +11,13 @@ namespace CycleGan.Testing;
 /// <summary>
 /// One-direction translation of images of any size: each image is padded (reflect, or replicate where the image is
 /// too small to reflect) up to the size the generator needs, translated, and cropped back, so the output has the
-/// input's size. Decoding and the tensor conversion are the official ones.
+/// input's size. Decoding and the tensor conversion are the official ones. The generator is a checkpoint run by
+/// TorchSharp or an exported ONNX model run by ONNX Runtime (<see cref="OnnxGenerator"/>).
 /// </summary>
 public sealed class Translator : IDisposable
 {
-    readonly nn.Module<Tensor, Tensor> _g;
+    readonly nn.Module<Tensor, Tensor>? _g;
+    readonly OnnxGenerator? _onnx;
     readonly Device _device;
     readonly int _multiple;
     readonly int _inputNc;
@@ -23,19 +25,18 @@ public sealed class Translator : IDisposable
     public Translator(TranslateOptions opt)
     {
         TorchRuntime.EnsureLoaded();
-        if (string.IsNullOrEmpty(opt.Checkpoint)) throw new UserError("--checkpoint is required");
-        if (!File.Exists(opt.Checkpoint)) throw new UserError($"--checkpoint {opt.Checkpoint} does not exist");
-        _device = TorchRuntime.ResolveDevice(opt.DeviceSpec());
-        using var sd = opt.Checkpoint.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) ? SafeTensorsFile.Read(opt.Checkpoint) : PthFile.Read(opt.Checkpoint);
-        var dropout = opt.NetG.StartsWith("resnet", StringComparison.Ordinal)
-            ? sd.Keys.Any(k => k.EndsWith("conv_block.6.weight", StringComparison.Ordinal))
-            : !opt.NoDropout;
-        var spec = new NetworkSpec
+        if (!string.IsNullOrEmpty(opt.Onnx))
         {
-            InputNc = opt.InputNc, OutputNc = opt.OutputNc, Ngf = opt.Ngf, NetG = opt.NetG, Norm = opt.Norm, UseDropout = dropout,
-        };
-        _g = NetworkRegistry.CreateGenerator(spec);
-        CheckpointLoader.Load(_g, sd, opt.Checkpoint);
+            if (!string.IsNullOrEmpty(opt.Checkpoint)) throw new UserError("give --checkpoint or --onnx, not both");
+            // ONNX Runtime runs on the CPU unless --device cuda asks for its CUDA execution provider
+            _onnx = OnnxGenerator.Open(opt.Onnx, opt.DeviceSpec());
+            _device = CPU;
+            _multiple = _onnx.SizeMultiple;
+            _inputNc = _onnx.InputChannels;
+            return;
+        }
+        _device = TorchRuntime.ResolveDevice(opt.DeviceSpec());
+        _g = GeneratorCheckpoint.Load(opt, opt.Checkpoint);
         _g.to(_device);
         _g.train(!opt.Eval);
         Compute.FromOptions(opt.Kernels, opt.Precision).Apply(_g);
@@ -66,11 +67,15 @@ public sealed class Translator : IDisposable
             var canReflect = pad[0] < w && pad[1] < w && pad[2] < h && pad[3] < h;
             x = nn.functional.pad(x, pad, canReflect ? PaddingModes.Reflect : PaddingModes.Replicate);
         }
-        var y = _g.forward(x);
+        var y = _g is not null ? _g.forward(x) : _onnx!.Forward(x);
         if (ph > 0 || pw > 0)
             y = y[.., .., TensorIndex.Slice(ph / 2, ph / 2 + h), TensorIndex.Slice(pw / 2, pw / 2 + w)];
         return ImageTensor.TensorToImage(y.cpu());
     }
 
-    public void Dispose() => _g.Dispose();
+    public void Dispose()
+    {
+        _g?.Dispose();
+        _onnx?.Dispose();
+    }
 }

@@ -1,0 +1,160 @@
+using System.Security.Cryptography;
+using CycleGan.Checkpoints;
+using CycleGan.Networks;
+using CycleGan.Options;
+using Google.Protobuf;
+using Onnx;
+using TorchSharp.Modules;
+using InstanceNorm = CycleGan.Networks.InstanceNorm;
+using static TorchSharp.torch;
+using static CycleGan.Onnx.OnnxGraphBuilder;
+
+namespace CycleGan.Onnx;
+
+/// <summary>
+/// Writes a generator as an ONNX model in its inference form — BatchNorm with its running statistics, no dropout:
+/// what <c>test.py --eval</c> computes (exports that kept training mode were the official issue #1276). The graph is
+/// made by walking the network's modules, which are built from a small set of layer kinds (conv, transposed conv,
+/// instance/batch norm, ReLU, LeakyReLU, tanh, reflection pad, dropout, identity, sequential, the ResNet block's add
+/// and the U-Net block's concat); batch, height and width are symbolic dimensions.
+/// </summary>
+public static class OnnxExporter
+{
+    public const int DefaultOpset = 17;
+    /// <summary>Pad takes its pads as an input from opset 11 on; 21 is the newest whose IR version we know.</summary>
+    public const int MinOpset = 11, MaxOpset = 21;
+    public const string InputName = "input", OutputName = "output";
+
+    /// <summary><c>cyclegan export</c>: the checkpoint loaded with the network flags, written to <c>--out</c>.</summary>
+    public static GeneratorMetadata Export(ExportOptions opt)
+    {
+        CheckOpset(opt.Opset);
+        if (string.IsNullOrEmpty(opt.Out)) throw new UserError("--out is required");
+        using var g = GeneratorCheckpoint.Load(opt, opt.Checkpoint);
+        var meta = new GeneratorMetadata
+        {
+            NetG = opt.NetG, Ngf = opt.Ngf, Norm = opt.Norm, InputNc = opt.InputNc, OutputNc = opt.OutputNc,
+            SizeMultiple = NetworkRegistry.SizeMultiple(opt.NetG), CheckpointSha256 = Sha256(opt.Checkpoint),
+        };
+        var model = Build(g, meta, opt.Opset);
+        AtomicFile.Write(opt.Out, s => model.WriteTo(s));
+        return meta;
+    }
+
+    public static string Sha256(string path)
+    {
+        using var f = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(f));
+    }
+
+    static void CheckOpset(int opset)
+    {
+        if (opset < MinOpset || opset > MaxOpset)
+            throw new UserError($"--opset {opset}: this exporter writes opsets {MinOpset} to {MaxOpset}");
+    }
+
+    /// <summary>The ONNX model of <paramref name="generator"/> (its weights copied; the module is not changed).</summary>
+    public static ModelProto Build(nn.Module<Tensor, Tensor> generator, GeneratorMetadata meta, int opset = DefaultOpset)
+    {
+        CheckOpset(opset);
+        var b = new OnnxGraphBuilder();
+        b.Graph.Name = meta.NetG;
+        b.Graph.Input.Add(ImageValue(InputName, meta.InputNc));
+        var last = Emit(b, generator, "", InputName);
+        // the last layer (tanh) is the graph output; give it the output's name
+        var producer = b.Graph.Node.Single(n => n.Output.Contains(last));
+        producer.Output[producer.Output.IndexOf(last)] = OutputName;
+        b.Graph.Output.Add(ImageValue(OutputName, meta.OutputNc));
+
+        var model = new ModelProto
+        {
+            IrVersion = IrVersion(opset),
+            ProducerName = "cyclegan-sharp",
+            ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "",
+            DocString = $"{meta.NetG} generator in inference form (BatchNorm running statistics, no dropout); {meta.Layout}",
+            Graph = b.Graph,
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = opset });
+        foreach (var (k, v) in meta.ToProperties()) model.MetadataProps.Add(new StringStringEntryProto { Key = k, Value = v });
+        return model;
+    }
+
+    /// <summary>The IR version that came with each opset (onnx.helper's VERSION_TABLE).</summary>
+    static long IrVersion(int opset) => opset switch
+    {
+        11 => 6,
+        <= 14 => 7,
+        <= 18 => 8,
+        <= 20 => 9,
+        _ => 10,
+    };
+
+    /// <summary>Appends the nodes of <paramref name="m"/> applied to <paramref name="x"/>; returns its output's name.</summary>
+    static string Emit(OnnxGraphBuilder b, nn.Module m, string path, string x)
+    {
+        switch (m)
+        {
+            case ResnetGenerator or UnetGenerator:
+                return Emit(b, Child(m, "model"), Join(path, "model"), x);
+            case ResnetBlock:
+                var block = Emit(b, Child(m, "conv_block"), Join(path, "conv_block"), x);
+                return b.Node("Add", path, [x, block]);
+            case UnetSkipConnectionBlock u:
+                var inner = Emit(b, Child(m, "model"), Join(path, "model"), x);
+                return u.Outermost ? inner : b.Node("Concat", path, [x, inner], Int("axis", 1));
+            case Sequential s:
+                return s.named_children().Aggregate(x, (h, c) => Emit(b, c.module, Join(path, c.name), h));
+            case Conv c:
+                return EmitConv(b, c, path, x);
+            case InstanceNorm n:
+                var ones = b.Constant($"ones_{n.Channels}", Enumerable.Repeat(1f, (int)n.Channels).ToArray(), [n.Channels]);
+                var zeros = b.Constant($"zeros_{n.Channels}", new float[n.Channels], [n.Channels]);
+                return b.Node("InstanceNormalization", path, [x, ones, zeros], Float("epsilon", InstanceNorm.Eps));
+            case BatchNorm2d bn:
+                // inference form: the running statistics, as model.eval() uses them
+                return b.Node("BatchNormalization", path,
+                [
+                    x,
+                    b.Initializer(path + ".weight", bn.weight!),
+                    b.Initializer(path + ".bias", bn.bias!),
+                    b.Initializer(path + ".running_mean", bn.running_mean!),
+                    b.Initializer(path + ".running_var", bn.running_var!),
+                ], Float("epsilon", bn.eps));
+            case Dropout or Identity:
+                return x; // inference form: dropout is the identity
+            case ReLU:
+                return b.Node("Relu", path, [x]);
+            case LeakyReLU l:
+                return b.Node("LeakyRelu", path, [x], Float("alpha", l.negative_slope));
+            case Tanh:
+                return b.Node("Tanh", path, [x]);
+            case ReflectionPad2d p:
+                long[] lrtb = p.padding; // PyTorch's order: left, right, top, bottom
+                var pads = b.Constant($"pads_{string.Join('_', lrtb)}", [0, 0, lrtb[2], lrtb[0], 0, 0, lrtb[3], lrtb[1]]);
+                return b.Node("Pad", path, [x, pads], String("mode", "reflect"));
+            default:
+                throw new NotSupportedException($"{path}: {m.GetType().Name} has no ONNX form in {nameof(OnnxExporter)}");
+        }
+    }
+
+    static string EmitConv(OnnxGraphBuilder b, Conv c, string path, string x)
+    {
+        if (c.padding is not { } pad || c.padding_mode != TorchSharp.PaddingModes.Zeros)
+            throw new NotSupportedException($"{path}: only explicit zero padding is exported");
+        var inputs = new List<string> { x, b.Initializer(path + ".weight", c.weight!) };
+        if (c.bias is { } bias) inputs.Add(b.Initializer(path + ".bias", bias));
+        var attributes = new List<AttributeProto>
+        {
+            Ints("kernel_shape", c.kernel_size), Ints("strides", c.stride), Ints("dilations", c.dilation),
+            Ints("pads", pad[0], pad[1], pad[0], pad[1]), Int("group", c.groups),
+        };
+        if (c.transposed) attributes.Add(Ints("output_padding", c.output_padding));
+        return b.Node(c.transposed ? "ConvTranspose" : "Conv", path, inputs, [.. attributes]);
+    }
+
+    static nn.Module Child(nn.Module m, string name) =>
+        m.named_children().FirstOrDefault(c => c.name == name).module
+        ?? throw new InvalidOperationException($"{m.GetType().Name} has no child module {name}");
+
+    static string Join(string path, string name) => path.Length == 0 ? name : path + "." + name;
+}

@@ -1,0 +1,15 @@
+namespace CycleGan.Options;
+
+/// <summary>
+/// Options of <c>cyclegan export</c>: one generator checkpoint written as an ONNX model. The network flags are the
+/// base options, as for <c>translate</c> (<c>--init_type</c> is ignored: the weights come from the checkpoint).
+/// </summary>
+public record ExportOptions : BaseOptions
+{
+    [Option("checkpoint", "generator checkpoint (.pth, zip or legacy, or .safetensors), e.g. latest_net_G_A.pth")]
+    public string Checkpoint { get; set; } = "";
+    [Option("out", "the ONNX file to write (written to a temp file and renamed into place)")]
+    public string Out { get; set; } = "";
+    [Option("opset", "ONNX opset version of the model (11 to 21)")]
+    public int Opset { get; set; } = Onnx.OnnxExporter.DefaultOpset;
+}
