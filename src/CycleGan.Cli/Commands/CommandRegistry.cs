@@ -15,5 +15,6 @@ public static class CommandRegistry
         QuickstartCommand.Create(),
         BenchCommand.Create(),
         ReproduceCommand.Create(),
+        ServeCommand.Create(),
     ];
 }
