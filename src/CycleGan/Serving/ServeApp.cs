@@ -135,8 +135,8 @@ public static class ServeApp
         app.MapGet("/api/runs", () => Results.Json(runs.List()));
         app.MapGet("/api/runs/{name}", (string name) => Results.Json(runs.Detail(name)));
         app.MapGet("/api/runs/{name}/events", (HttpContext http, string name) => RunEvents.Stream(http, runs, name));
-        app.MapGet("/files/runs/{**path}", (string path) => ImageFile(opt.CheckpointsDir, path));
-        app.MapGet("/files/results/{**path}", (string path) => ImageFile(opt.ResultsDir, path));
+        app.MapGet("/files/runs/{**path}", (string? path) => ImageFile(opt.CheckpointsDir, path ?? ""));
+        app.MapGet("/files/results/{**path}", (string? path) => ImageFile(opt.ResultsDir, path ?? ""));
     }
 
     static IResult ImageFile(string root, string relative)
