@@ -16,7 +16,11 @@ namespace CycleGan.Serving;
 /// </summary>
 public static class ServeApp
 {
-    static readonly string[] Pages = ["index.html", "run.html", "translate.html", "study.html", "summary.html"];
+    static readonly Dictionary<string, string> Pages = new(StringComparer.Ordinal)
+    {
+        ["/"] = "index.html", ["/run"] = "run.html", ["/translate"] = "translate.html", ["/study"] = "study.html",
+        ["/study/summary"] = "summary.html",
+    };
     static readonly Dictionary<string, string> Assets = new(StringComparer.Ordinal)
     {
         ["app.css"] = "text/css", ["common.js"] = "text/javascript", ["runs.js"] = "text/javascript",
@@ -111,12 +115,7 @@ public static class ServeApp
 
     static void MapPages(WebApplication app)
     {
-        app.MapGet("/", () => Embedded("index.html", "text/html; charset=utf-8"));
-        foreach (var page in Pages)
-        {
-            var route = "/" + Path.GetFileNameWithoutExtension(page);
-            if (page != "index.html") app.MapGet(route, () => Embedded(page, "text/html; charset=utf-8"));
-        }
+        foreach (var (route, page) in Pages) app.MapGet(route, () => Embedded(page, "text/html; charset=utf-8"));
         app.MapGet("/static/{file}", (string file) =>
             Assets.TryGetValue(file, out var type) ? Embedded(file, type + "; charset=utf-8") : throw ServeError.NotFound("not found"));
     }

@@ -144,4 +144,13 @@ public class ServeApiTests
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync(visual)).StatusCode);
         Assert.Contains("<h2>Runs</h2>", await host.Client.GetStringAsync("/"));
     }
+
+    [Fact]
+    public void Serve_warns_when_it_would_listen_beyond_loopback_and_refuses_a_host_that_is_not_an_address()
+    {
+        var r = CliRunner.Run("serve", "--host", "example.invalid", "--port", "0");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("warning: --host example.invalid makes the app reachable from the network", r.Stderr);
+        Assert.Contains("error: --host example.invalid is not an IP address", r.Stderr);
+    }
 }
