@@ -7,7 +7,7 @@ let updates = 0;
 const smooth = document.getElementById("smooth");
 
 function chart(label, xs, ys, alpha) {
-  const w = 320, h = 160, pad = 30;
+  const w = 290, h = 150, pad = 30;
   const finite = ys.filter(Number.isFinite);
   if (finite.length === 0) return "";
   let lo = Math.min(...finite), hi = Math.max(...finite);
