@@ -94,8 +94,8 @@ public sealed partial class RunCatalog(string checkpointsDir)
             if (!m.Success || !Generators.Contains(m.Groups[2].Value)) continue;
             (labels.TryGetValue(m.Groups[2].Value, out var l) ? l : labels[m.Groups[2].Value] = []).Add(m.Groups[1].Value);
         }
-        // latest first, then epochs newest first, then iter_N.
-        return labels.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value
+        // Generators in the order G_A, G_B, G; labels latest first, then epochs newest first, then iter_N.
+        return labels.OrderBy(kv => Array.IndexOf(Generators, kv.Key)).ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value
             .OrderBy(l => l == "latest" ? 0 : int.TryParse(l, out _) ? 1 : 2)
             .ThenByDescending(l => int.TryParse(l.Replace("iter_", ""), out var n) ? n : 0)
             .ToList());
