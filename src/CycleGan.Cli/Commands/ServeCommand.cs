@@ -10,18 +10,23 @@ public static class ServeCommand
     public static Command Create()
     {
         var d = new ServeOptions();
-        var checkpoints = new Option<string>("--checkpoints_dir") { Description = "runs are listed from here", DefaultValueFactory = _ => d.CheckpointsDir };
-        var results = new Option<string>("--results_dir") { Description = "cyclegan test results (and the study's database) are here", DefaultValueFactory = _ => d.ResultsDir };
-        var host = new Option<string>("--host") { Description = "address to listen on; anything but 127.0.0.1 is reachable from the network", DefaultValueFactory = _ => d.Host };
-        var port = new Option<int>("--port") { Description = "port to listen on", DefaultValueFactory = _ => d.Port };
-        var study = new Option<string[]>("--study") { Description = "perceptual study: cyclegan test results folders, one per method (e.g. results/maps_cyclegan/test_latest)", AllowMultipleArgumentsPerToken = true };
-        var direction = new Option<string>("--study_direction") { Description = "AtoB compares real_B with fake_B, BtoA real_A with fake_A", DefaultValueFactory = _ => d.StudyDirection };
+        Option<T> Flag<T>(string name, string help, T value) => new("--" + name) { Description = help, DefaultValueFactory = _ => value };
+        var checkpoints = Flag("checkpoints_dir", "runs are listed from here", d.CheckpointsDir);
+        var results = Flag("results_dir", "cyclegan test results (and the study's database) are here", d.ResultsDir);
+        var host = Flag("host", "address to listen on; anything but 127.0.0.1 is reachable from the network", d.Host);
+        var port = Flag("port", "port to listen on", d.Port);
+        var study = new Option<string[]>("--study")
+        {
+            Description = "perceptual study: cyclegan test results folders, one per method (e.g. results/maps_cyclegan/test_latest)",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var direction = Flag("study_direction", "AtoB compares real_B with fake_B, BtoA real_A with fake_A", d.StudyDirection);
         direction.AcceptOnlyFromAmong("AtoB", "BtoA");
-        var seconds = new Option<double>("--study_seconds") { Description = "how long each pair is shown", DefaultValueFactory = _ => d.StudySeconds };
-        var practice = new Option<int>("--study_practice") { Description = "practice trials (with feedback) per participant", DefaultValueFactory = _ => d.StudyPractice };
-        var trials = new Option<int>("--study_trials") { Description = "scored trials per participant", DefaultValueFactory = _ => d.StudyTrials };
-        var seed = new Option<int>("--study_seed") { Description = "seed of every participant's trial order and sides", DefaultValueFactory = _ => d.StudySeed };
-        var db = new Option<string>("--study_db") { Description = "SQLite file of the answers (default: <results_dir>/perceptual_study.db)", DefaultValueFactory = _ => d.StudyDb };
+        var seconds = Flag("study_seconds", "how long each pair is shown", d.StudySeconds);
+        var practice = Flag("study_practice", "practice trials (with feedback) per participant", d.StudyPractice);
+        var trials = Flag("study_trials", "scored trials per participant", d.StudyTrials);
+        var seed = Flag("study_seed", "seed of every participant's trial order and sides", d.StudySeed);
+        var db = Flag("study_db", "SQLite file of the answers (default: <results_dir>/perceptual_study.db)", d.StudyDb);
         var cmd = new Command("serve", "Local web app: runs with live loss curves and visuals, translation, and the paper's perceptual study")
         {
             checkpoints, results, host, port, study, direction, seconds, practice, trials, seed, db,
@@ -37,7 +42,8 @@ public static class ServeCommand
             };
             var output = parse.InvocationConfiguration.Output;
             if (!opt.IsLoopback)
-                parse.InvocationConfiguration.Error.WriteLine($"warning: --host {opt.Host} makes the app reachable from the network, without any login");
+                parse.InvocationConfiguration.Error.WriteLine(
+                    $"warning: --host {opt.Host} makes the app reachable from the network, without any login");
             using var app = ServeApp.Create(opt);
             app.Start();
             foreach (var url in app.Urls) output.WriteLine($"serving {Path.GetFullPath(opt.CheckpointsDir)} on {url} (Ctrl+C stops)");

@@ -14,13 +14,15 @@ namespace CycleGan.Serving;
 /// </summary>
 public sealed class PerceptualStudy
 {
+    static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
     readonly ServeOptions _opt;
     readonly string _connection;
 
     public PerceptualStudy(ServeOptions opt)
     {
         _opt = opt;
-        if (opt.StudyPractice < 0 || opt.StudyTrials < 1) throw new UserError("--study_trials must be at least 1 and --study_practice at least 0");
+        if (opt.StudyPractice < 0 || opt.StudyTrials < 1)
+            throw new UserError("--study_trials must be at least 1 and --study_practice at least 0");
         if (opt.StudySeconds <= 0) throw new UserError("--study_seconds must be positive");
         Side = opt.StudyDirection switch
         {
@@ -29,7 +31,8 @@ public sealed class PerceptualStudy
             _ => throw new UserError($"--study_direction {opt.StudyDirection} is not AtoB or BtoA"),
         };
         Methods = opt.StudyResults.Select(r => StudyMethod.Load(r, Side)).ToList();
-        if (Methods.Select(m => m.Name).Distinct().Count() != Methods.Count) throw new UserError("--study folders must be different results");
+        if (Methods.Select(m => m.Name).Distinct().Count() != Methods.Count)
+            throw new UserError("--study folders must be different results");
         var db = Path.GetFullPath(opt.StudyDbPath);
         AtomicFile.CreateDirectory(Path.GetDirectoryName(db)!);
         _connection = new SqliteConnectionStringBuilder { DataSource = db, Pooling = true }.ToString();
@@ -89,10 +92,10 @@ public sealed class PerceptualStudy
         if (name.Length > 100) name = name[..100];
         using var c = Open();
         using var tx = c.BeginTransaction(deferred: false);
-        var number = Convert.ToInt32(Scalar(c, tx, "SELECT COALESCE(MAX(number), 0) + 1 FROM participants"), CultureInfo.InvariantCulture);
+        var number = Convert.ToInt32(Scalar(c, tx, "SELECT COALESCE(MAX(number), 0) + 1 FROM participants"), Invariant);
         var id = Guid.NewGuid().ToString("N");
         Execute(c, tx, "INSERT INTO participants (id, number, name, created, plan) VALUES ($id, $number, $name, $created, $plan)",
-            ("$id", id), ("$number", number), ("$name", name), ("$created", DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
+            ("$id", id), ("$number", number), ("$name", name), ("$created", DateTime.UtcNow.ToString("O", Invariant)),
             ("$plan", JsonSerializer.Serialize(Plan(number))));
         tx.Commit();
         return id;
@@ -102,7 +105,7 @@ public sealed class PerceptualStudy
     {
         var plan = PlanOf(participant);
         using var c = Open();
-        var answered = Convert.ToInt32(Scalar(c, "SELECT COUNT(*) FROM answers WHERE participant = $p", ("$p", participant)), CultureInfo.InvariantCulture);
+        var answered = Answered(c, null, participant);
         var done = answered >= plan.Count;
         return new StudyNext(participant, done, answered, !done && plan[answered].Practice, PracticeCount, plan.Count, Seconds);
     }
@@ -118,11 +121,11 @@ public sealed class PerceptualStudy
         var t = plan[index];
         using var c = Open();
         using var tx = c.BeginTransaction(deferred: false);
-        var answered = Convert.ToInt32(Scalar(c, tx, "SELECT COUNT(*) FROM answers WHERE participant = $p", ("$p", participant)), CultureInfo.InvariantCulture);
+        var answered = Answered(c, tx, participant);
         if (index < answered)
         {
-            var stored = Convert.ToInt64(Scalar(c, tx, "SELECT chose_left FROM answers WHERE participant = $p AND idx = $i", ("$p", participant), ("$i", index)),
-                CultureInfo.InvariantCulture) == 1;
+            var stored = Convert.ToInt64(Scalar(c, tx, "SELECT chose_left FROM answers WHERE participant = $p AND idx = $i",
+                ("$p", participant), ("$i", index)), Invariant) == 1;
             return t.Practice ? stored != t.FakeLeft : null;
         }
         if (index > answered) throw ServeError.BadRequest($"trial {answered} comes before trial {index}");
@@ -170,7 +173,8 @@ public sealed class PerceptualStudy
         using var c = Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = """
-            SELECT a.participant, p.name, a.idx, a.practice, a.method, a.stem, a.fake_left, a.chose_left, a.chose_fake, a.ms, a.answered
+            SELECT a.participant, p.name, a.idx, a.practice, a.method, a.stem, a.fake_left, a.chose_left, a.chose_fake, a.ms,
+                a.answered
             FROM answers a JOIN participants p ON p.id = a.participant ORDER BY p.number, a.idx
             """;
         using var r = cmd.ExecuteReader();
@@ -204,6 +208,9 @@ public sealed class PerceptualStudy
             ?? throw ServeError.NotFound("unknown participant (join the study again)");
         return JsonSerializer.Deserialize<List<StudyTrial>>(json) ?? [];
     }
+
+    static int Answered(SqliteConnection c, SqliteTransaction? tx, string participant) =>
+        Convert.ToInt32(Scalar(c, tx, "SELECT COUNT(*) FROM answers WHERE participant = $p", ("$p", participant)), Invariant);
 
     SqliteConnection Open()
     {

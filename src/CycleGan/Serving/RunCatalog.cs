@@ -144,7 +144,8 @@ public sealed partial class RunCatalog(string checkpointsDir)
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(path));
             var r = doc.RootElement;
-            return (r.GetProperty("Epoch").GetInt32(), r.GetProperty("EpochBatches").GetInt32(), r.GetProperty("TotalIters").GetInt64());
+            return (r.GetProperty("Epoch").GetInt32(), r.GetProperty("EpochBatches").GetInt32(),
+                r.GetProperty("TotalIters").GetInt64());
         }
         catch (Exception e) when (e is IOException or JsonException or KeyNotFoundException or InvalidOperationException)
         {

@@ -117,7 +117,9 @@ public static class ServeApp
     {
         foreach (var (route, page) in Pages) app.MapGet(route, () => Embedded(page, "text/html; charset=utf-8"));
         app.MapGet("/static/{file}", (string file) =>
-            Assets.TryGetValue(file, out var type) ? Embedded(file, type + "; charset=utf-8") : throw ServeError.NotFound("not found"));
+            Assets.TryGetValue(file, out var type)
+                ? Embedded(file, type + "; charset=utf-8")
+                : throw ServeError.NotFound("not found"));
     }
 
     static IResult Embedded(string name, string contentType)

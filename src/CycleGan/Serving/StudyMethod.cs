@@ -10,7 +10,8 @@ public sealed record StudyMethod(string Name, string ImagesDir, IReadOnlyList<st
     {
         var full = Path.GetFullPath(resultsFolder.TrimEnd('/'));
         var images = Path.Combine(full, "images");
-        if (!Directory.Exists(images)) throw new UserError($"--study {resultsFolder} has no images/ folder (a cyclegan test results folder)");
+        if (!Directory.Exists(images))
+            throw new UserError($"--study {resultsFolder} has no images/ folder (a cyclegan test results folder)");
         var real = $"_real_{side}.png";
         var stems = Directory.EnumerateFiles(images, "*" + real)
             .Select(Path.GetFileName).OfType<string>()
@@ -18,7 +19,8 @@ public sealed record StudyMethod(string Name, string ImagesDir, IReadOnlyList<st
             .Where(s => File.Exists(Path.Combine(images, $"{s}_fake_{side}.png")))
             .Order(StringComparer.Ordinal)
             .ToList();
-        if (stems.Count == 0) throw new UserError($"--study {resultsFolder}: no pair of *_real_{side}.png and *_fake_{side}.png in images/");
+        if (stems.Count == 0)
+            throw new UserError($"--study {resultsFolder}: no pair of *_real_{side}.png and *_fake_{side}.png in images/");
         // e.g. maps_cyclegan/test_latest: the experiment and which results of it.
         var name = Path.GetFileName(Path.GetDirectoryName(full)) + "/" + Path.GetFileName(full);
         return new StudyMethod(name, images, stems);

@@ -22,7 +22,9 @@ public static class TrainOptFile
     }
 
     public static int Int(IReadOnlyDictionary<string, string> opt, string name, int fallback) =>
-        opt.TryGetValue(name, out var v) && int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : fallback;
+        opt.TryGetValue(name, out var v) && int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i)
+            ? i
+            : fallback;
 
     public static bool Bool(IReadOnlyDictionary<string, string> opt, string name) =>
         opt.TryGetValue(name, out var v) && v == "True";

@@ -40,7 +40,8 @@ public sealed partial class TranslationService(RunCatalog runs, long maxPixels) 
         if (!File.Exists(checkpoint)) throw ServeError.NotFound($"run '{r.Run}' has no checkpoint {r.Epoch}_net_{r.Net}.pth");
         var train = TrainOptFile.Read(Path.Combine(dir, "train_opt.txt"));
         var defaults = new TranslateOptions();
-        int inputNc = TrainOptFile.Int(train, "input_nc", defaults.InputNc), outputNc = TrainOptFile.Int(train, "output_nc", defaults.OutputNc);
+        var inputNc = TrainOptFile.Int(train, "input_nc", defaults.InputNc);
+        var outputNc = TrainOptFile.Int(train, "output_nc", defaults.OutputNc);
         // G_B maps the B side back to A: its channels are the other way round.
         if (r.Net == "G_B") (inputNc, outputNc) = (outputNc, inputNc);
         var opt = new TranslateOptions
@@ -71,7 +72,8 @@ public sealed partial class TranslationService(RunCatalog runs, long maxPixels) 
         using (var stream = new SKMemoryStream(bytes))
         using (var codec = SKCodec.Create(stream))
             if (codec != null && (long)codec.Info.Width * codec.Info.Height > maxPixels)
-                throw ServeError.TooLarge($"image of {codec.Info.Width}x{codec.Info.Height} pixels is more than the {maxPixels} accepted");
+                throw ServeError.TooLarge(
+                    $"image of {codec.Info.Width}x{codec.Info.Height} pixels is more than the {maxPixels} accepted");
         try { return ImageFile.DecodeRgb(bytes, "request body"); }
         catch (UserError e) { throw ServeError.BadRequest(e.Message); }
     }

@@ -20,22 +20,27 @@ public class ServeApiTests
     static ByteArrayContent Png(byte[] bytes) => new(bytes) { Headers = { ContentType = new("image/png") } };
 
     [Fact]
-    public async Task Translate_api_gives_the_same_pixels_as_cyclegan_translate_with_the_flags_of_train_opt()
+    public async Task Translate_api_gives_the_same_pixels_as_cyclegan_translate_for_png_and_jpeg()
     {
         using var tmp = TestPaths.NewTempDir("serve-translate");
         var run = ServeFixtures.MakeRun(tmp["ck"], "tiny");
-        var input = ServeFixtures.Gradient(37, 23);
-        ImageFile.SavePng(input, tmp["in.png"]);
+        Directory.CreateDirectory(tmp["in"]);
+        ImageFile.SavePng(ServeFixtures.Gradient(37, 23), tmp["in/odd.png"]);
+        File.Copy(TestPaths.Ref("images", "photo420.jpg"), tmp["in/photo.jpg"]);
         CliRunner.MustSucceed("translate", "--checkpoint", Path.Combine(run, "latest_net_G_A.pth"), "--netG", "resnet_6blocks",
-            "--ngf", "4", "--input", tmp["in.png"], "--output", tmp["out"]);
+            "--ngf", "4", "--input", tmp["in"], "--output", tmp["out"]);
         await using var host = await ServeHost.InProcess(new ServeOptions { CheckpointsDir = tmp["ck"] });
 
-        var r = await host.Client.PostAsync("/api/translate?run=tiny&net=G_A&epoch=latest", Png(await File.ReadAllBytesAsync(tmp["in.png"])));
+        foreach (var (file, type) in new[] { ("odd.png", "image/png"), ("photo.jpg", "image/jpeg") })
+        {
+            var body = new ByteArrayContent(await File.ReadAllBytesAsync(tmp["in/" + file])) { Headers = { ContentType = new(type) } };
+            var r = await host.Client.PostAsync("/api/translate?run=tiny&net=G_A&epoch=latest", body);
 
-        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-        Assert.Equal("image/png", r.Content.Headers.ContentType?.MediaType);
-        var served = ImageFile.DecodeRgb(await r.Content.ReadAsByteArrayAsync(), "response");
-        Assert.Equal(ImageFile.LoadRgb(tmp["out/in.png"]).Pixels, served.Pixels);
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            Assert.Equal("image/png", r.Content.Headers.ContentType?.MediaType);
+            var served = ImageFile.DecodeRgb(await r.Content.ReadAsByteArrayAsync(), "response");
+            Assert.Equal(ImageFile.LoadRgb(tmp["out/" + Path.ChangeExtension(file, ".png")]).Pixels, served.Pixels);
+        }
     }
 
     [Fact]
