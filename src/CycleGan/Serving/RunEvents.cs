@@ -1,5 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace CycleGan.Serving;
 
@@ -16,7 +18,10 @@ public static class RunEvents
     public static async Task Stream(HttpContext http, RunCatalog runs, string name)
     {
         var dir = runs.RunDir(name);
-        var cancel = http.RequestAborted;
+        // Ends with the page or with the server (Ctrl+C), which would otherwise wait for open pages to close.
+        var stopping = http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping);
+        var cancel = both.Token;
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         var wake = new SemaphoreSlim(0);
@@ -40,7 +45,7 @@ public static class RunEvents
                 await Send(http, "event: change\ndata: {}\n\n", cancel);
             }
         }
-        catch (OperationCanceledException) { /* the page was closed */ }
+        catch (OperationCanceledException) { /* the page was closed or the server stops */ }
     }
 
     static async Task Send(HttpContext http, string text, CancellationToken cancel)

@@ -56,6 +56,7 @@ public static class ServeApp
         configure?.Invoke(builder);
         var app = builder.Build();
         app.Use(Errors);
+        if (opt.IsLoopback) app.Use(LoopbackHostOnly);
         app.Use(SameOrigin);
         app.Use(SecurityHeaders);
         MapPages(app);
@@ -101,6 +102,18 @@ public static class ServeApp
                 throw new ServeError(403, "requests that change something are accepted only from this server's own pages");
         }
         await next();
+    }
+
+    /// <summary>
+    /// On loopback, a request naming another host is a page of some site whose name was made to resolve to
+    /// 127.0.0.1 (DNS rebinding); its origin would look like the app's own. Refused.
+    /// </summary>
+    static Task LoopbackHostOnly(HttpContext http, Func<Task> next)
+    {
+        var host = http.Request.Host.Host;
+        if (host is not ("localhost" or "127.0.0.1" or "[::1]" or "::1"))
+            throw new ServeError(400, $"this server answers only to localhost, 127.0.0.1 and [::1], not to {host}");
+        return next();
     }
 
     static Task SecurityHeaders(HttpContext http, Func<Task> next)

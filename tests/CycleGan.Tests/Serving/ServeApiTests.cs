@@ -107,7 +107,7 @@ public class ServeApiTests
     }
 
     [Fact]
-    public async Task Posts_from_another_origin_are_refused_with_403_and_same_origin_ones_accepted()
+    public async Task Posts_from_another_origin_and_requests_to_another_host_name_are_refused()
     {
         using var tmp = TestPaths.NewTempDir("serve-origin");
         ServeFixtures.MakeRun(tmp["ck"], "tiny");
@@ -123,6 +123,11 @@ public class ServeApiTests
         Assert.Equal(403, (await ErrorOf(await host.Client.SendAsync(Request("http://evil.example", null)))).Item1);
         Assert.Equal(403, (await ErrorOf(await host.Client.SendAsync(Request(null, "cross-site")))).Item1);
         Assert.Equal(HttpStatusCode.OK, (await host.Client.SendAsync(Request("http://localhost", "same-origin"))).StatusCode);
+        // A page of another name resolving to 127.0.0.1 (DNS rebinding) is same-origin with itself: refused by its Host.
+        var rebound = new HttpRequestMessage(HttpMethod.Get, "/api/runs") { Headers = { Host = "evil.example" } };
+        var (status, error) = await ErrorOf(await host.Client.SendAsync(rebound));
+        Assert.Equal(400, status);
+        Assert.Contains("answers only to localhost", error);
     }
 
     [Fact]
