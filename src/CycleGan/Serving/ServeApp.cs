@@ -34,7 +34,7 @@ public static class ServeApp
 
     /// <summary>
     /// Builds the app; <paramref name="configure"/> can replace the server (tests use an in-process one).
-    /// Throws <see cref="UserError"/> for a host that is not an address or a study folder that is not usable.
+    /// Throws <see cref="UserError"/> for a study folder that is not usable; starting it, for a host that is not an address.
     /// </summary>
     public static WebApplication Create(ServeOptions opt, Action<WebApplicationBuilder>? configure = null)
     {
@@ -50,7 +50,8 @@ public static class ServeApp
         });
         var runs = new RunCatalog(opt.CheckpointsDir);
         var study = opt.StudyResults.Count > 0 ? new PerceptualStudy(opt) : null;
-        builder.Services.AddSingleton(new TranslationService(runs, opt.MaxPixels));
+        // Made by the container so that it disposes the loaded generators with the app.
+        builder.Services.AddSingleton(_ => new TranslationService(runs, opt.MaxPixels));
         // A query value of the wrong type then reaches Errors (a JSON 400) instead of an empty 400.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         configure?.Invoke(builder);
