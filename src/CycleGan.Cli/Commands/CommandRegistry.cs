@@ -16,6 +16,7 @@ public static class CommandRegistry
         QuickstartCommand.Create(),
         BenchCommand.Create(),
         ReproduceCommand.Create(),
+        ServeCommand.Create(),
         DoctorCommand.Create(),
     ];
 }
