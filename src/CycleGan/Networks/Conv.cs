@@ -57,19 +57,24 @@ public sealed class Conv : Convolution
     public IEnumerable<ConvConfig> Configurations()
     {
         var dtype = Bf16 ? ScalarType.BFloat16 : ScalarType.Float32;
-        long kh = kernel_size[0], kw = kernel_size[1];
         if (FoldTaps)
         {
-            yield return new(false, in_channels, kw * out_channels, kh, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, false, dtype, false);
+            yield return FoldedConfig(dtype);
             yield break;
         }
-        long[] pad = padding ?? [0, 0], outPad = output_padding ?? [0, 0];
-        var direct = new ConvConfig(transposed, in_channels, out_channels, kh, kw, stride[0], stride[1], pad[0], pad[1],
-            transposed ? outPad[0] : 0, transposed ? outPad[1] : 0, dilation[0], dilation[1], groups, bias is not null,
-            dtype, false);
-        yield return direct;
-        if (ChannelsLast) yield return direct with { ChannelsLast = true };
+        yield return DirectConfig(dtype, false);
+        if (ChannelsLast) yield return DirectConfig(dtype, true);
     }
+
+    // The keys are built from the layer's own fields on every call: no tensor shape is read, nothing is allocated
+    // (each allocation brings the next GC nearer, and TorchSharp's implicit Scalars were seen freed by one mid-call).
+    ConvConfig DirectConfig(ScalarType dtype, bool channelsLast) => new(transposed, in_channels, out_channels,
+        kernel_size[0], kernel_size[1], stride[0], stride[1], padding?[0] ?? 0, padding?[1] ?? 0,
+        transposed ? output_padding?[0] ?? 0 : 0, transposed ? output_padding?[1] ?? 0 : 0, dilation[0], dilation[1], groups,
+        bias is not null, dtype, channelsLast);
+
+    ConvConfig FoldedConfig(ScalarType dtype) =>
+        new(false, in_channels, kernel_size[1] * out_channels, kernel_size[0], 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, false, dtype, false);
 
     internal Conv(bool transposed, long inChannels, long outChannels, long kernel, long stride, long padding, long outputPadding, bool bias)
         : base(transposed ? "ConvTranspose2d" : "Conv2d", inChannels, outChannels, [kernel, kernel], [stride, stride],
@@ -91,7 +96,7 @@ public sealed class Conv : Convolution
         long cout = w.shape[0], cin = w.shape[1], kh = w.shape[2], kw = w.shape[3];
         if (padding is { } pad && pad.Any(p => p != 0)) x = F.pad(x, [pad[1], pad[1], pad[0], pad[0]]);
         var folded = w.permute(3, 0, 1, 2).reshape(kw * cout, cin, kh, 1); // channel kx·cout + o holds tap column kx
-        var z = Kernels.Conv2d(x, folded, null, layer: LayerName);
+        var z = Kernels.Run(FoldedConfig(x.dtype), x, folded, null, LayerName);
         // bf16: the kW partial sums are added in float32, as the convolution's own accumulator would
         if (z.dtype == ScalarType.BFloat16) z = z.to(ScalarType.Float32);
         var width = x.shape[3] - kw + 1;
@@ -103,11 +108,12 @@ public sealed class Conv : Convolution
 
     Tensor Run(Tensor x, Tensor w, Tensor? b)
     {
-        if (!transposed) return FoldTaps ? Folded(x, w, b) : Kernels.Conv2d(x, w, b, stride, padding, dilation, groups, LayerName);
+        if (!transposed)
+            return FoldTaps ? Folded(x, w, b) : Kernels.Run(DirectConfig(x.dtype, ConvConfig.IsChannelsLast(x)), x, w, b, LayerName);
         if (!ChannelsLast || is_grad_enabled())
-            return Kernels.ConvTranspose2d(x, w, b, stride, padding, output_padding, dilation, groups, LayerName);
+            return Kernels.Run(DirectConfig(x.dtype, ConvConfig.IsChannelsLast(x)), x, w, b, LayerName);
         using var scope = NewDisposeScope();
         var wl = w.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2); // same shape, channels-last in memory
-        return Kernels.ConvTranspose2d(x, wl, b, stride, padding, output_padding, dilation, groups, LayerName).MoveToOuterDisposeScope();
+        return Kernels.Run(DirectConfig(x.dtype, true), x, wl, b, LayerName).MoveToOuterDisposeScope();
     }
 }

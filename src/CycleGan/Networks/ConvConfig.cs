@@ -23,7 +23,7 @@ public readonly record struct ConvConfig(
     }
 
     /// <summary>A 4-d tensor laid out channels-last (NHWC in memory), the layout that makes libtorch pick oneDNN's NHWC kernels.</summary>
-    public static bool IsChannelsLast(Tensor t) => t.dim() == 4 && t.shape[1] > 1 && t.stride(1) == 1 && !t.is_contiguous();
+    public static bool IsChannelsLast(Tensor t) => t.dim() == 4 && t.size(1) > 1 && t.stride(1) == 1 && !t.is_contiguous();
 
     public override string ToString()
     {

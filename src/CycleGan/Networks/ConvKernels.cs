@@ -91,6 +91,9 @@ public sealed class ConvKernels
         return Run(Route(c, layer), c, x, w, b);
     }
 
+    /// <summary>The convolution <paramref name="c"/> describes (the key of these tensors), by its checked route.</summary>
+    public Tensor Run(ConvConfig c, Tensor x, Tensor w, Tensor? b, string? layer = null) => Run(Route(c, layer), c, x, w, b);
+
     /// <summary>The verdict for <paramref name="c"/> at the current thread count, checking it on first use.</summary>
     public KernelVerdict Check(ConvConfig c)
     {
@@ -162,10 +165,22 @@ public sealed class ConvKernels
         _ => throw new ArgumentOutOfRangeException(nameof(route)),
     };
 
-    static Tensor Libtorch(ConvConfig c, Tensor x, Tensor w, Tensor? b) => c.Transposed
-        ? F.conv_transpose2d(x, w, b, [c.StrideH, c.StrideW], [c.PadH, c.PadW], [c.OutPadH, c.OutPadW],
-            [c.DilationH, c.DilationW], c.Groups)
-        : F.conv2d(x, w, b, [c.StrideH, c.StrideW], [c.PadH, c.PadW], [c.DilationH, c.DilationW], c.Groups);
+    static Tensor Libtorch(ConvConfig c, Tensor x, Tensor w, Tensor? b)
+    {
+        var g = Geometries.GetOrAdd(c, k => new Geometry(k));
+        return c.Transposed
+            ? F.conv_transpose2d(x, w, b, g.Stride, g.Padding, g.OutputPadding, g.Dilation, c.Groups)
+            : F.conv2d(x, w, b, g.Stride, g.Padding, g.Dilation, c.Groups);
+    }
+
+    /// <summary>The argument arrays of a configuration, made once (no allocation per call).</summary>
+    sealed class Geometry(ConvConfig c)
+    {
+        public readonly long[] Stride = [c.StrideH, c.StrideW], Padding = [c.PadH, c.PadW],
+            OutputPadding = [c.OutPadH, c.OutPadW], Dilation = [c.DilationH, c.DilationW];
+    }
+
+    static readonly ConcurrentDictionary<ConvConfig, Geometry> Geometries = new();
 
     /// <summary>libtorch's kernel on exactly these tensors (with the injected fault, if any, where it applies).</summary>
     Tensor Direct(ConvConfig c, Tensor x, Tensor w, Tensor? b)
