@@ -30,9 +30,10 @@ public static class ImageTensor
     /// <summary>
     /// Official <c>util.tensor2im</c>: the first image of a [N, C, H, W] batch (or a [C, H, W] image), 1 channel tiled
     /// to 3, <c>(x + 1) / 2f * 255f</c> in float32, then truncation toward zero to a byte. Values that would fall
-    /// outside 0..255 (tanh output never does) are clamped instead of wrapping as numpy would.
+    /// outside 0..255 (tanh output never does) are clamped instead of wrapping as numpy would. With
+    /// <paramref name="tileGray"/> false a 1-channel tensor stays a 1-channel image (same values, one plane).
     /// </summary>
-    public static RgbImage TensorToImage(Tensor t)
+    public static RgbImage TensorToImage(Tensor t, bool tileGray = true)
     {
         using var scope = torch.NewDisposeScope();
         var img = t.dim() switch
@@ -44,14 +45,15 @@ public static class ImageTensor
         int c = (int)img.shape[0], h = (int)img.shape[1], w = (int)img.shape[2];
         if (c != 1 && c != 3) throw new ArgumentException($"tensor2im needs 1 or 3 channels, got {c}", nameof(t));
         var data = img.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray();
-        var result = RgbImage.Create(w, h);
+        int outC = c == 1 && !tileGray ? 1 : 3;
+        var result = RgbImage.Create(w, h, outC);
         int hw = h * w;
         for (int i = 0; i < hw; i++)
-            for (int ch = 0; ch < 3; ch++)
+            for (int ch = 0; ch < outC; ch++)
             {
                 float x = data[(c == 1 ? 0 : ch) * hw + i];
                 float v = (x + 1f) / 2f * 255f;
-                result.Pixels[i * 3 + ch] = v >= 255f ? (byte)255 : v > 0f ? (byte)(int)v : (byte)0;
+                result.Pixels[i * outC + ch] = v >= 255f ? (byte)255 : v > 0f ? (byte)(int)v : (byte)0;
             }
         return result;
     }

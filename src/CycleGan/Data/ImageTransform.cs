@@ -109,6 +109,47 @@ public static class ImageTransform
         return dst;
     }
 
+    /// <summary>
+    /// PIL's <c>ImageOps.exif_transpose</c> for an EXIF orientation (1 upright … 8): the flip or rotation that shows
+    /// the image the way a viewer does. Anything outside 2–8 returns the image unchanged.
+    /// </summary>
+    public static RgbImage Orient(RgbImage img, int orientation)
+    {
+        var px = Orient(img.Pixels, img.Width, img.Height, img.Channels, orientation, out int w, out int h);
+        return ReferenceEquals(px, img.Pixels) ? img : new RgbImage(w, h, img.Channels, px);
+    }
+
+    /// <summary><see cref="Orient(RgbImage, int)"/> for a 16-bit image.</summary>
+    public static DeepImage Orient(DeepImage img, int orientation)
+    {
+        var px = Orient(img.Samples, img.Width, img.Height, img.Channels, orientation, out int w, out int h);
+        return ReferenceEquals(px, img.Samples) ? img : img with { Width = w, Height = h, Samples = px };
+    }
+
+    static T[] Orient<T>(T[] src, int sw, int sh, int c, int orientation, out int w, out int h)
+    {
+        bool swap = orientation is >= 5 and <= 8;
+        (w, h) = swap ? (sh, sw) : (sw, sh);
+        if (orientation is < 2 or > 8) return src;
+        var dst = new T[src.Length];
+        for (int oy = 0; oy < h; oy++)
+            for (int ox = 0; ox < w; ox++)
+            {
+                var (sx, sy) = orientation switch
+                {
+                    2 => (sw - 1 - ox, oy),
+                    3 => (sw - 1 - ox, sh - 1 - oy),
+                    4 => (ox, sh - 1 - oy),
+                    5 => (oy, ox),
+                    6 => (oy, sh - 1 - ox),
+                    7 => (sw - 1 - oy, sh - 1 - ox),
+                    _ => (sw - 1 - oy, ox),
+                };
+                Array.Copy(src, (sy * sw + sx) * c, dst, (oy * w + ox) * c, c);
+            }
+        return dst;
+    }
+
     /// <summary>PIL <c>transpose(FLIP_LEFT_RIGHT)</c>.</summary>
     public static RgbImage FlipLeftRight(RgbImage img)
     {
