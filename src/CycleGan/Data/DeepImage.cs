@@ -12,4 +12,7 @@ public sealed record DeepImage(int Width, int Height, int Channels, ushort[] Sam
     /// <summary>An 8-bit image widened to 16 bits (v·257, exact in both directions).</summary>
     public static DeepImage From8(RgbImage img) =>
         new(img.Width, img.Height, img.Channels, Array.ConvertAll(img.Pixels, b => (ushort)(b * 257)), 8);
+
+    /// <summary>The 8-bit image of the high bytes (the exact inverse of <see cref="From8"/>).</summary>
+    public RgbImage To8() => new(Width, Height, Channels, Array.ConvertAll(Samples, v => (byte)(v >> 8)));
 }

@@ -57,4 +57,33 @@ public static class ImageTensor
             }
         return result;
     }
+
+    /// <summary>A 16-bit image as a [C, H, W] float32 tensor in [-1, 1]: <c>v / 32767.5 − 1</c>, the 8-bit mapping at 16 bits.</summary>
+    public static Tensor ToTensor(DeepImage img)
+    {
+        int c = img.Channels, hw = img.Width * img.Height;
+        var r = new float[c * hw];
+        for (int i = 0; i < hw; i++)
+            for (int ch = 0; ch < c; ch++)
+                r[ch * hw + i] = (float)(img.Samples[i * c + ch] / 32767.5 - 1.0);
+        return new HostTensor(r, [c, img.Height, img.Width]).ToTensor();
+    }
+
+    /// <summary>
+    /// The first image of a [N, C, H, W] (or a [C, H, W]) tensor at 16 bits: <c>(x + 1) / 2 · 65535</c> rounded to
+    /// nearest and clamped (rounding, not tensor2im's truncation, which would bias every sample down by half a level).
+    /// </summary>
+    public static DeepImage TensorToDeepImage(Tensor t)
+    {
+        using var scope = torch.NewDisposeScope();
+        var img = t.dim() == 4 ? t[0] : t;
+        int c = (int)img.shape[0], h = (int)img.shape[1], w = (int)img.shape[2];
+        var data = img.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray();
+        var result = DeepImage.Create(w, h, c);
+        int hw = h * w;
+        for (int i = 0; i < hw; i++)
+            for (int ch = 0; ch < c; ch++)
+                result.Samples[i * c + ch] = (ushort)Math.Clamp(Math.Round((data[ch * hw + i] + 1.0) / 2.0 * 65535.0), 0, 65535);
+        return result;
+    }
 }

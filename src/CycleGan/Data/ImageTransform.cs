@@ -71,6 +71,27 @@ public static class ImageTransform
         return g;
     }
 
+    /// <summary><see cref="Grayscale(RgbImage)"/>'s formula on 16-bit samples (the same weights, 16 fractional bits).</summary>
+    public static DeepImage Grayscale(DeepImage img)
+    {
+        if (img.Channels == 1) return img;
+        var g = DeepImage.Create(img.Width, img.Height, 1, img.SourceBits);
+        var s = img.Samples;
+        for (int i = 0, j = 0; i < g.Samples.Length; i++, j += 3)
+            g.Samples[i] = (ushort)((19595L * s[j] + 38470L * s[j + 1] + 7471L * s[j + 2] + 32768) >> 16);
+        return g;
+    }
+
+    /// <summary>A gray 16-bit image as RGB (the value in every channel), as PIL's <c>convert('RGB')</c> of gray.</summary>
+    public static DeepImage Rgb(DeepImage img)
+    {
+        if (img.Channels == 3) return img;
+        var rgb = DeepImage.Create(img.Width, img.Height, 3, img.SourceBits);
+        for (int i = 0; i < img.Samples.Length; i++)
+            rgb.Samples[3 * i] = rgb.Samples[3 * i + 1] = rgb.Samples[3 * i + 2] = img.Samples[i];
+        return rgb;
+    }
+
     /// <summary>Official <c>__scale_width</c>: width to <paramref name="targetWidth"/>, height int(max(target·oh/ow, crop)).</summary>
     public static RgbImage ScaleWidth(RgbImage img, int targetWidth, int cropSize)
     {

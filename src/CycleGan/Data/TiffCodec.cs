@@ -17,8 +17,20 @@ static class TiffCodec
     /// <summary>The decoded image at the file's depth, gray as 1 channel, or null with the reason.</summary>
     public static DeepImage? Decode(byte[] data, out string reason, out int orientation)
     {
-        reason = "";
         orientation = 1;
+        try { return DecodeOrNull(data, out reason, ref orientation); }
+        // LibTiff.NET throws on some malformed files where C libtiff would report an error; either way it is bad data.
+        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentException or InvalidOperationException
+                                      or NullReferenceException or OverflowException or IOException)
+        {
+            reason = "corrupt TIFF data (" + e.GetType().Name + ")";
+            return null;
+        }
+    }
+
+    static DeepImage? DecodeOrNull(byte[] data, out string reason, ref int orientation)
+    {
+        reason = "";
         using var tif = Tiff.ClientOpen("image", "r", new MemoryStream(data, writable: false), new TiffStream());
         if (tif == null) { reason = "corrupt TIFF header"; return null; }
         int w = Field(tif, TiffTag.IMAGEWIDTH), h = Field(tif, TiffTag.IMAGELENGTH);

@@ -14,4 +14,6 @@ public record TranslateOptions : BaseOptions
     public string Output { get; set; } = "";
     [Option("eval", "run the generator in eval mode (BatchNorm running statistics, no dropout)")]
     public bool Eval { get; set; }
+    [Option("keep_depth", "write 16-bit PNGs for 16-bit inputs (PNG, TIFF) instead of reducing them to 8 bits")]
+    public bool KeepDepth { get; set; }
 }

@@ -19,6 +19,7 @@ public sealed class Translator : IDisposable
     readonly Device _device;
     readonly int _multiple;
     readonly int _inputNc;
+    readonly bool _keepDepth;
 
     public Translator(TranslateOptions opt)
     {
@@ -41,6 +42,7 @@ public sealed class Translator : IDisposable
         Compute.FromOptions(opt.Kernels, opt.Precision).Apply(_g);
         _multiple = NetworkRegistry.SizeMultiple(opt.NetG);
         _inputNc = opt.InputNc;
+        _keepDepth = opt.KeepDepth;
     }
 
     /// <summary>All image files under <paramref name="input"/> (a file or a folder), in sorted order.</summary>
@@ -52,13 +54,43 @@ public sealed class Translator : IDisposable
         throw new UserError($"--input {input} does not exist");
     }
 
+    /// <summary>
+    /// Translates one file into <c>&lt;outputDir&gt;/&lt;stem&gt;.png</c>: turned upright by its EXIF orientation first
+    /// (a photo shows as its viewer shows it), 16 bits out for a 16-bit file with <c>--keep_depth</c>, 8 otherwise.
+    /// </summary>
+    public string TranslateFile(string path, string outputDir)
+    {
+        var output = Path.Combine(outputDir, Path.GetFileNameWithoutExtension(path) + ".png");
+        var deep = _keepDepth ? ImageFile.LoadDeep(path, applyOrientation: true) : null;
+        if (deep is { SourceBits: > 8 }) ImageFile.SavePng16(Translate(deep), output);
+        else ImageFile.SavePng(Translate(deep?.To8() ?? ImageFile.LoadRgb(path, applyOrientation: true)), output);
+        return output;
+    }
+
+    /// <summary>An 8-bit image translated with the official quantisation (<c>tensor2im</c>); 1-channel output stays gray.</summary>
     public RgbImage Translate(RgbImage image)
     {
         if (_inputNc == 1 && image.Channels == 3) image = ImageTransform.Grayscale(image);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var x = ImageTensor.ToTensor(image).unsqueeze(0).to(_device);
-        int h = image.Height, w = image.Width;
+        return ImageTensor.TensorToImage(Forward(ImageTensor.ToTensor(image).unsqueeze(0)), tileGray: false);
+    }
+
+    /// <summary>A 16-bit image translated at 16 bits (the network sees the finer input levels too).</summary>
+    public DeepImage Translate(DeepImage image)
+    {
+        if (_inputNc == 1 && image.Channels == 3) image = ImageTransform.Grayscale(image);
+        else if (_inputNc == 3 && image.Channels == 1) image = ImageTransform.Rgb(image);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        return ImageTensor.TensorToDeepImage(Forward(ImageTensor.ToTensor(image).unsqueeze(0)));
+    }
+
+    /// <summary>The generator on a [1, C, H, W] CPU tensor of any size; the result is on the CPU.</summary>
+    Tensor Forward(Tensor cpuInput)
+    {
+        var x = cpuInput.to(_device);
+        int h = (int)x.shape[2], w = (int)x.shape[3];
         int ph = (_multiple - h % _multiple) % _multiple, pw = (_multiple - w % _multiple) % _multiple;
         if (ph > 0 || pw > 0)
         {
@@ -69,7 +101,7 @@ public sealed class Translator : IDisposable
         var y = _g.forward(x);
         if (ph > 0 || pw > 0)
             y = y[.., .., TensorIndex.Slice(ph / 2, ph / 2 + h), TensorIndex.Slice(pw / 2, pw / 2 + w)];
-        return ImageTensor.TensorToImage(y.cpu());
+        return y.cpu();
     }
 
     public void Dispose() => _g.Dispose();
