@@ -355,29 +355,76 @@ public static class ImageFile
         return d.Length > 25 && d[0] == 137 && d[1] == 'P' && d[2] == 'N' && d[3] == 'G' && d[24] == 16;
     }
 
-    /// <summary>A 16-bit PNG decoded by Skia into 16-bit RGBA, keeping every bit of the samples.</summary>
+    /// <summary>
+    /// A non-interlaced 16-bit PNG decoded here, every bit kept (Skia only decodes PNG to 8 bits or half floats);
+    /// alpha is dropped. An interlaced one is read by Skia at 8 bits (its high bytes) and says so in SourceBits.
+    /// </summary>
     static DeepImage? DecodePng16(byte[] data, bool gray, out string reason)
     {
         reason = "";
-        using var stream = new SKMemoryStream(data);
-        using var codec = SKCodec.Create(stream, out var createResult);
-        if (codec == null) { reason = "not an image or an unsupported format (" + DescribeResult(createResult) + ")"; return null; }
-        int w = codec.Info.Width, h = codec.Info.Height;
+        int w = BinaryPrimitives.ReadInt32BigEndian(data.AsSpan(16)), h = BinaryPrimitives.ReadInt32BigEndian(data.AsSpan(20));
+        int colorType = data[25];
+        if (data.Length > 28 && data[28] != 0) return TryDecode(data, out reason) is { } rgb ? DeepImage.From8(rgb) : null;
         if (w <= 0 || h <= 0) { reason = "image has no pixels"; return null; }
         if (TooLarge(w, h, out reason) || Implausible(w, h, data.Length, out reason)) return null;
-        var info = new SKImageInfo(w, h, SKColorType.Rgba16161616, SKAlphaType.Unpremul);
-        var px = new ushort[checked(w * h * 4)];
-        SKCodecResult result;
-        unsafe
+        int samples = colorType switch { 0 => 1, 2 => 3, 4 => 2, 6 => 4, _ => 0 };
+        if (samples == 0) { reason = $"unsupported PNG colour type {colorType} at 16 bits"; return null; }
+        using var idat = new MemoryStream();
+        for (int pos = 8; pos + 12 <= data.Length;)
         {
-            fixed (ushort* p = px) result = codec.GetPixels(info, (IntPtr)p);
+            int len = BinaryPrimitives.ReadInt32BigEndian(data.AsSpan(pos));
+            if (len < 0 || pos + 12L + len > data.Length) { reason = "truncated image file (PNG chunk)"; return null; }
+            var type = System.Text.Encoding.ASCII.GetString(data, pos + 4, 4);
+            if (type == "IDAT") idat.Write(data, pos + 8, len);
+            if (type == "IEND") break;
+            pos += 12 + len;
         }
-        if (result != SKCodecResult.Success) { reason = "corrupt or truncated image data (" + DescribeResult(result) + ")"; return null; }
+        int bpp = 2 * samples, stride = w * bpp;
+        var raw = new byte[checked((long)(stride + 1) * h)];
+        idat.Position = 0;
+        using (var z = new System.IO.Compression.ZLibStream(idat, System.IO.Compression.CompressionMode.Decompress))
+        {
+            try { z.ReadExactly(raw); }
+            catch (Exception e) when (e is EndOfStreamException or InvalidDataException)
+            {
+                reason = "truncated or corrupt image file (PNG data)";
+                return null;
+            }
+        }
+        var cur = new byte[stride];
+        var prev = new byte[stride];
         int c = gray ? 1 : 3;
         var img = DeepImage.Create(w, h, c);
-        for (int i = 0; i < w * h; i++)
-            for (int k = 0; k < c; k++) img.Samples[i * c + k] = px[4 * i + k];
+        for (int y = 0; y < h; y++)
+        {
+            int filter = raw[y * (stride + 1)];
+            if (filter > 4) { reason = $"corrupt image data (PNG filter {filter})"; return null; }
+            Array.Copy(raw, y * (stride + 1) + 1, cur, 0, stride);
+            Unfilter(filter, cur, prev, bpp);
+            for (int x = 0; x < w; x++)
+                for (int k = 0; k < c; k++)
+                    img.Samples[(y * w + x) * c + k] = BinaryPrimitives.ReadUInt16BigEndian(cur.AsSpan(x * bpp + 2 * k));
+            (cur, prev) = (prev, cur);
+        }
         return img;
+    }
+
+    /// <summary>PNG's five row filters (None, Sub, Up, Average, Paeth), undone in place.</summary>
+    static void Unfilter(int filter, byte[] cur, byte[] prev, int bpp)
+    {
+        for (int i = 0; i < cur.Length; i++)
+        {
+            int a = i >= bpp ? cur[i - bpp] : 0, b = prev[i], cc = i >= bpp ? prev[i - bpp] : 0;
+            int p = a + b - cc, pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - cc);
+            cur[i] += (byte)(filter switch
+            {
+                1 => a,
+                2 => b,
+                3 => (a + b) >> 1,
+                4 => pa <= pb && pa <= pc ? a : pb <= pc ? b : cc,
+                _ => 0,
+            });
+        }
     }
 
     /// <summary>The EXIF orientation (1–8) Skia finds in JPEG, PNG and WebP files, or the TIFF tag; 1 when none.</summary>
