@@ -11,7 +11,8 @@ namespace CycleGan.Testing;
 /// <summary>
 /// One-direction translation of images of any size: each image is padded (reflect, or replicate where the image is
 /// too small to reflect) up to the size the generator needs, translated, and cropped back, so the output has the
-/// input's size. Decoding and the tensor conversion are the official ones.
+/// input's size. Decoding and the tensor conversion are the official ones. With a tile size, large images go through
+/// the network in overlapping tiles (<see cref="TiledInference"/>).
 /// </summary>
 public sealed class Translator : IDisposable
 {
@@ -20,6 +21,7 @@ public sealed class Translator : IDisposable
     readonly int _multiple;
     readonly int _inputNc;
     readonly bool _keepDepth;
+    readonly int _tile, _overlap;
 
     public Translator(TranslateOptions opt)
     {
@@ -43,6 +45,10 @@ public sealed class Translator : IDisposable
         _multiple = NetworkRegistry.SizeMultiple(opt.NetG);
         _inputNc = opt.InputNc;
         _keepDepth = opt.KeepDepth;
+        if (opt.Tile < 0 || (opt.Tile > 0 && (opt.Tile % _multiple != 0 || opt.Overlap < 0 || opt.Overlap >= opt.Tile)))
+            throw new UserError($"--tile {opt.Tile} must be a multiple of {_multiple} (for --netG {opt.NetG}) and larger than --overlap {opt.Overlap} >= 0");
+        _tile = opt.Tile;
+        _overlap = opt.Overlap;
     }
 
     /// <summary>All image files under <paramref name="input"/> (a file or a folder), in sorted order.</summary>
@@ -86,8 +92,13 @@ public sealed class Translator : IDisposable
         return ImageTensor.TensorToDeepImage(Forward(ImageTensor.ToTensor(image).unsqueeze(0)));
     }
 
-    /// <summary>The generator on a [1, C, H, W] CPU tensor of any size; the result is on the CPU.</summary>
-    Tensor Forward(Tensor cpuInput)
+    /// <summary>The generator on a [1, C, H, W] CPU tensor of any size, in tiles with --tile; the result is on the CPU.</summary>
+    Tensor Forward(Tensor cpuInput) =>
+        _tile > 0 && (cpuInput.shape[2] > _tile || cpuInput.shape[3] > _tile)
+            ? TiledInference.Run(cpuInput, _tile, _overlap, Padded, out _)
+            : Padded(cpuInput);
+
+    Tensor Padded(Tensor cpuInput)
     {
         var x = cpuInput.to(_device);
         int h = (int)x.shape[2], w = (int)x.shape[3];
