@@ -8,7 +8,7 @@ namespace CycleGan.Data;
 /// as one image of the same name and format in fold_AB/split — the layout <c>--dataset_mode aligned</c> reads.
 /// </summary>
 /// <remarks>
-/// As officially, images are read as 8-bit RGB (OpenCV's <c>IMREAD_COLOR</c>) and an A without a B is skipped; here
+/// As officially, images are read as upright 8-bit RGB (OpenCV's <c>IMREAD_COLOR</c>) and an A without a B is skipped; here
 /// the skipped files are reported, files are taken in sorted order, and images of different heights are an error
 /// naming the pair instead of a numpy exception lost in a worker process.
 /// </remarks>
@@ -67,8 +67,9 @@ public static class CombineAandB
     /// <summary>A and B as 8-bit RGB, concatenated along the width (numpy's <c>concatenate(..., 1)</c>).</summary>
     static RgbImage SideBySide(string pathA, string pathB)
     {
-        var a = ImageFile.LoadRgb(pathA);
-        var b = ImageFile.LoadRgb(pathB);
+        // cv2.imread with IMREAD_COLOR turns images upright by their EXIF orientation.
+        var a = ImageFile.LoadRgb(pathA, applyOrientation: true);
+        var b = ImageFile.LoadRgb(pathB, applyOrientation: true);
         if (a.Height != b.Height)
             throw new UserError($"{pathA} is {a.Width}x{a.Height} but {pathB} is {b.Width}x{b.Height}: A and B need the same height to be put side by side");
         var ab = RgbImage.Create(a.Width + b.Width, a.Height);
