@@ -63,7 +63,7 @@ public static class ImageFile
         string reason;
         int orientation = 1;
         if (TiffCodec.IsTiff(data)) img = TiffCodec.Decode(data, out reason, out orientation);
-        else if (IsPng16(data, out bool gray)) img = DecodePng16(data, gray, out reason);
+        else if (Png16Codec.IsPng16(data)) img = Png16Codec.Decode(data, out reason) ?? Fallback8(data, ref reason);
         else img = TryDecode(data, out reason) is { } rgb ? DeepImage.From8(rgb) : null;
         if (img == null) throw new UserError($"{path}: {reason}");
         if (!applyOrientation) return img;
@@ -99,7 +99,7 @@ public static class ImageFile
     }
 
     /// <summary>Writes a 16-bit RGB or gray PNG, atomically.</summary>
-    public static void SavePng16(DeepImage img, string path) => AtomicFile.WriteAllBytes(path, EncodePng16(img));
+    public static void SavePng16(DeepImage img, string path) => AtomicFile.WriteAllBytes(path, Png16Codec.Encode(img));
 
     /// <summary>
     /// Writes an 8-bit image in the format its extension names (PNG, JPEG at quality 95 as OpenCV's
@@ -132,46 +132,6 @@ public static class ImageFile
                 BinaryPrimitives.WriteUInt16LittleEndian(row.AsSpan(2 * i), img.Samples[y * n + i]);
             return row;
         });
-    }
-
-    /// <summary>
-    /// PNG bytes of a 16-bit RGB or gray image (colour type 2 or 0, bit depth 16, no filter), written here because
-    /// Skia's encoder has no 16-bit gray.
-    /// </summary>
-    public static byte[] EncodePng16(DeepImage img)
-    {
-        using var ms = new MemoryStream();
-        ms.Write([137, 80, 78, 71, 13, 10, 26, 10]);
-        var ihdr = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(ihdr, img.Width);
-        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), img.Height);
-        ihdr[8] = 16;
-        ihdr[9] = (byte)(img.Channels == 1 ? 0 : 2);
-        PngChunk(ms, "IHDR", ihdr);
-        int n = img.Width * img.Channels;
-        var row = new byte[1 + 2 * n];
-        using (var z = new MemoryStream())
-        {
-            using (var zs = new System.IO.Compression.ZLibStream(z, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
-                for (int y = 0; y < img.Height; y++)
-                {
-                    for (int i = 0; i < n; i++) BinaryPrimitives.WriteUInt16BigEndian(row.AsSpan(1 + 2 * i), img.Samples[y * n + i]);
-                    zs.Write(row);
-                }
-            PngChunk(ms, "IDAT", z.ToArray());
-        }
-        PngChunk(ms, "IEND", []);
-        return ms.ToArray();
-    }
-
-    static void PngChunk(Stream s, string type, byte[] data)
-    {
-        var buf = new byte[12 + data.Length];
-        BinaryPrimitives.WriteInt32BigEndian(buf, data.Length);
-        for (int i = 0; i < 4; i++) buf[4 + i] = (byte)type[i];
-        data.CopyTo(buf, 8);
-        BinaryPrimitives.WriteUInt32BigEndian(buf.AsSpan(8 + data.Length), Checkpoints.Crc32.Compute(buf.AsSpan(4, 4 + data.Length)));
-        s.Write(buf);
     }
 
     static byte[] EncodeJpeg(RgbImage img)
@@ -307,7 +267,7 @@ public static class ImageFile
         return img;
     }
 
-    static bool TooLarge(int w, int h, out string reason)
+    internal static bool TooLarge(int w, int h, out string reason)
     {
         reason = (long)w * h > MaxPixels
             ? $"image claims {w}x{h} pixels, more than the {MaxPixels} PIL accepts (decompression bomb or corrupt header)"
@@ -320,7 +280,7 @@ public static class ImageFile
     /// baseline JPEG both need well over one bit per 8000 pixels). Refused before the pixel buffer is allocated, so
     /// a few bytes cannot make the loader allocate gigabytes; no real image comes near this ratio.
     /// </summary>
-    static bool Implausible(int w, int h, long fileBytes, out string reason)
+    internal static bool Implausible(int w, int h, long fileBytes, out string reason)
     {
         long pixels = (long)w * h;
         reason = pixels > Math.Max(1L << 24, 16384 * fileBytes)
@@ -337,6 +297,10 @@ public static class ImageFile
         _ => r.ToString(),
     };
 
+    /// <summary>An interlaced 16-bit PNG, which <see cref="Png16Codec"/> does not read: Skia's 8 bits, widened.</summary>
+    static DeepImage? Fallback8(byte[] data, ref string reason) =>
+        reason.Length == 0 && TryDecode(data, out reason) is { } rgb ? DeepImage.From8(rgb) : null;
+
     /// <summary>8-bit RGB of a deep image: the high byte of each sample (as Skia does for 16-bit PNG), gray replicated.</summary>
     static RgbImage To8(DeepImage d)
     {
@@ -346,85 +310,6 @@ public static class ImageFile
             for (int c = 0; c < 3; c++)
                 img.Pixels[3 * i + c] = (byte)(d.Samples[i * d.Channels + (d.Channels == 1 ? 0 : c)] >> 8);
         return img;
-    }
-
-    /// <summary>A PNG whose IHDR says 16 bits per sample; <paramref name="gray"/> for colour types 0 and 4.</summary>
-    static bool IsPng16(byte[] d, out bool gray)
-    {
-        gray = d.Length > 25 && d[25] is 0 or 4;
-        return d.Length > 25 && d[0] == 137 && d[1] == 'P' && d[2] == 'N' && d[3] == 'G' && d[24] == 16;
-    }
-
-    /// <summary>
-    /// A non-interlaced 16-bit PNG decoded here, every bit kept (Skia only decodes PNG to 8 bits or half floats);
-    /// alpha is dropped. An interlaced one is read by Skia at 8 bits (its high bytes) and says so in SourceBits.
-    /// </summary>
-    static DeepImage? DecodePng16(byte[] data, bool gray, out string reason)
-    {
-        reason = "";
-        int w = BinaryPrimitives.ReadInt32BigEndian(data.AsSpan(16)), h = BinaryPrimitives.ReadInt32BigEndian(data.AsSpan(20));
-        int colorType = data[25];
-        if (data.Length > 28 && data[28] != 0) return TryDecode(data, out reason) is { } rgb ? DeepImage.From8(rgb) : null;
-        if (w <= 0 || h <= 0) { reason = "image has no pixels"; return null; }
-        if (TooLarge(w, h, out reason) || Implausible(w, h, data.Length, out reason)) return null;
-        int samples = colorType switch { 0 => 1, 2 => 3, 4 => 2, 6 => 4, _ => 0 };
-        if (samples == 0) { reason = $"unsupported PNG colour type {colorType} at 16 bits"; return null; }
-        using var idat = new MemoryStream();
-        for (int pos = 8; pos + 12 <= data.Length;)
-        {
-            int len = BinaryPrimitives.ReadInt32BigEndian(data.AsSpan(pos));
-            if (len < 0 || pos + 12L + len > data.Length) { reason = "truncated image file (PNG chunk)"; return null; }
-            var type = System.Text.Encoding.ASCII.GetString(data, pos + 4, 4);
-            if (type == "IDAT") idat.Write(data, pos + 8, len);
-            if (type == "IEND") break;
-            pos += 12 + len;
-        }
-        int bpp = 2 * samples, stride = w * bpp;
-        var raw = new byte[checked((long)(stride + 1) * h)];
-        idat.Position = 0;
-        using (var z = new System.IO.Compression.ZLibStream(idat, System.IO.Compression.CompressionMode.Decompress))
-        {
-            try { z.ReadExactly(raw); }
-            catch (Exception e) when (e is EndOfStreamException or InvalidDataException)
-            {
-                reason = "truncated or corrupt image file (PNG data)";
-                return null;
-            }
-        }
-        var cur = new byte[stride];
-        var prev = new byte[stride];
-        int c = gray ? 1 : 3;
-        var img = DeepImage.Create(w, h, c);
-        for (int y = 0; y < h; y++)
-        {
-            int filter = raw[y * (stride + 1)];
-            if (filter > 4) { reason = $"corrupt image data (PNG filter {filter})"; return null; }
-            Array.Copy(raw, y * (stride + 1) + 1, cur, 0, stride);
-            Unfilter(filter, cur, prev, bpp);
-            for (int x = 0; x < w; x++)
-                for (int k = 0; k < c; k++)
-                    img.Samples[(y * w + x) * c + k] = BinaryPrimitives.ReadUInt16BigEndian(cur.AsSpan(x * bpp + 2 * k));
-            (cur, prev) = (prev, cur);
-        }
-        return img;
-    }
-
-    /// <summary>PNG's five row filters (None, Sub, Up, Average, Paeth), undone in place.</summary>
-    static void Unfilter(int filter, byte[] cur, byte[] prev, int bpp)
-    {
-        for (int i = 0; i < cur.Length; i++)
-        {
-            int a = i >= bpp ? cur[i - bpp] : 0, b = prev[i], cc = i >= bpp ? prev[i - bpp] : 0;
-            int p = a + b - cc, pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - cc);
-            cur[i] += (byte)(filter switch
-            {
-                1 => a,
-                2 => b,
-                3 => (a + b) >> 1,
-                4 => pa <= pb && pa <= pc ? a : pb <= pc ? b : cc,
-                _ => 0,
-            });
-        }
     }
 
     /// <summary>The EXIF orientation (1–8) Skia finds in JPEG, PNG and WebP files, or the TIFF tag; 1 when none.</summary>

@@ -44,7 +44,7 @@ public static class ImageTensor
         };
         int c = (int)img.shape[0], h = (int)img.shape[1], w = (int)img.shape[2];
         if (c != 1 && c != 3) throw new ArgumentException($"tensor2im needs 1 or 3 channels, got {c}", nameof(t));
-        var data = img.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray();
+        var data = Floats(img);
         int outC = c == 1 && !tileGray ? 1 : 3;
         var result = RgbImage.Create(w, h, outC);
         int hw = h * w;
@@ -78,7 +78,7 @@ public static class ImageTensor
         using var scope = torch.NewDisposeScope();
         var img = t.dim() == 4 ? t[0] : t;
         int c = (int)img.shape[0], h = (int)img.shape[1], w = (int)img.shape[2];
-        var data = img.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray();
+        var data = Floats(img);
         var result = DeepImage.Create(w, h, c);
         int hw = h * w;
         for (int i = 0; i < hw; i++)
@@ -86,4 +86,11 @@ public static class ImageTensor
                 result.Samples[i * c + ch] = (ushort)Math.Clamp(Math.Round((data[ch * hw + i] + 1.0) / 2.0 * 65535.0), 0, 65535);
         return result;
     }
+
+    /// <summary>
+    /// The values of a CPU float32 tensor in place, without the managed copy <c>data&lt;float&gt;().ToArray()</c>
+    /// makes (hundreds of MB for a large translated photo); valid while the tensor lives in the caller's scope.
+    /// </summary>
+    static ReadOnlySpan<float> Floats(Tensor img) =>
+        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(img.detach().cpu().to(ScalarType.Float32).contiguous().bytes);
 }

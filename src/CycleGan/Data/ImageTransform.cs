@@ -171,6 +171,16 @@ public static class ImageTransform
         return dst;
     }
 
+    /// <summary>The part of a 16-bit image inside it (no padding, unlike <see cref="Crop(RgbImage, int, int, int, int)"/>).</summary>
+    public static DeepImage Crop(DeepImage img, int x, int y, int width, int height)
+    {
+        int c = img.Channels;
+        var dst = DeepImage.Create(width, height, c, img.SourceBits);
+        for (int yy = 0; yy < height; yy++)
+            Array.Copy(img.Samples, ((y + yy) * img.Width + x) * c, dst.Samples, yy * width * c, width * c);
+        return dst;
+    }
+
     /// <summary>PIL <c>transpose(FLIP_LEFT_RIGHT)</c>.</summary>
     public static RgbImage FlipLeftRight(RgbImage img)
     {

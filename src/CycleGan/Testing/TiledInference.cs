@@ -4,8 +4,9 @@ namespace CycleGan.Testing;
 
 /// <summary>
 /// Translation of an image in overlapping tiles (<c>translate --tile T --overlap O</c>): each tile goes through the
-/// network alone and the results are blended with a feathered window — weight ramps linearly over the O pixels a tile
-/// shares with a neighbour, 1 elsewhere and at the image's edges — normalised by the summed weights in float64.
+/// network alone and the results are blended with a feathered window — weight ramps linearly across the pixels a tile
+/// shares with a neighbour (at least O), 1 elsewhere and at the image's edges — normalised by the summed weights in
+/// float64, so that tiles that agree give exactly their common value.
 /// Results accumulate in a band one tile high, written out as soon as no later tile reaches them, so the working
 /// memory beyond the input and output images is bounded by the tile size (and the image width).
 /// </summary>
@@ -16,51 +17,55 @@ namespace CycleGan.Testing;
 /// </remarks>
 public static class TiledInference
 {
-    /// <summary>Tile positions along one axis: every <c>tile − overlap</c> pixels, the last one flush with the end.</summary>
+    /// <summary>
+    /// Tile positions along one axis: the fewest tiles that overlap by at least <paramref name="overlap"/>, spread
+    /// evenly from one end to the other (so every seam gets the same, widest possible overlap).
+    /// </summary>
     public static IReadOnlyList<(int Start, int Length)> Spans(int length, int tile, int overlap)
     {
         if (length <= tile) return [(0, length)];
-        var spans = new List<(int, int)>();
-        for (int s = 0; s + tile < length; s += tile - overlap) spans.Add((s, tile));
-        spans.Add((length - tile, tile));
-        return spans;
+        int n = (length - overlap + tile - overlap - 1) / (tile - overlap);
+        return Enumerable.Range(0, n).Select(k => ((int)Math.Round((double)k * (length - tile) / (n - 1)), tile)).ToList();
     }
 
     /// <summary>
-    /// <paramref name="net"/> over the tiles of a [1, C, H, W] CPU tensor, blended; a [1, C', H, W] CPU tensor.
-    /// <paramref name="bandRows"/> is the height of the accumulation band that was used.
+    /// <paramref name="net"/> over the tiles of an <paramref name="h"/> × <paramref name="w"/> image, blended into a
+    /// [1, C', H, W] CPU tensor. <paramref name="region"/> makes the [1, C, th, tw] input of the tile at
+    /// (y, th, x, tw), so the whole input never needs to exist as a tensor. <paramref name="bandRows"/> is the height
+    /// of the accumulation band that was used.
     /// </summary>
-    public static Tensor Run(Tensor input, int tile, int overlap, Func<Tensor, Tensor> net, out int bandRows)
+    public static Tensor Run(int h, int w, Func<int, int, int, int, Tensor> region, int tile, int overlap,
+        Func<Tensor, Tensor> net, out int bandRows)
     {
         if (tile <= overlap || overlap < 0) throw new UserError($"--tile {tile} must be larger than --overlap {overlap} (and --overlap at least 0)");
-        int h = (int)input.shape[2], w = (int)input.shape[3];
         var ys = Spans(h, tile, overlap);
         var xs = Spans(w, tile, overlap);
         bandRows = ys.Max(s => s.Length);
-        float[]? output = null;
+        Tensor? output = null;
         double[] acc = [];
         var weight = new double[bandRows * w];
         int c = 0, bandStart = 0;
         for (int k = 0; k < ys.Count; k++)
         {
             var (y0, th) = ys[k];
-            var wy = Feather(y0, th, h, overlap);
-            foreach (var (x0, tw) in xs)
+            var wy = Feather(ys, k);
+            for (int m = 0; m < xs.Count; m++)
             {
+                var (x0, tw) = xs[m];
                 float[] tileOut;
                 using (var scope = NewDisposeScope())
                 {
-                    var part = input[.., .., TensorIndex.Slice(y0, y0 + th), TensorIndex.Slice(x0, x0 + tw)];
-                    var y = net(part.contiguous());
-                    if (output == null)
-                    {
-                        c = (int)y.shape[1];
-                        output = new float[checked(c * h * w)];
-                        acc = new double[checked(c * bandRows * w)];
-                    }
+                    var y = net(region(y0, th, x0, tw));
+                    c = (int)y.shape[1];
                     tileOut = y.to(ScalarType.Float32).contiguous().data<float>().ToArray();
                 }
-                var wx = Feather(x0, tw, w, overlap);
+                if (output is null)
+                {
+                    // In the caller's dispose scope: the result outlives the per-tile scopes.
+                    output = empty(1, c, h, w);
+                    acc = new double[checked(c * bandRows * w)];
+                }
+                var wx = Feather(xs, m);
                 for (int i = 0; i < th; i++)
                     for (int j = 0; j < tw; j++)
                     {
@@ -72,18 +77,26 @@ public static class TiledInference
             }
             // Rows above the next tile row get no more contributions: write them out and slide the band up.
             int next = k + 1 < ys.Count ? ys[k + 1].Start : h;
-            for (int r = bandStart; r < next; r++)
-                for (int col = 0; col < w; col++)
-                {
-                    int at = (r - bandStart) * w + col;
-                    for (int ch = 0; ch < c; ch++) output![(ch * h + r) * w + col] = (float)(acc[ch * bandRows * w + at] / weight[at]);
-                }
+            WriteRows(output!, acc, weight, bandStart, next, bandRows);
             int shift = (next - bandStart) * w, keep = bandRows * w - shift;
             Slide(weight, 0, shift, keep);
             for (int ch = 0; ch < c; ch++) Slide(acc, ch * bandRows * w, shift, keep);
             bandStart = next;
         }
-        return tensor(output!, [1, c, h, w]);
+        return output!;
+    }
+
+    /// <summary>Rows [from, to) of the band, normalised, straight into the output tensor's memory.</summary>
+    static void WriteRows(Tensor output, double[] acc, double[] weight, int from, int to, int bandRows)
+    {
+        int c = (int)output.shape[1], h = (int)output.shape[2], w = (int)output.shape[3];
+        var o = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(output.bytes);
+        for (int r = from; r < to; r++)
+            for (int col = 0; col < w; col++)
+            {
+                int at = (r - from) * w + col;
+                for (int ch = 0; ch < c; ch++) o[(ch * h + r) * w + col] = (float)(acc[ch * bandRows * w + at] / weight[at]);
+            }
     }
 
     /// <summary>Moves a band's rows up by <paramref name="shift"/> values and zeroes what is freed.</summary>
@@ -93,15 +106,21 @@ public static class TiledInference
         Array.Clear(a, offset + keep, shift);
     }
 
-    /// <summary>The 1-D window of a span: a linear ramp over <paramref name="overlap"/> pixels on each side that has a neighbour.</summary>
-    static double[] Feather(int start, int length, int total, int overlap)
+    /// <summary>
+    /// The 1-D window of span <paramref name="k"/>: a linear ramp across the whole overlap with each neighbour, 1
+    /// elsewhere (and at the image's edges). Never 0, so every pixel has weight.
+    /// </summary>
+    static double[] Feather(IReadOnlyList<(int Start, int Length)> spans, int k)
     {
+        var (start, length) = spans[k];
+        int left = k > 0 ? spans[k - 1].Start + spans[k - 1].Length - start : 0;
+        int right = k + 1 < spans.Count ? start + length - spans[k + 1].Start : 0;
         var f = new double[length];
         for (int i = 0; i < length; i++)
         {
             double v = 1;
-            if (overlap > 0 && start > 0) v = Math.Min(v, (i + 0.5) / overlap);
-            if (overlap > 0 && start + length < total) v = Math.Min(v, (length - i - 0.5) / overlap);
+            if (left > 0) v = Math.Min(v, (i + 0.5) / left);
+            if (right > 0) v = Math.Min(v, (length - i - 0.5) / right);
             f[i] = v;
         }
         return f;

@@ -79,7 +79,9 @@ public sealed class Translator : IDisposable
         if (_inputNc == 1 && image.Channels == 3) image = ImageTransform.Grayscale(image);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        return ImageTensor.TensorToImage(Forward(ImageTensor.ToTensor(image).unsqueeze(0)), tileGray: false);
+        var y = Forward(image.Height, image.Width,
+            (y0, h, x0, w) => ImageTensor.ToTensor(ImageTransform.Crop(image, x0, y0, w, h)).unsqueeze(0));
+        return ImageTensor.TensorToImage(y, tileGray: false);
     }
 
     /// <summary>A 16-bit image translated at 16 bits (the network sees the finer input levels too).</summary>
@@ -89,14 +91,19 @@ public sealed class Translator : IDisposable
         else if (_inputNc == 3 && image.Channels == 1) image = ImageTransform.Rgb(image);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        return ImageTensor.TensorToDeepImage(Forward(ImageTensor.ToTensor(image).unsqueeze(0)));
+        var y = Forward(image.Height, image.Width,
+            (y0, h, x0, w) => ImageTensor.ToTensor(ImageTransform.Crop(image, x0, y0, w, h)).unsqueeze(0));
+        return ImageTensor.TensorToDeepImage(y);
     }
 
-    /// <summary>The generator on a [1, C, H, W] CPU tensor of any size, in tiles with --tile; the result is on the CPU.</summary>
-    Tensor Forward(Tensor cpuInput) =>
-        _tile > 0 && (cpuInput.shape[2] > _tile || cpuInput.shape[3] > _tile)
-            ? TiledInference.Run(cpuInput, _tile, _overlap, Padded, out _)
-            : Padded(cpuInput);
+    /// <summary>
+    /// The generator over an image of any size, given as its regions (<c>y, height, x, width</c> → [1, C, h, w] CPU
+    /// tensor), in tiles with --tile so that only one tile's input exists at a time; the result is on the CPU.
+    /// </summary>
+    Tensor Forward(int height, int width, Func<int, int, int, int, Tensor> region) =>
+        _tile > 0 && (height > _tile || width > _tile)
+            ? TiledInference.Run(height, width, region, _tile, _overlap, Padded, out _)
+            : Padded(region(0, height, 0, width));
 
     Tensor Padded(Tensor cpuInput)
     {

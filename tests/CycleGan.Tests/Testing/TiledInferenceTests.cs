@@ -9,12 +9,16 @@ namespace CycleGan.Tests.Testing;
 public class TiledInferenceTests
 {
     [Fact]
-    public void Spans_step_by_tile_minus_overlap_and_the_last_is_flush_with_the_end()
+    public void Spans_are_the_fewest_tiles_overlapping_by_at_least_the_overlap_spread_evenly_end_to_end()
     {
-        Assert.Equal([(0, 32), (24, 32), (48, 32), (68, 32)], TiledInference.Spans(100, 32, 8));
+        Assert.Equal([(0, 32), (23, 32), (45, 32), (68, 32)], TiledInference.Spans(100, 32, 8));
+        Assert.Equal([(0, 512), (256, 512), (512, 512)], TiledInference.Spans(1024, 512, 64));
         Assert.Equal([(0, 20)], TiledInference.Spans(20, 32, 8));
         Assert.Equal([(0, 32), (32, 32)], TiledInference.Spans(64, 32, 0));
     }
+
+    static Func<int, int, int, int, torch.Tensor> Regions(torch.Tensor x) =>
+        (y0, h, x0, w) => x[.., .., torch.TensorIndex.Slice(y0, y0 + h), torch.TensorIndex.Slice(x0, x0 + w)];
 
     [Fact]
     public void Blending_reproduces_a_constant_and_an_identity_network_exactly()
@@ -22,9 +26,9 @@ public class TiledInferenceTests
         TorchRuntime.EnsureLoaded();
         using var scope = torch.NewDisposeScope();
         var x = torch.rand(1, 3, 70, 53) * 2 - 1;
-        var same = TiledInference.Run(x, 16, 6, t => t.clone(), out _);
+        var same = TiledInference.Run(70, 53, Regions(x), 16, 6, t => t.clone(), out _);
         Assert.True(same.eq(x).all().item<bool>(), "tiled identity differs from its input");
-        var constant = TiledInference.Run(x, 16, 6, t => torch.full(1, 2, t.shape[2], t.shape[3], 0.3f), out _);
+        var constant = TiledInference.Run(70, 53, Regions(x), 16, 6, t => torch.full(1, 2, t.shape[2], t.shape[3], 0.3f), out _);
         Assert.Equal(new long[] { 1, 2, 70, 53 }, constant.shape);
         Assert.True(constant.eq(0.3f).all().item<bool>(), "tiled constant is not that constant everywhere");
     }
@@ -35,7 +39,7 @@ public class TiledInferenceTests
         TorchRuntime.EnsureLoaded();
         using var scope = torch.NewDisposeScope();
         var x = torch.rand(1, 1, 1000, 8);
-        var y = TiledInference.Run(x, 16, 4, t => t * 2, out int band);
+        var y = TiledInference.Run(1000, 8, Regions(x), 16, 4, t => t * 2, out int band);
         Assert.Equal(16, band);
         Assert.True(y.allclose(x * 2, rtol: 0, atol: 1e-6));
     }
