@@ -18,7 +18,8 @@ public sealed class ColorizationDataset : IImageDataset
         o.Validate();
         // Official: assert(opt.input_nc == 1 and opt.output_nc == 2 and opt.direction == 'AtoB').
         if (o.InputNc != 1 || o.OutputNc != 2 || o.IsBtoA)
-            throw new UserError($"--dataset_mode colorization needs --input_nc 1 --output_nc 2 --direction AtoB (got {o.InputNc}, {o.OutputNc}, {o.Direction})");
+            throw new UserError("--dataset_mode colorization needs --input_nc 1 --output_nc 2 --direction AtoB "
+                + $"(got {o.InputNc}, {o.OutputNc}, {o.Direction})");
         _o = o;
         Paths = ImageFolder.ListNonEmpty(Path.Combine(o.Dataroot, o.Phase), o.MaxDatasetSize).Where(f => !o.Exclude.Contains(f)).ToList();
     }

@@ -71,7 +71,8 @@ public static class CombineAandB
         var a = ImageFile.LoadRgb(pathA, applyOrientation: true);
         var b = ImageFile.LoadRgb(pathB, applyOrientation: true);
         if (a.Height != b.Height)
-            throw new UserError($"{pathA} is {a.Width}x{a.Height} but {pathB} is {b.Width}x{b.Height}: A and B need the same height to be put side by side");
+            throw new UserError($"{pathA} is {a.Width}x{a.Height} but {pathB} is {b.Width}x{b.Height}: "
+                + "A and B need the same height to be put side by side");
         var ab = RgbImage.Create(a.Width + b.Width, a.Height);
         for (int y = 0; y < a.Height; y++)
         {

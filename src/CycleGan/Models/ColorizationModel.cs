@@ -39,7 +39,8 @@ public sealed class ColorizationModel : Pix2PixModel
     static BaseOptions Checked(BaseOptions opt)
     {
         if (opt.InputNc != 1 || opt.OutputNc != 2 || opt.IsBtoA)
-            throw new UserError($"--model colorization maps L to ab: it needs --input_nc 1 --output_nc 2 --direction AtoB (got {opt.InputNc}, {opt.OutputNc}, {opt.Direction})");
+            throw new UserError("--model colorization maps L to ab: it needs --input_nc 1 --output_nc 2 --direction AtoB "
+                + $"(got {opt.InputNc}, {opt.OutputNc}, {opt.Direction})");
         return opt;
     }
 }
