@@ -48,8 +48,9 @@ public static class ImageFile
     /// </summary>
     public static RgbImage LoadRgb(string path, bool applyOrientation)
     {
-        var img = LoadRgb(path);
-        return applyOrientation ? ImageTransform.Orient(img, Orientation(ReadBytes(path))) : img;
+        var data = ReadBytes(path);
+        var img = TryDecode(data, out var reason) ?? throw new UserError($"{path}: {reason}");
+        return applyOrientation ? ImageTransform.Orient(img, Orientation(data)) : img;
     }
 
     /// <summary>
