@@ -36,11 +36,7 @@ static class TiffCodec
         int w = Field(tif, TiffTag.IMAGEWIDTH), h = Field(tif, TiffTag.IMAGELENGTH);
         orientation = Field(tif, TiffTag.ORIENTATION, 1);
         if (w <= 0 || h <= 0) { reason = "image has no pixels"; return null; }
-        if ((long)w * h > ImageFile.MaxPixels)
-        {
-            reason = $"image claims {w}x{h} pixels, more than the {ImageFile.MaxPixels} PIL accepts (decompression bomb or corrupt header)";
-            return null;
-        }
+        if (ImageFile.TooLarge(w, h, out reason) || ImageFile.Implausible(w, h, data.Length, out reason)) return null;
         int bits = Field(tif, TiffTag.BITSPERSAMPLE, 1), spp = Field(tif, TiffTag.SAMPLESPERPIXEL, 1);
         var photometric = (Photometric)Field(tif, TiffTag.PHOTOMETRIC, -1);
         bool gray = photometric is Photometric.MINISBLACK or Photometric.MINISWHITE && spp is 1 or 2;
@@ -110,6 +106,8 @@ static class TiffCodec
         Action<byte[], int, int, int, int, int> put)
     {
         int tw = Field(tif, TiffTag.TILEWIDTH), th = Field(tif, TiffTag.TILELENGTH);
+        // A corrupt header could claim tiles far larger than the image; real tiles are at most a few times its size.
+        if (tw <= 0 || th <= 0 || (long)tw * th > 4L * img.Width * img.Height + (1 << 16)) return null;
         var tile = new byte[tif.TileSize()];
         int planes = planar == PlanarConfig.CONTIG ? 1 : img.Channels;
         for (int ty = 0; ty < img.Height; ty += th)

@@ -66,6 +66,32 @@ public class ImageDepthTests
     }
 
     [Fact]
+    public void Tiff_header_claiming_far_more_pixels_than_the_file_holds_is_refused_before_allocating()
+    {
+        using var tmp = TestPaths.NewTempDir("tiff-bomb");
+        (ushort Tag, ushort Type, int Value)[] entries =
+        [
+            (256, 4, 10000), (257, 4, 10000), (258, 3, 8), (259, 3, 1), (262, 3, 1),
+            (273, 4, 8), (277, 3, 1), (278, 4, 10000), (279, 4, 16),
+        ];
+        var b = new byte[8 + 2 + 12 * entries.Length + 4];
+        "II*\0"u8.CopyTo(b);
+        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(4), 8);
+        BinaryPrimitives.WriteInt16LittleEndian(b.AsSpan(8), (short)entries.Length);
+        for (int i = 0; i < entries.Length; i++)
+        {
+            var e = b.AsSpan(10 + 12 * i);
+            BinaryPrimitives.WriteUInt16LittleEndian(e, entries[i].Tag);
+            BinaryPrimitives.WriteUInt16LittleEndian(e[2..], entries[i].Type);
+            BinaryPrimitives.WriteInt32LittleEndian(e[4..], 1);
+            BinaryPrimitives.WriteInt32LittleEndian(e[8..], entries[i].Value);
+        }
+        File.WriteAllBytes(tmp["bomb.tif"], b);
+        var e1 = Assert.Throws<UserError>(() => ImageFile.LoadRgb(tmp["bomb.tif"]));
+        Assert.Contains("claims 10000x10000 pixels", e1.Message);
+    }
+
+    [Fact]
     public void Orient_matches_PIL_exif_transpose_for_all_eight_orientations()
     {
         var img = new RgbImage(3, 2, 1, [0, 1, 2, 3, 4, 5]);
