@@ -1,17 +1,52 @@
 using System.CommandLine;
 using System.Globalization;
+using CycleGan.Data;
 using CycleGan.Data.Synth;
 
 namespace CycleGan.Cli.Commands;
 
-/// <summary>`cyclegan datasets synth`: writes a procedural dataset (see <see cref="SynthDataset"/>).</summary>
+/// <summary>
+/// `cyclegan datasets synth`: writes a procedural dataset (see <see cref="SynthDataset"/>); `cyclegan datasets
+/// combine`: the official combine_A_and_B.py (see <see cref="CombineAandB"/>).
+/// </summary>
 public static class DatasetsCommand
 {
     public static Command Create()
     {
         var datasets = new Command("datasets", "Make datasets");
         datasets.Subcommands.Add(CreateSynth());
+        datasets.Subcommands.Add(CreateCombine());
         return datasets;
+    }
+
+    static Command CreateCombine()
+    {
+        var foldA = new Option<string>("--fold_A") { Description = "input directory for image A (split folders: train, val, test, ...)", Required = true };
+        var foldB = new Option<string>("--fold_B") { Description = "input directory for image B (the same split folders and file names)", Required = true };
+        var foldAB = new Option<string>("--fold_AB") { Description = "output directory", Required = true };
+        var numImgs = new Option<int>("--num_imgs") { Description = "number of images per split (default: 1000000)", DefaultValueFactory = _ => 1_000_000 };
+        var useAB = new Option<bool>("--use_AB") { Description = "if true: (0001_A, 0001_B) to (0001_AB)" };
+        var serial = new Option<bool>("--no_multiprocessing") { Description = "one image at a time instead of one per core" };
+        var cmd = new Command("combine", "The official datasets/combine_A_and_B.py: A and B images of the same name side by side (A left), for --dataset_mode aligned")
+        {
+            foldA, foldB, foldAB, numImgs, useAB, serial,
+        };
+        cmd.SetAction(parse =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var r = CombineAandB.Run(new CombineOptions
+            {
+                FoldA = parse.GetValue(foldA)!, FoldB = parse.GetValue(foldB)!, FoldAB = parse.GetValue(foldAB)!,
+                NumImgs = parse.GetValue(numImgs), UseAB = parse.GetValue(useAB), NoMultiprocessing = parse.GetValue(serial),
+            }, output.WriteLine);
+            if (r.MissingPartners.Count > 0)
+                output.WriteLine($"warning: {r.MissingPartners.Count} A image(s) without a B partner were skipped: "
+                    + string.Join(", ", r.MissingPartners.Take(10)) + (r.MissingPartners.Count > 10 ? ", ..." : ""));
+            output.WriteLine($"wrote {r.Total} pair(s) into {parse.GetValue(foldAB)} ("
+                + string.Join(", ", r.Written.Select(kv => $"{kv.Key}: {kv.Value}")) + ")");
+            return 0;
+        });
+        return cmd;
     }
 
     static Command CreateSynth()

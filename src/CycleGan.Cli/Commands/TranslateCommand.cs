@@ -21,11 +21,7 @@ public static class TranslateCommand
             var inputs = Translator.Inputs(opt.Input);
             using var translator = new Translator(opt);
             AtomicFile.CreateDirectory(opt.Output);
-            void One(string path)
-            {
-                var result = translator.Translate(ImageFile.LoadRgb(path));
-                ImageFile.SavePng(result, Path.Combine(opt.Output, Path.GetFileNameWithoutExtension(path) + ".png"));
-            }
+            void One(string path) => translator.TranslateFile(path, opt.Output);
             if (ConsoleProgress.IsInteractive(output))
                 AnsiConsole.Progress().Start(ctx =>
                 {

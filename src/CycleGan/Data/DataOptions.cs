@@ -8,7 +8,7 @@ public sealed record DataOptions
 {
     /// <summary><c>--dataroot</c>: folder holding <c>trainA</c>/<c>trainB</c> (unaligned), <c>train</c> (aligned) or the images (single).</summary>
     public string Dataroot { get; init; } = "";
-    /// <summary><c>--dataset_mode</c>: unaligned | aligned | single.</summary>
+    /// <summary><c>--dataset_mode</c>: unaligned | aligned | single | colorization.</summary>
     public string DatasetMode { get; init; } = "unaligned";
     /// <summary><c>--phase</c>: train, val, test, …</summary>
     public string Phase { get; init; } = "train";
@@ -35,7 +35,7 @@ public sealed record DataOptions
     public IReadOnlySet<string> Exclude { get; init; } = new HashSet<string>();
 
     public static readonly string[] PreprocessModes = ["resize_and_crop", "crop", "scale_width", "scale_width_and_crop", "none"];
-    public static readonly string[] DatasetModes = ["unaligned", "aligned", "single"];
+    public static readonly string[] DatasetModes = ["unaligned", "aligned", "single", "colorization"];
 
     public bool IsBtoA => Direction == "BtoA";
 
@@ -48,7 +48,8 @@ public sealed record DataOptions
             throw new UserError($"--dataset_mode {DatasetMode} is not one of {string.Join(", ", DatasetModes)}");
         if (Direction is not ("AtoB" or "BtoA")) throw new UserError($"--direction {Direction} must be AtoB or BtoA");
         if (LoadSize <= 0 || CropSize <= 0) throw new UserError($"--load_size ({LoadSize}) and --crop_size ({CropSize}) must be positive");
-        if (InputNc is not (1 or 3) || OutputNc is not (1 or 3))
+        // Colorization loads RGB and makes its own 1 + 2 Lab channels; its dataset checks them.
+        if (DatasetMode != "colorization" && (InputNc is not (1 or 3) || OutputNc is not (1 or 3)))
             throw new UserError($"--input_nc {InputNc} / --output_nc {OutputNc}: images can only be loaded with 1 or 3 channels");
         if (BatchSize <= 0) throw new UserError($"--batch_size {BatchSize} must be at least 1");
         if (MaxDatasetSize <= 0) throw new UserError($"--max_dataset_size {MaxDatasetSize} must be at least 1");

@@ -24,6 +24,7 @@ public interface IImageDataset
             "unaligned" => new UnalignedDataset(o),
             "aligned" => new AlignedDataset(o),
             "single" => new SingleDataset(o),
+            "colorization" => new ColorizationDataset(o),
             _ => throw new UserError($"--dataset_mode {o.DatasetMode} is not one of {string.Join(", ", DataOptions.DatasetModes)}"),
         };
     }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using SkiaSharp;
 
 namespace CycleGan.Data;
@@ -13,8 +14,9 @@ namespace CycleGan.Data;
 /// <c>MulDiv255Round(C, K)</c> on the stored inverted values is algebraically PIL's formula).
 /// Deliberate deviation: a 16-bit gray PNG, which PIL opens as mode <c>I</c> and CLIPS to 255 (most pixels white),
 /// is SCALED to 8 bits by keeping the high byte (<c>v &gt;&gt; 8</c>) — what PIL itself does for 16-bit RGB,
-/// RGBA and gray+alpha PNGs. A truncated or corrupt file is an error, as in PIL with its default
-/// <c>LOAD_TRUNCATED_IMAGES = False</c>. TIFF is listed by <see cref="Extensions"/> (as officially) but not decodable here.
+/// RGBA and gray+alpha PNGs; 16-bit TIFFs are reduced the same way (<see cref="TiffCodec"/>). A truncated or corrupt
+/// file is an error, as in PIL with its default <c>LOAD_TRUNCATED_IMAGES = False</c>. EXIF orientation is ignored, as
+/// by PIL's <c>Image.open</c>, unless a caller asks for it (translate does).
 /// </remarks>
 public static class ImageFile
 {
@@ -40,7 +42,36 @@ public static class ImageFile
         return TryDecode(data, out var reason) ?? throw new UserError($"{path}: {reason}");
     }
 
-    /// <summary><see cref="LoadRgb"/> for bytes already in memory; <paramref name="nameForErrors"/> goes into the error.</summary>
+    /// <summary>
+    /// <see cref="LoadRgb(string)"/>, turned upright by the file's EXIF (JPEG, PNG, WebP) or TIFF orientation when
+    /// <paramref name="applyOrientation"/>, as PIL's <c>ImageOps.exif_transpose</c> does.
+    /// </summary>
+    public static RgbImage LoadRgb(string path, bool applyOrientation)
+    {
+        var data = ReadBytes(path);
+        var img = TryDecode(data, out var reason) ?? throw new UserError($"{path}: {reason}");
+        return applyOrientation ? ImageTransform.Orient(img, Orientation(data)) : img;
+    }
+
+    /// <summary>
+    /// The image at its file's depth: 16-bit PNG and TIFF samples as stored, 8-bit files widened (v·257), gray files
+    /// as 1 channel and everything else as RGB; optionally turned upright like <see cref="LoadRgb(string, bool)"/>.
+    /// </summary>
+    public static DeepImage LoadDeep(string path, bool applyOrientation)
+    {
+        var data = ReadBytes(path);
+        DeepImage? img;
+        string reason;
+        int orientation = 1;
+        if (TiffCodec.IsTiff(data)) img = TiffCodec.Decode(data, out reason, out orientation);
+        else if (Png16Codec.IsPng16(data)) img = Png16Codec.Decode(data, out reason) ?? Fallback8(data, ref reason);
+        else img = TryDecode(data, out reason) is { } rgb ? DeepImage.From8(rgb) : null;
+        if (img == null) throw new UserError($"{path}: {reason}");
+        if (!applyOrientation) return img;
+        return ImageTransform.Orient(img, TiffCodec.IsTiff(data) ? orientation : Orientation(data));
+    }
+
+    /// <summary><see cref="LoadRgb(string)"/> for bytes already in memory; <paramref name="nameForErrors"/> goes into the error.</summary>
     public static RgbImage DecodeRgb(byte[] data, string nameForErrors) =>
         TryDecode(data, out var reason) ?? throw new UserError($"{nameForErrors}: {reason}");
 
@@ -68,12 +99,101 @@ public static class ImageFile
         AtomicFile.WriteAllBytes(path, bytes);
     }
 
+    /// <summary>Writes a 16-bit RGB or gray PNG, atomically.</summary>
+    public static void SavePng16(DeepImage img, string path) => AtomicFile.WriteAllBytes(path, Png16Codec.Encode(img));
+
+    /// <summary>
+    /// Writes an 8-bit image in the format its extension names (PNG, JPEG at quality 95 as OpenCV's
+    /// <c>imwrite</c> default, BMP, PPM/PGM, TIFF), atomically.
+    /// </summary>
+    public static void Save(RgbImage img, string path)
+    {
+        var ext = Path.GetExtension(path).ToLowerInvariant();
+        byte[] bytes = ext switch
+        {
+            ".png" => EncodePng(img),
+            ".jpg" or ".jpeg" => EncodeJpeg(img),
+            ".bmp" => EncodeBmp(img),
+            ".ppm" or ".pgm" => EncodePnm(img),
+            ".tif" or ".tiff" => TiffCodec.Encode(img.Width, img.Height, img.Channels, 8,
+                y => img.Pixels.AsSpan(y * img.Width * img.Channels, img.Width * img.Channels).ToArray()),
+            _ => throw new UserError($"{path}: cannot write images with extension '{ext}' (use .png, .jpg, .bmp, .ppm or .tif)"),
+        };
+        AtomicFile.WriteAllBytes(path, bytes);
+    }
+
+    /// <summary>16-bit TIFF bytes of an RGB or gray image (LZW).</summary>
+    public static byte[] EncodeTiff16(DeepImage img)
+    {
+        int n = img.Width * img.Channels;
+        return TiffCodec.Encode(img.Width, img.Height, img.Channels, 16, y =>
+        {
+            var row = new byte[2 * n];
+            for (int i = 0; i < n; i++)
+                BinaryPrimitives.WriteUInt16LittleEndian(row.AsSpan(2 * i), img.Samples[y * n + i]);
+            return row;
+        });
+    }
+
+    static byte[] EncodeJpeg(RgbImage img)
+    {
+        using var bmp = ToBitmap(img.Channels == 1 ? Gray3(img) : img);
+        using var data = bmp.Encode(SKEncodedImageFormat.Jpeg, JpegQuality);
+        return data.ToArray();
+    }
+
+    /// <summary>OpenCV's default <c>IMWRITE_JPEG_QUALITY</c>, what combine_A_and_B.py writes with.</summary>
+    const int JpegQuality = 95;
+
+    static RgbImage Gray3(RgbImage g)
+    {
+        var img = RgbImage.Create(g.Width, g.Height);
+        for (int i = 0; i < g.Pixels.Length; i++) img.Pixels[3 * i] = img.Pixels[3 * i + 1] = img.Pixels[3 * i + 2] = g.Pixels[i];
+        return img;
+    }
+
+    /// <summary>A 24-bit bottom-up BMP (BITMAPINFOHEADER), what OpenCV writes for a 3-channel image.</summary>
+    static byte[] EncodeBmp(RgbImage img)
+    {
+        var rgb = img.Channels == 1 ? Gray3(img) : img;
+        int stride = (3 * rgb.Width + 3) & ~3, size = 54 + stride * rgb.Height;
+        var b = new byte[size];
+        b[0] = (byte)'B'; b[1] = (byte)'M';
+        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(2), size);
+        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(10), 54);
+        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(14), 40);
+        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(18), rgb.Width);
+        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(22), rgb.Height);
+        BinaryPrimitives.WriteInt16LittleEndian(b.AsSpan(26), 1);
+        BinaryPrimitives.WriteInt16LittleEndian(b.AsSpan(28), 24);
+        for (int y = 0; y < rgb.Height; y++)
+            for (int x = 0; x < rgb.Width; x++)
+            {
+                int o = 54 + (rgb.Height - 1 - y) * stride + 3 * x, i = 3 * (y * rgb.Width + x);
+                b[o] = rgb.Pixels[i + 2]; b[o + 1] = rgb.Pixels[i + 1]; b[o + 2] = rgb.Pixels[i];
+            }
+        return b;
+    }
+
+    static byte[] EncodePnm(RgbImage img)
+    {
+        var header = System.Text.Encoding.ASCII.GetBytes($"P{(img.Channels == 1 ? 5 : 6)}\n{img.Width} {img.Height}\n255\n");
+        return [.. header, .. img.Pixels];
+    }
+
     /// <summary>Lossless PNG bytes of an 8-bit RGB or gray image.</summary>
     public static byte[] EncodePng(RgbImage img)
     {
+        using var bmp = ToBitmap(img);
+        using var data = bmp.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+
+    static SKBitmap ToBitmap(RgbImage img)
+    {
         bool gray = img.Channels == 1;
         var info = new SKImageInfo(img.Width, img.Height, gray ? SKColorType.Gray8 : SKColorType.Rgba8888, SKAlphaType.Opaque);
-        using var bmp = new SKBitmap(info);
+        var bmp = new SKBitmap(info);
         byte[] px;
         if (gray) px = img.Pixels;
         else
@@ -87,8 +207,7 @@ public static class ImageFile
         int rowBytes = img.Width * (gray ? 1 : 4);
         for (int y = 0; y < img.Height; y++)
             System.Runtime.InteropServices.Marshal.Copy(px, y * rowBytes, bmp.GetPixels() + y * bmp.RowBytes, rowBytes);
-        using var data = bmp.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
+        return bmp;
     }
 
     static byte[] ReadBytes(string path)
@@ -102,7 +221,7 @@ public static class ImageFile
     {
         reason = "";
         if (data.Length == 0) { reason = "empty file (0 bytes), not an image"; return null; }
-        if (IsTiff(data)) { reason = "TIFF images are not supported; convert the dataset to PNG or JPEG"; return null; }
+        if (TiffCodec.IsTiff(data)) return TiffCodec.Decode(data, out reason, out _) is { } deep ? To8(deep) : null;
         if (data.Length >= 2 && data[0] == (byte)'P' && data[1] is >= (byte)'1' and <= (byte)'7')
             return DecodePnm(data, out reason);
         return DecodeSkia(data, out reason);
@@ -149,7 +268,7 @@ public static class ImageFile
         return img;
     }
 
-    static bool TooLarge(int w, int h, out string reason)
+    internal static bool TooLarge(int w, int h, out string reason)
     {
         reason = (long)w * h > MaxPixels
             ? $"image claims {w}x{h} pixels, more than the {MaxPixels} PIL accepts (decompression bomb or corrupt header)"
@@ -162,7 +281,7 @@ public static class ImageFile
     /// baseline JPEG both need well over one bit per 8000 pixels). Refused before the pixel buffer is allocated, so
     /// a few bytes cannot make the loader allocate gigabytes; no real image comes near this ratio.
     /// </summary>
-    static bool Implausible(int w, int h, long fileBytes, out string reason)
+    internal static bool Implausible(int w, int h, long fileBytes, out string reason)
     {
         long pixels = (long)w * h;
         reason = pixels > Math.Max(1L << 24, 16384 * fileBytes)
@@ -179,8 +298,29 @@ public static class ImageFile
         _ => r.ToString(),
     };
 
-    static bool IsTiff(byte[] d) =>
-        d.Length >= 4 && ((d[0] == 'I' && d[1] == 'I' && d[2] == 42 && d[3] == 0) || (d[0] == 'M' && d[1] == 'M' && d[2] == 0 && d[3] == 42));
+    /// <summary>An interlaced 16-bit PNG, which <see cref="Png16Codec"/> does not read: Skia's 8 bits, widened.</summary>
+    static DeepImage? Fallback8(byte[] data, ref string reason) =>
+        reason.Length == 0 && TryDecode(data, out reason) is { } rgb ? DeepImage.From8(rgb) : null;
+
+    /// <summary>8-bit RGB of a deep image: the high byte of each sample (as Skia does for 16-bit PNG), gray replicated.</summary>
+    static RgbImage To8(DeepImage d)
+    {
+        var img = RgbImage.Create(d.Width, d.Height);
+        int hw = d.Width * d.Height;
+        for (int i = 0; i < hw; i++)
+            for (int c = 0; c < 3; c++)
+                img.Pixels[3 * i + c] = (byte)(d.Samples[i * d.Channels + (d.Channels == 1 ? 0 : c)] >> 8);
+        return img;
+    }
+
+    /// <summary>The EXIF orientation (1–8) Skia finds in JPEG, PNG and WebP files, or the TIFF tag; 1 when none.</summary>
+    static int Orientation(byte[] data)
+    {
+        if (TiffCodec.IsTiff(data)) { TiffCodec.Decode(data, out _, out var o); return o is >= 1 and <= 8 ? o : 1; }
+        using var stream = new SKMemoryStream(data);
+        using var codec = SKCodec.Create(stream);
+        return codec == null ? 1 : (int)codec.EncodedOrigin;
+    }
 
     /// <summary>Binary PGM (P5) / PPM (P6) with maxval 255, which Skia cannot read; PIL opens both.</summary>
     static RgbImage? DecodePnm(byte[] d, out string reason)

@@ -71,6 +71,27 @@ public static class ImageTransform
         return g;
     }
 
+    /// <summary><see cref="Grayscale(RgbImage)"/>'s formula on 16-bit samples (the same weights, 16 fractional bits).</summary>
+    public static DeepImage Grayscale(DeepImage img)
+    {
+        if (img.Channels == 1) return img;
+        var g = DeepImage.Create(img.Width, img.Height, 1, img.SourceBits);
+        var s = img.Samples;
+        for (int i = 0, j = 0; i < g.Samples.Length; i++, j += 3)
+            g.Samples[i] = (ushort)((19595L * s[j] + 38470L * s[j + 1] + 7471L * s[j + 2] + 32768) >> 16);
+        return g;
+    }
+
+    /// <summary>A gray 16-bit image as RGB (the value in every channel), as PIL's <c>convert('RGB')</c> of gray.</summary>
+    public static DeepImage Rgb(DeepImage img)
+    {
+        if (img.Channels == 3) return img;
+        var rgb = DeepImage.Create(img.Width, img.Height, 3, img.SourceBits);
+        for (int i = 0; i < img.Samples.Length; i++)
+            rgb.Samples[3 * i] = rgb.Samples[3 * i + 1] = rgb.Samples[3 * i + 2] = img.Samples[i];
+        return rgb;
+    }
+
     /// <summary>Official <c>__scale_width</c>: width to <paramref name="targetWidth"/>, height int(max(target·oh/ow, crop)).</summary>
     public static RgbImage ScaleWidth(RgbImage img, int targetWidth, int cropSize)
     {
@@ -106,6 +127,57 @@ public static class ImageTransform
             if (x1 <= x0) continue;
             Array.Copy(img.Pixels, (sy * img.Width + x + x0) * c, dst.Pixels, (yy * width + x0) * c, (x1 - x0) * c);
         }
+        return dst;
+    }
+
+    /// <summary>
+    /// PIL's <c>ImageOps.exif_transpose</c> for an EXIF orientation (1 upright … 8): the flip or rotation that shows
+    /// the image the way a viewer does. Anything outside 2–8 returns the image unchanged.
+    /// </summary>
+    public static RgbImage Orient(RgbImage img, int orientation)
+    {
+        var px = Orient(img.Pixels, img.Width, img.Height, img.Channels, orientation, out int w, out int h);
+        return ReferenceEquals(px, img.Pixels) ? img : new RgbImage(w, h, img.Channels, px);
+    }
+
+    /// <summary><see cref="Orient(RgbImage, int)"/> for a 16-bit image.</summary>
+    public static DeepImage Orient(DeepImage img, int orientation)
+    {
+        var px = Orient(img.Samples, img.Width, img.Height, img.Channels, orientation, out int w, out int h);
+        return ReferenceEquals(px, img.Samples) ? img : img with { Width = w, Height = h, Samples = px };
+    }
+
+    static T[] Orient<T>(T[] src, int sw, int sh, int c, int orientation, out int w, out int h)
+    {
+        bool swap = orientation is >= 5 and <= 8;
+        (w, h) = swap ? (sh, sw) : (sw, sh);
+        if (orientation is < 2 or > 8) return src;
+        var dst = new T[src.Length];
+        for (int oy = 0; oy < h; oy++)
+            for (int ox = 0; ox < w; ox++)
+            {
+                var (sx, sy) = orientation switch
+                {
+                    2 => (sw - 1 - ox, oy),
+                    3 => (sw - 1 - ox, sh - 1 - oy),
+                    4 => (ox, sh - 1 - oy),
+                    5 => (oy, ox),
+                    6 => (oy, sh - 1 - ox),
+                    7 => (sw - 1 - oy, sh - 1 - ox),
+                    _ => (sw - 1 - oy, ox),
+                };
+                Array.Copy(src, (sy * sw + sx) * c, dst, (oy * w + ox) * c, c);
+            }
+        return dst;
+    }
+
+    /// <summary>The part of a 16-bit image inside it (no padding, unlike <see cref="Crop(RgbImage, int, int, int, int)"/>).</summary>
+    public static DeepImage Crop(DeepImage img, int x, int y, int width, int height)
+    {
+        int c = img.Channels;
+        var dst = DeepImage.Create(width, height, c, img.SourceBits);
+        for (int yy = 0; yy < height; yy++)
+            Array.Copy(img.Samples, ((y + yy) * img.Width + x) * c, dst.Samples, yy * width * c, width * c);
         return dst;
     }
 

@@ -1,4 +1,5 @@
 using CycleGan.Checkpoints;
+using CycleGan.Data;
 using CycleGan.Networks;
 using CycleGan.Options;
 using TorchSharp;
@@ -91,6 +92,16 @@ public abstract class GanModel : IDisposable
     /// <summary>Latest visuals (detached, owned by the model until the next step).</summary>
     public IReadOnlyDictionary<string, Tensor> CurrentVisuals() =>
         VisualNames.Where(_visuals.ContainsKey).ToDictionary(n => n, n => _visuals[n]);
+
+    /// <summary>
+    /// The visuals as the images that pages and result files show: official <c>compute_visuals</c> + <c>tensor2im</c>,
+    /// except that a 1-channel visual stays a 1-channel image (the official code tiles it to 3).
+    /// </summary>
+    public virtual IReadOnlyDictionary<string, RgbImage> CurrentVisualImages() =>
+        CurrentVisuals().ToDictionary(kv => kv.Key, kv => ImageTensor.TensorToImage(kv.Value, tileGray: false));
+
+    /// <summary>A recorded visual by name, whether or not it is one of <see cref="VisualNames"/>.</summary>
+    protected Tensor? RecordedVisual(string name) => _visuals.GetValueOrDefault(name);
 
     protected void RecordLoss(string name, Tensor value)
     {

@@ -10,6 +10,7 @@ public static class ModelRegistry
     {
         ["cycle_gan"] = (o, train, d) => new CycleGanModel(o, train, d),
         ["pix2pix"] = (o, train, d) => new Pix2PixModel(o, train, d),
+        ["colorization"] = (o, train, d) => new ColorizationModel(o, train, d),
         ["simgan"] = (o, train, d) => new SimGanModel(o, train, d),
         ["feature_gan"] = (o, train, d) => new FeatureGanModel(o, train, d),
         ["cogan"] = (o, train, d) => new CoGanModel(o, train, d),

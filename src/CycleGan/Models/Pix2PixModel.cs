@@ -10,7 +10,7 @@ namespace CycleGan.Models;
 /// The official <c>Pix2PixModel</c>: G maps A to B; a conditional PatchGAN D judges cat(A, B). Step order: D first
 /// (fake then real, which matters for BatchNorm statistics), then G with GAN + lambda_L1 · L1 against the updated D.
 /// </summary>
-public sealed class Pix2PixModel : GanModel
+public class Pix2PixModel : GanModel
 {
     readonly Module<Tensor, Tensor> _g;
     readonly Module<Tensor, Tensor>? _d;
@@ -35,7 +35,7 @@ public sealed class Pix2PixModel : GanModel
     }
 
     public override IReadOnlyList<string> LossNames { get; } = ["G_GAN", "G_L1", "D_real", "D_fake"];
-    public override IReadOnlyList<string> VisualNames { get; } = ["real_A", "fake_B", "real_B"];
+    public override IReadOnlyList<string> VisualNames => ["real_A", "fake_B", "real_B"];
     public override IReadOnlyDictionary<string, Module<Tensor, Tensor>> Networks => _nets;
 
     public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths) =>

@@ -17,7 +17,7 @@ public record BaseOptions
     [Option("device", "cpu, cuda or cuda:N (default: CUDA when available, else CPU)")]
     public string Device { get; set; } = "";
 
-    [Option("model", "chooses which model to use", Choices = ["cycle_gan", "pix2pix", "test", "simgan", "feature_gan", "cogan", "bigan"])]
+    [Option("model", "chooses which model to use", Choices = ["cycle_gan", "pix2pix", "colorization", "test", "simgan", "feature_gan", "cogan", "bigan"])]
     public string Model { get; set; } = "cycle_gan";
     [Option("input_nc", "# of input image channels: 3 for RGB and 1 for grayscale")]
     public int InputNc { get; set; } = 3;
@@ -46,7 +46,7 @@ public record BaseOptions
     [Option("cogan_inference_steps", "cogan: Adam steps on z to fit G_A(z) to the input image when translating")]
     public int CoganInferenceSteps { get; set; } = 100;
 
-    [Option("dataset_mode", "chooses how datasets are loaded", Choices = ["unaligned", "aligned", "single"])]
+    [Option("dataset_mode", "chooses how datasets are loaded", Choices = ["unaligned", "aligned", "single", "colorization"])]
     public string DatasetMode { get; set; } = "unaligned";
     [Option("direction", "AtoB or BtoA", Choices = ["AtoB", "BtoA"])]
     public string Direction { get; set; } = "AtoB";

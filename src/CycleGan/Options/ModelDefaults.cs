@@ -19,18 +19,31 @@ public static class ModelDefaults
                 if (o is TrainOptions c) c.GanMode = "vanilla";
                 break;
             case "pix2pix":
-                o.Norm = "batch";
-                o.NetG = "unet_256";
-                o.DatasetMode = "aligned";
-                if (o is TrainOptions t)
-                {
-                    t.PoolSize = 0;
-                    t.GanMode = "vanilla";
-                }
+                Pix2Pix(o);
+                break;
+            case "colorization":
+                // Pix2pix's defaults, then the colorization dataset's (input_nc 1, output_nc 2, AtoB).
+                Pix2Pix(o);
+                o.DatasetMode = "colorization";
+                o.InputNc = 1;
+                o.OutputNc = 2;
+                o.Direction = "AtoB";
                 break;
             case "test":
                 o.DatasetMode = "single";
                 break;
+        }
+    }
+
+    static void Pix2Pix(BaseOptions o)
+    {
+        o.Norm = "batch";
+        o.NetG = "unet_256";
+        o.DatasetMode = "aligned";
+        if (o is TrainOptions t)
+        {
+            t.PoolSize = 0;
+            t.GanMode = "vanilla";
         }
     }
 }

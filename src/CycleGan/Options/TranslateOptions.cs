@@ -17,4 +17,10 @@ public record TranslateOptions : BaseOptions
     public string Output { get; set; } = "";
     [Option("eval", "run the generator in eval mode (BatchNorm running statistics, no dropout)")]
     public bool Eval { get; set; }
+    [Option("keep_depth", "write 16-bit PNGs for 16-bit inputs (PNG, TIFF) instead of reducing them to 8 bits")]
+    public bool KeepDepth { get; set; }
+    [Option("tile", "translate images larger than this in overlapping tiles of this size (0: whole images); bounds memory, changes instance-norm statistics")]
+    public int Tile { get; set; }
+    [Option("overlap", "pixels shared by neighbouring tiles, blended with a feathered window (with --tile)")]
+    public int Overlap { get; set; } = 64;
 }

@@ -50,10 +50,9 @@ public static class TestRunner
             var name = Path.GetFileNameWithoutExtension(model.ImagePaths[0]);
             if (i % 5 == 0) log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"processing ({i:D4})-th image... {model.ImagePaths[0]}"));
             var row = new List<ReportImage>();
-            foreach (var (visual, tensor) in model.CurrentVisuals())
+            foreach (var (visual, image) in model.CurrentVisualImages())
             {
-                var img = ImageTensor.TensorToImage(tensor);
-                img = ApplyAspectRatio(img, opt.AspectRatio);
+                var img = ApplyAspectRatio(image, opt.AspectRatio);
                 var file = $"{name}_{visual}.png";
                 ImageFile.SavePng(img, Path.Combine(imageDir, file));
                 row.Add(new ReportImage("images/" + file, file));

@@ -12,7 +12,8 @@ namespace CycleGan.Testing;
 /// One-direction translation of images of any size: each image is padded (reflect, or replicate where the image is
 /// too small to reflect) up to the size the generator needs, translated, and cropped back, so the output has the
 /// input's size. Decoding and the tensor conversion are the official ones. The generator is a checkpoint run by
-/// TorchSharp or an exported ONNX model run by ONNX Runtime (<see cref="OnnxGenerator"/>).
+/// TorchSharp or an exported ONNX model run by ONNX Runtime (<see cref="OnnxGenerator"/>). With a tile size, large
+/// images go through the network in overlapping tiles (<see cref="TiledInference"/>).
 /// </summary>
 public sealed class Translator : IDisposable
 {
@@ -21,6 +22,8 @@ public sealed class Translator : IDisposable
     readonly Device _device;
     readonly int _multiple;
     readonly int _inputNc;
+    readonly bool _keepDepth;
+    readonly int _tile, _overlap;
 
     public Translator(TranslateOptions opt)
     {
@@ -42,6 +45,11 @@ public sealed class Translator : IDisposable
         Compute.FromOptions(opt.Kernels, opt.Precision).Apply(_g);
         _multiple = NetworkRegistry.SizeMultiple(opt.NetG);
         _inputNc = opt.InputNc;
+        _keepDepth = opt.KeepDepth;
+        if (opt.Tile < 0 || (opt.Tile > 0 && (opt.Tile % _multiple != 0 || opt.Overlap < 0 || opt.Overlap >= opt.Tile)))
+            throw new UserError($"--tile {opt.Tile} must be a multiple of {_multiple} (for --netG {opt.NetG}) and larger than --overlap {opt.Overlap} >= 0");
+        _tile = opt.Tile;
+        _overlap = opt.Overlap;
     }
 
     /// <summary>All image files under <paramref name="input"/> (a file or a folder), in sorted order.</summary>
@@ -53,13 +61,55 @@ public sealed class Translator : IDisposable
         throw new UserError($"--input {input} does not exist");
     }
 
+    /// <summary>
+    /// Translates one file into <c>&lt;outputDir&gt;/&lt;stem&gt;.png</c>: turned upright by its EXIF orientation first
+    /// (a photo shows as its viewer shows it), 16 bits out for a 16-bit file with <c>--keep_depth</c>, 8 otherwise.
+    /// </summary>
+    public string TranslateFile(string path, string outputDir)
+    {
+        var output = Path.Combine(outputDir, Path.GetFileNameWithoutExtension(path) + ".png");
+        var deep = _keepDepth ? ImageFile.LoadDeep(path, applyOrientation: true) : null;
+        if (deep is { SourceBits: > 8 }) ImageFile.SavePng16(Translate(deep), output);
+        else ImageFile.SavePng(Translate(deep?.To8() ?? ImageFile.LoadRgb(path, applyOrientation: true)), output);
+        return output;
+    }
+
+    /// <summary>An 8-bit image translated with the official quantisation (<c>tensor2im</c>); 1-channel output stays gray.</summary>
     public RgbImage Translate(RgbImage image)
     {
         if (_inputNc == 1 && image.Channels == 3) image = ImageTransform.Grayscale(image);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var x = ImageTensor.ToTensor(image).unsqueeze(0).to(_device);
-        int h = image.Height, w = image.Width;
+        var y = Forward(image.Height, image.Width,
+            (y0, h, x0, w) => ImageTensor.ToTensor(ImageTransform.Crop(image, x0, y0, w, h)).unsqueeze(0));
+        return ImageTensor.TensorToImage(y, tileGray: false);
+    }
+
+    /// <summary>A 16-bit image translated at 16 bits (the network sees the finer input levels too).</summary>
+    public DeepImage Translate(DeepImage image)
+    {
+        if (_inputNc == 1 && image.Channels == 3) image = ImageTransform.Grayscale(image);
+        else if (_inputNc == 3 && image.Channels == 1) image = ImageTransform.Rgb(image);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var y = Forward(image.Height, image.Width,
+            (y0, h, x0, w) => ImageTensor.ToTensor(ImageTransform.Crop(image, x0, y0, w, h)).unsqueeze(0));
+        return ImageTensor.TensorToDeepImage(y);
+    }
+
+    /// <summary>
+    /// The generator over an image of any size, given as its regions (<c>y, height, x, width</c> → [1, C, h, w] CPU
+    /// tensor), in tiles with --tile so that only one tile's input exists at a time; the result is on the CPU.
+    /// </summary>
+    Tensor Forward(int height, int width, Func<int, int, int, int, Tensor> region) =>
+        _tile > 0 && (height > _tile || width > _tile)
+            ? TiledInference.Run(height, width, region, _tile, _overlap, Padded, out _)
+            : Padded(region(0, height, 0, width));
+
+    Tensor Padded(Tensor cpuInput)
+    {
+        var x = cpuInput.to(_device);
+        int h = (int)x.shape[2], w = (int)x.shape[3];
         int ph = (_multiple - h % _multiple) % _multiple, pw = (_multiple - w % _multiple) % _multiple;
         if (ph > 0 || pw > 0)
         {
@@ -70,7 +120,7 @@ public sealed class Translator : IDisposable
         var y = _g is not null ? _g.forward(x) : _onnx!.Forward(x);
         if (ph > 0 || pw > 0)
             y = y[.., .., TensorIndex.Slice(ph / 2, ph / 2 + h), TensorIndex.Slice(pw / 2, pw / 2 + w)];
-        return ImageTensor.TensorToImage(y.cpu());
+        return y.cpu();
     }
 
     public void Dispose()

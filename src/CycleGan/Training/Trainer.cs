@@ -120,7 +120,7 @@ public sealed class Trainer
                 if (totalIters % _opt.DisplayFreq == 0)
                 {
                     var save = totalIters % _opt.UpdateHtmlFreq == 0;
-                    var images = model.CurrentVisuals().ToDictionary(kv => kv.Key, kv => ImageTensor.TensorToImage(kv.Value));
+                    var images = model.CurrentVisualImages();
                     Publish(o => o.OnVisuals(new VisualsReport(epoch, totalIters, images, save)));
                 }
                 if (totalIters % _opt.PrintFreq == 0)
