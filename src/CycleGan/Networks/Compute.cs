@@ -35,9 +35,10 @@ public sealed record Compute(bool FastKernels, bool Bf16)
     public T Apply<T>(T net) where T : nn.Module
     {
         Configure(net);
+        // channels-last variants run only at inference: they are checked on first use, so a training pays nothing for them
         foreach (var (name, m) in net.named_modules())
             if (m is Conv c)
-                foreach (var config in c.Configurations())
+                foreach (var config in c.Configurations().Where(k => !k.ChannelsLast))
                     Kernels.Route(config, name);
         return net;
     }

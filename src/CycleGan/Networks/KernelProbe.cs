@@ -29,16 +29,25 @@ sealed class KernelProbe
         _x = Layout(Values([Batch, c.InChannels, h, w]).to(c.DType));
         _w = Layout(Values(weight).to(c.DType));
         _b = Values([c.OutChannels]).to(c.DType);
-        var (x64, w64, b64) = Leaves(ScalarType.Float64);
-        var y64 = Reference(x64, w64, c.Bias ? b64 : null);
-        _g = Values(y64.shape).to(c.DType);
-        y64.backward([_g.to(ScalarType.Float64)]);
-        (_y64, _dx64, _dw64, _db64) = (y64.detach(), x64.grad!, w64.grad!, b64.grad ?? zeros(1));
+        // only the answers outlive this scope: the float64 copies of input and weight go (the U-Net's 1024→512 4×4
+        // layer has 8 M weights, and every copy of them shows in the process's peak memory)
+        using (var scope = NewDisposeScope())
+        {
+            var (x64, w64, b64) = Leaves(ScalarType.Float64);
+            var y64 = Reference(x64, w64, c.Bias ? b64 : null);
+            _g = Values(y64.shape).to(c.DType).MoveToOuterDisposeScope();
+            y64.backward([_g.to(ScalarType.Float64)]);
+            _y64 = y64.detach().MoveToOuterDisposeScope();
+            _dx64 = x64.grad!.MoveToOuterDisposeScope();
+            _dw64 = w64.grad!.MoveToOuterDisposeScope();
+            _db64 = (b64.grad ?? zeros(1)).MoveToOuterDisposeScope();
+        }
     }
 
     /// <summary>Largest relative error of <paramref name="conv"/> over output and input / weight / bias gradients.</summary>
     public double Error(Func<Tensor, Tensor, Tensor?, Tensor> conv)
     {
+        using var scope = NewDisposeScope(); // each route's copies and gradients are freed before the next is tried
         var (x, w, b) = Leaves(_c.DType);
         var y = conv(x, w, _c.Bias ? b : null);
         if (!y.shape.SequenceEqual(_y64.shape)) return double.PositiveInfinity;
@@ -67,7 +76,8 @@ sealed class KernelProbe
     static double Relative(Tensor? value, Tensor reference)
     {
         if (value is null) return double.PositiveInfinity;
-        var error = (value.to(ScalarType.Float64) - reference).abs().max().item<double>();
+        using var difference = value.to(ScalarType.Float64, copy: true); // in place from here: one temporary, not three
+        var error = difference.sub_(reference).abs_().max().item<double>();
         var scale = reference.abs().max().item<double>();
         return double.IsFinite(error) ? error / Math.Max(scale, 1e-30) : double.PositiveInfinity;
     }
