@@ -70,6 +70,24 @@ public class EpochSweepTests(ThreeEpochRun run) : IClassFixture<ThreeEpochRun>
     }
 
     [Fact]
+    public void Eval_epochs_fcn_segments_the_generated_photos_of_every_epoch()
+    {
+        var palette = Path.Combine(run.Data, "palette.json");
+        var seg = run.Dir("seg.safetensors");
+        CliRunner.MustSucceed("eval", "segmenter-train", "--dataroot", Path.Combine(run.Data, "train"), "--palette", palette, "--out", seg,
+            "--photo-side", "right", "--size", "32", "--ngf", "4", "--levels", "3", "--epochs", "1", "--device", "cpu");
+        var report = run.Dir("fcn_report");
+        CliRunner.MustSucceed("eval", "epochs", "--run", run.RunDir, "--dataroot", run.Data, "--metric", "fcn", "--segmenter", seg,
+            "--palette", palette, "--device", "cpu", "--out", report);
+
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(report, "scores.json")));
+        Assert.Equal("real_A", json.RootElement.GetProperty("gt_visual").GetString());
+        var rows = json.RootElement.GetProperty("epochs").EnumerateArray().ToList();
+        Assert.Equal([1, 2, 3], rows.Select(e => e.GetProperty("epoch").GetInt32()));
+        Assert.All(rows, e => Assert.Equal(e.GetProperty("segmentation").GetProperty("pixel_accuracy").GetDouble(), e.GetProperty("score").GetDouble()));
+    }
+
+    [Fact]
     public void Eval_epochs_of_a_run_without_numbered_checkpoints_exits_2_with_one_line()
     {
         using var tmp = TestPaths.NewTempDir("epochsweep_empty");
