@@ -197,6 +197,23 @@ public static class ReproduceRunner
     static string Pm(MeanSd v, string fmt) =>
         Pm(v.Mean, v.Sd, x => x.ToString(fmt, CultureInfo.InvariantCulture));
 
+    /// <summary>The orderings of a table that its mean ± sd intervals support, per-pixel accuracy first.</summary>
+    static void Orderings(HtmlReport page, IReadOnlyList<TableRow> rows, string prefix = "")
+    {
+        if (rows.Count < 2) return;
+        if (rows.Any(x => x.Seeds < 2))
+        {
+            page.Paragraph($"{prefix}orderings: one seed gives no interval, so this table establishes none.");
+            return;
+        }
+        foreach (var (name, pick) in new (string, Func<PaperScores, double>)[] { ("per-pixel acc.", x => x.PixelAccuracy), ("per-class acc.", x => x.ClassAccuracy), ("class IOU", x => x.ClassIou) })
+        {
+            var found = SeparatedOrderings.Of(rows, pick);
+            page.Paragraph($"{prefix}{name}, orderings whose mean ± sd intervals separate: " +
+                           (found.Count == 0 ? "none" : string.Join("; ", found.Select(f => $"{f.Higher} > {f.Lower}"))) + ".");
+        }
+    }
+
     static void WritePage(string root, string pagePath, ReproduceReport r, IReadOnlyList<string> examples,
         IReadOnlyDictionary<string, (Func<string, string> Photo, Func<string, string> Labels)> outputs, Func<string, string> testA, Func<string, string> testB)
     {
@@ -216,17 +233,21 @@ public static class ReproduceRunner
             }).Append([$"real photos (segmenter upper bound)", .. Cells(new PaperScores(r.Segmenter.RealTestPhotos.PixelAccuracy,
                 r.Segmenter.RealTestPhotos.MeanClassAccuracy, r.Segmenter.RealTestPhotos.MeanClassIou)), "", "", "", "", ""]),
             "the segmenter (a small U-Net trained on the real training pairs) labels the generated photos; FD/KD against the real test photos (lower is better)");
+        Orderings(page, r.Tables.Table2);
 
         page.Heading("Table 3: photo → labels");
         page.Table(["method", .. scoreHeader, .. scoreHeader.Select(h => "paper " + h)],
             r.Tables.Table3.Select(row => (IReadOnlyList<string>)[row.Method, .. Cells(row.Ours, row.OursSd), .. Cells(row.Paper)]),
             "predicted label maps read by nearest palette colour, against the true label maps");
+        Orderings(page, r.Tables.Table3);
 
         page.Heading("Table 4: ablation");
         page.Table(["loss", .. scoreHeader.Select(h => "labels→photo " + h), .. scoreHeader.Select(h => "photo→labels " + h),
                 .. scoreHeader.Select(h => "paper labels→photo " + h), .. scoreHeader.Select(h => "paper photo→labels " + h)],
             r.Tables.Table4LabelsToPhoto.Zip(r.Tables.Table4PhotoToLabels).Select(z =>
                 (IReadOnlyList<string>)[z.First.Method, .. Cells(z.First.Ours, z.First.OursSd), .. Cells(z.Second.Ours, z.Second.OursSd), .. Cells(z.First.Paper), .. Cells(z.Second.Paper)]));
+        Orderings(page, r.Tables.Table4LabelsToPhoto, "labels→photo ");
+        Orderings(page, r.Tables.Table4PhotoToLabels, "photo→labels ");
 
         page.Heading("Training");
         page.Table(["run", "direction", "iterations", "seconds", "budget s", "stopped by the budget"],
