@@ -22,6 +22,7 @@ public static class EvalCommand
         cmd.Subcommands.Add(FcnScore());
         cmd.Subcommands.Add(Fd());
         cmd.Subcommands.Add(Paired());
+        cmd.Subcommands.Add(Epochs());
         return cmd;
     }
 
@@ -222,6 +223,52 @@ public static class EvalCommand
                     [("generated", EvalImages.Load(p.PredictionPath, ps)), ("ground truth", EvalImages.Load(p.GroundTruthPath, gs))])).ToList();
                 EvalReport.WritePaired(d, "Paired metrics", s, rows, [$"generated: {r.GetValue(pred)} ({ps}), ground truth: {r.GetValue(gt)} ({gs})"]);
             }
+            return 0;
+        });
+        return cmd;
+    }
+
+    static Command Epochs()
+    {
+        var run = Req("--run", "run folder (<checkpoints_dir>/<name>) with <epoch>_net_*.pth from `train --save_epoch_freq N` and train_opt.txt");
+        var dataroot = Req("--dataroot", "dataset the test translation reads (as `cyclegan test --dataroot`)");
+        var metric = new Option<string>("--metric") { Description = "labels (needs --palette), fcn (needs --segmenter and --palette) or fd", DefaultValueFactory = _ => "labels" };
+        var palette = new Option<string?>("--palette") { Description = "palette JSON of the label colours (labels, fcn)" };
+        var seg = new Option<string?>("--segmenter") { Description = "segmenter file from `cyclegan eval segmenter-train` (fcn)" };
+        var predVisual = new Option<string?>("--pred-visual") { Description = "test visual that is scored (default fake_B; synthetic streets photo→labels: fake_A)" };
+        var gtVisual = new Option<string?>("--gt-visual") { Description = "test visual it is compared with (default: real_B for labels and fd, real_A for fcn)" };
+        var output = new Option<string?>("--out") { Description = "report folder (default <run>/eval_epochs_<metric>)" };
+        var phase = new Option<string>("--phase") { DefaultValueFactory = _ => "test" };
+        var numTest = new Option<int>("--num_test") { Description = "how many test images per epoch", DefaultValueFactory = _ => 50 };
+        var subsets = new Option<int>("--subsets") { Description = "KD: random subsets (fd)", DefaultValueFactory = _ => 100 };
+        var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N (default: cuda when available)" };
+        var cmd = new Command("epochs", "Test every saved numeric epoch of a run (latest excluded), score it, and write a table (index.html, scores.json) " +
+                                        "and plots/epochs.png with the best and the last epoch marked. Ranked by pixel accuracy (labels, fcn) or FD-ResNet18 (fd)")
+            { run, dataroot, metric, palette, seg, predVisual, gtVisual, output, phase, numTest, subsets, device };
+        cmd.SetAction(r =>
+        {
+            var m = r.GetValue(metric)?.Trim().ToLowerInvariant() switch
+            {
+                "labels" => SweepMetric.Labels,
+                "fcn" or "fcn-score" => SweepMetric.Fcn,
+                "fd" => SweepMetric.Fd,
+                var v => throw new UserError($"--metric {v}: expected labels, fcn or fd"),
+            };
+            var o = new EpochSweepOptions
+            {
+                RunDir = r.GetValue(run)!, Dataroot = r.GetValue(dataroot)!, Metric = m,
+                Out = r.GetValue(output) ?? Path.Combine(r.GetValue(run)!, "eval_epochs_" + EpochSweep.Name(m)),
+                Palette = r.GetValue(palette), Segmenter = r.GetValue(seg),
+                PredVisual = r.GetValue(predVisual) ?? "fake_B",
+                GtVisual = r.GetValue(gtVisual) ?? (m == SweepMetric.Fcn ? "real_A" : "real_B"),
+                Phase = r.GetValue(phase)!, NumTest = r.GetValue(numTest), KdSubsets = r.GetValue(subsets), Device = r.GetValue(device),
+            };
+            var err = r.InvocationConfiguration.Error;
+            var res = EpochSweep.Run(o, err.WriteLine);
+            var best = res.Epochs.First(e => e.Best);
+            var last = res.Epochs.First(e => e.Last);
+            r.InvocationConfiguration.Output.WriteLine(
+                $"{res.Epochs.Count} epochs, {res.Score}: best epoch {best.Epoch} ({F(best.Score)}), last epoch {last.Epoch} ({F(last.Score)}); report {Path.Combine(o.Out, "index.html")}");
             return 0;
         });
         return cmd;

@@ -20,6 +20,7 @@ public static class ReproduceCommand
         var output = new Option<string>("--out") { Description = "folder for index.html, scores.json and the data, checkpoints and results behind them", DefaultValueFactory = _ => d.Out };
         var minutes = new Option<double?>("--minutes-per-model") { Description = $"training budget of each method in minutes (tables: {d.MinutesPerModel:G}; adaptation, the CycleGAN: {a.Minutes:G})" };
         var size = new Option<int>("--size") { Description = "image size: 32, 64, 128 or 256", DefaultValueFactory = _ => d.Size };
+        var seedCount = new Option<int>("--seeds") { Description = "tables: train every method this many times (seeds --seed, --seed + 1, ...) and report mean ± standard deviation", DefaultValueFactory = _ => d.Seeds };
         var facades = new Option<string>("--facades-root") { Description = "the facades dataset (photo|labels files, palette.pix2pix.json)", DefaultValueFactory = _ => d.FacadesRoot };
         // Small runs for tests and experiments; the defaults are what users should see.
         var seconds = new Option<double?>("--seconds-per-model") { Hidden = true };
@@ -34,7 +35,7 @@ public static class ReproduceCommand
         var cmd = new Command("reproduce", "Train CycleGAN, its four loss ablations, CoGAN, BiGAN/ALI, SimGAN, feature loss + GAN and pix2pix under the same time budget, " +
                                            "score photo→labels and labels→photo (FCN-score, FD/KD) and write the paper's Tables 2–4 to index.html and scores.json; " +
                                            "or, with --experiment adaptation, the domain adaptation table")
-            { experiment, dataset, output, minutes, size, facades, seconds, methods, train, test, ngf, ndf, segEpochs, seed, device };
+            { experiment, dataset, output, minutes, size, seedCount, facades, seconds, methods, train, test, ngf, ndf, segEpochs, seed, device };
         cmd.SetAction(r =>
         {
             var stdout = r.InvocationConfiguration.Output;
@@ -66,14 +67,23 @@ public static class ReproduceCommand
                     Dataset = r.GetValue(dataset)!, Out = r.GetValue(output)!, MinutesPerModel = budget ?? d.MinutesPerModel, Size = r.GetValue(size),
                     FacadesRoot = r.GetValue(facades)!, Methods = r.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                     Train = r.GetValue(train), Test = r.GetValue(test), Ngf = r.GetValue(ngf), Ndf = r.GetValue(ndf), SegmenterEpochs = r.GetValue(segEpochs),
-                    Seed = r.GetValue(seed), Device = r.GetValue(device)!,
+                    Seed = r.GetValue(seed), Seeds = r.GetValue(seedCount), Device = r.GetValue(device)!,
                 };
                 o.Validate();
                 work = () =>
                 {
                     var result = ReproduceRunner.Run(o, progress);
-                    var lines = result.Report.Methods.Select(m => string.Create(CultureInfo.InvariantCulture,
-                        $"{m.PaperName}: labels→photo FCN {m.LabelsToPhotoFcn.PixelAccuracy:F2}/{m.LabelsToPhotoFcn.MeanClassAccuracy:F2}/{m.LabelsToPhotoFcn.MeanClassIou:F2}, photo→labels {m.PhotoToLabels.PixelAccuracy:F2}/{m.PhotoToLabels.MeanClassAccuracy:F2}/{m.PhotoToLabels.MeanClassIou:F2}"));
+                    static string Pm(IEnumerable<double> values)
+                    {
+                        var v = MeanSd.Of(values.ToList());
+                        return double.IsNaN(v.Sd)
+                            ? v.Mean.ToString("F2", CultureInfo.InvariantCulture)
+                            : string.Create(CultureInfo.InvariantCulture, $"{v.Mean:F2} ± {v.Sd:F2}");
+                    }
+                    var lines = result.Report.Methods.Select(m =>
+                        $"{m.PaperName} ({m.Seeds.Count} seeds): labels→photo FCN pixel accuracy {Pm(m.Seeds.Select(x => x.LabelsToPhotoFcn.PixelAccuracy))}, " +
+                        $"class IoU {Pm(m.Seeds.Select(x => x.LabelsToPhotoFcn.MeanClassIou))}; photo→labels pixel accuracy {Pm(m.Seeds.Select(x => x.PhotoToLabels.PixelAccuracy))}, " +
+                        $"class IoU {Pm(m.Seeds.Select(x => x.PhotoToLabels.MeanClassIou))}");
                     return string.Join(Environment.NewLine, lines) + Environment.NewLine +
                            string.Create(CultureInfo.InvariantCulture, $"{result.Report.TotalSeconds / 60:F1} minutes in all; open {result.PagePath} (scores in {result.JsonPath})");
                 };

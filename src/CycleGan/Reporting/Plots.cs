@@ -68,6 +68,27 @@ public static class Plots
         Save(plt, path, title, "count", width, height);
     }
 
+    /// <summary>A score over epochs, with the best and the last epoch marked and named in the legend.</summary>
+    public static void Epochs(string path, IReadOnlyList<double> epochs, IReadOnlyList<double> scores, int best, int last, string title, string yLabel,
+        int width = 800, int height = 400)
+    {
+        var plt = new Plot();
+        var ys = scores.Select(v => double.IsFinite(v) ? v : double.NaN).ToArray();
+        var line = plt.Add.Scatter(epochs.ToArray(), ys);
+        line.LegendText = yLabel;
+        void Mark(int epoch, string text, MarkerShape shape, Color color, float size)
+        {
+            int i = epochs.ToList().IndexOf(epoch);
+            if (i < 0 || !double.IsFinite(ys[i])) return;
+            var m = plt.Add.Marker(epochs[i], ys[i], shape, size, color);
+            m.LegendText = $"{text} (epoch {epoch})";
+        }
+        Mark(best, "best", MarkerShape.OpenCircle, Colors.Red, 18);
+        Mark(last, "last", MarkerShape.FilledSquare, Colors.Black, 9);
+        plt.ShowLegend();
+        Save(plt, path, title, yLabel, width, height, "epoch");
+    }
+
     static void Save(Plot plt, string path, string title, string yLabel, int width, int height, string? xLabel = null)
     {
         plt.Title(title);

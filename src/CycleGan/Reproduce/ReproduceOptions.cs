@@ -28,7 +28,9 @@ public sealed record ReproduceOptions
     [JsonPropertyName("n_epochs_decay")] public int NEpochsDecay { get; init; } = 5;
     /// <summary>Epochs of the FCN-score segmenter, trained once on the real training pairs.</summary>
     [JsonPropertyName("segmenter_epochs")] public int SegmenterEpochs { get; init; } = 20;
+    /// <summary>The first seed; every method is trained <see cref="Seeds"/> times, with seeds Seed, Seed + 1, ...</summary>
     [JsonPropertyName("seed")] public int Seed { get; init; }
+    [JsonPropertyName("seeds")] public int Seeds { get; init; } = 3;
     [JsonPropertyName("device")] public string Device { get; init; } = "cpu";
     /// <summary>Test scenes shown per method on the page.</summary>
     [JsonPropertyName("examples")] public int Examples { get; init; } = 4;
@@ -45,6 +47,7 @@ public sealed record ReproduceOptions
         if (Size is not (32 or 64 or 128 or 256)) throw new UserError($"--size {Size} is not allowed; use 32, 64, 128 or 256 (CoGAN and the U-Net need a power of two)");
         if (Train < 1 || Test < 1) throw new UserError("--train and --test must be at least 1");
         if (Ngf < 1 || Ndf < 1) throw new UserError("--ngf and --ndf must be positive");
+        if (Seeds < 1) throw new UserError($"--seeds {Seeds} is not allowed; train every method at least once (e.g. --seeds 3)");
         if (NEpochs < 1 || NEpochsDecay < 0 || SegmenterEpochs < 1) throw new UserError("epochs must be at least 1");
         foreach (var m in Methods)
             if (ReproduceMethod.All.All(x => x.Key != m))

@@ -12,22 +12,48 @@ public sealed record RunTraining(
     [property: JsonPropertyName("budget_seconds")] double BudgetSeconds,
     [property: JsonPropertyName("stopped_by_budget")] bool StoppedByBudget);
 
-/// <summary>Everything measured for one method (one row of the tables).</summary>
-public sealed record MethodScores(
-    [property: JsonPropertyName("key")] string Key,
-    [property: JsonPropertyName("paper_name")] string PaperName,
-    [property: JsonPropertyName("model")] string Model,
-    [property: JsonPropertyName("ablation")] string Ablation,
+/// <summary>The mean and the sample standard deviation (n − 1; undefined, null in JSON, for one value) over seeds.</summary>
+public sealed record MeanSd(
+    [property: JsonPropertyName("mean")] double Mean,
+    [property: JsonPropertyName("sd")] double Sd)
+{
+    public static MeanSd Of(IReadOnlyList<double> values)
+    {
+        if (values.Count == 0) return new(double.NaN, double.NaN);
+        var mean = values.Average();
+        var sd = values.Count < 2 ? double.NaN : Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+        return new(mean, sd);
+    }
+}
+
+/// <summary>Everything measured for one method trained with one seed.</summary>
+public sealed record SeedScores(
+    [property: JsonPropertyName("seed")] int Seed,
     [property: JsonPropertyName("training")] IReadOnlyList<RunTraining> Training,
     [property: JsonPropertyName("photo_to_labels")] SegmentationScores PhotoToLabels,
     [property: JsonPropertyName("labels_to_photo_fcn")] SegmentationScores LabelsToPhotoFcn,
     [property: JsonPropertyName("labels_to_photo_distribution")] DistributionScores LabelsToPhotoDistribution);
 
-/// <summary>One row of a table as the page shows it: our three numbers next to the paper's.</summary>
+/// <summary>One method (one row of the tables): every seed's scores, and FD/KD over the seeds.</summary>
+public sealed record MethodScores(
+    [property: JsonPropertyName("key")] string Key,
+    [property: JsonPropertyName("paper_name")] string PaperName,
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("ablation")] string Ablation,
+    [property: JsonPropertyName("seeds")] IReadOnlyList<SeedScores> Seeds,
+    [property: JsonPropertyName("fd_resnet18")] MeanSd FdResNet18,
+    [property: JsonPropertyName("kd_resnet18")] MeanSd KdResNet18);
+
+/// <summary>
+/// One row of a table as the page shows it: our three numbers (mean over seeds, and their standard deviation)
+/// next to the paper's.
+/// </summary>
 public sealed record TableRow(
     [property: JsonPropertyName("method")] string Method,
     [property: JsonPropertyName("key")] string Key,
+    [property: JsonPropertyName("seeds")] int Seeds,
     [property: JsonPropertyName("ours")] PaperScores Ours,
+    [property: JsonPropertyName("ours_sd")] PaperScores OursSd,
     [property: JsonPropertyName("paper")] PaperScores? Paper);
 
 /// <summary>The paper's Tables 2–4 with our numbers (Table 4 has one row list per direction).</summary>

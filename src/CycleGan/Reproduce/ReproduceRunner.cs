@@ -16,12 +16,14 @@ namespace CycleGan.Reproduce;
 /// a method that translates one way only trains each direction for half of it. Then, on the test scenes:
 /// photo→labels is scored against the true label maps (<see cref="LabelScorer"/>), labels→photo with the FCN-score
 /// (<see cref="FcnScorer"/>: one segmenter trained once on the real training pairs) and FD/KD-ResNet18 against the
-/// real test photos. Layout under the output folder:
+/// real test photos. Every method is trained with <see cref="ReproduceOptions.Seeds"/> seeds (Seed, Seed + 1, ...) and the
+/// tables give the mean and standard deviation over them; the segmenter and the KD subsets are the same for every seed.
+/// Layout under the output folder:
 /// <code>
 /// index.html, scores.json, images/   the tables, the example rows, every number
 /// data/                              the dataset (A = labels, B = photos), segmenter.safetensors
-/// checkpoints/&lt;run&gt;/                 latest_net_*.pth, loss_log.txt per training run
-/// results/&lt;run&gt;/test_latest/        the official test.py output of each run
+/// checkpoints/&lt;run&gt;_seed&lt;s&gt;/         latest_net_*.pth, loss_log.txt per training run
+/// results/&lt;run&gt;_seed&lt;s&gt;/test_latest/ the official test.py output of each run
 /// </code>
 /// </summary>
 public static class ReproduceRunner
@@ -41,7 +43,8 @@ public static class ReproduceRunner
             if (Directory.Exists(owned)) Directory.Delete(owned, recursive: true);
 
         var methods = o.SelectedMethods;
-        int stages = 3 + methods.Sum(m => m.Directions.Count + 1), stage = 0;
+        var seeds = Enumerable.Range(o.Seed, o.Seeds).ToList();
+        int stages = 3 + methods.Sum(m => (m.Directions.Count + 1) * seeds.Count), stage = 0;
         void Stage(string what) => observer?.OnStage(stage++, stages, what);
 
         Stage("writing the dataset");
@@ -68,31 +71,39 @@ public static class ReproduceRunner
         foreach (var m in methods)
         {
             var budget = TimeSpan.FromMinutes(o.MinutesPerModel / m.Directions.Count);
-            var training = new List<RunTraining>();
-            var imageDirs = new Dictionary<string, string>();
-            foreach (var direction in m.Directions)
+            var runs = new List<SeedScores>();
+            foreach (var seed in seeds)
             {
-                var name = m.RunName(direction);
-                Stage(string.Create(CultureInfo.InvariantCulture, $"training {name} ({budget.TotalMinutes:0.##} min)"));
-                var t = TrainOptionsFor(o, m, direction, data.Root, checkpoints, name);
-                var run = ReproduceSteps.Train(t, budget, observer, cancel);
-                training.Add(run);
-                observer?.OnMessage(string.Create(CultureInfo.InvariantCulture, $"{name}: {run.Iterations} iterations in {run.Seconds:F0} s"));
-                imageDirs[direction] = Path.Combine(TestRunner.Run(TestOptionsFor(t, results, stems.Count)), "images");
-            }
+                var training = new List<RunTraining>();
+                var imageDirs = new Dictionary<string, string>();
+                foreach (var direction in m.Directions)
+                {
+                    var name = $"{m.RunName(direction)}_seed{seed}";
+                    Stage(string.Create(CultureInfo.InvariantCulture, $"training {name} ({budget.TotalMinutes:0.##} min)"));
+                    var t = TrainOptionsFor(o with { Seed = seed }, m, direction, data.Root, checkpoints, name);
+                    var run = ReproduceSteps.Train(t, budget, observer, cancel);
+                    training.Add(run);
+                    observer?.OnMessage(string.Create(CultureInfo.InvariantCulture, $"{name}: {run.Iterations} iterations in {run.Seconds:F0} s"));
+                    imageDirs[direction] = Path.Combine(TestRunner.Run(TestOptionsFor(t, results, stems.Count)), "images");
+                }
 
-            Stage($"evaluating {m.Key}");
-            // fake_B is always the A→B output of a run; for the CycleGAN family fake_A is the photo→labels output.
-            Func<string, string> photo = s => Path.Combine(imageDirs["AtoB"], s + "_fake_B.png");
-            Func<string, string> labels = m.BothDirections
-                ? s => Path.Combine(imageDirs["AtoB"], s + "_fake_A.png")
-                : s => Path.Combine(imageDirs["BtoA"], s + "_fake_B.png");
-            outputs[m.Key] = (photo, labels);
-            var p2l = LabelScorer.Score(stems.Select(s => new ImagePair(s, labels(s), TestA(s))).ToList(), palette, examples: 0).Scores;
-            var fcn = FcnScorer.Score(segmenter, stems.Select(s => new ImagePair(s, photo(s), TestA(s))).ToList(), palette, examples: 0).Scores;
-            var dist = DistributionScores.Compute(features.ExtractFiles(stems.Select(photo).ToList()), realFeatures, seed: o.Seed);
-            scores.Add(new MethodScores(m.Key, m.PaperName, m.Model, m.Ablation, training, p2l, fcn, dist));
-            observer?.OnMessage($"{m.Key}: photo→labels pixel accuracy {ReproduceSteps.Percent(p2l.PixelAccuracy)} %, labels→photo FCN pixel accuracy {ReproduceSteps.Percent(fcn.PixelAccuracy)} %, FD-ResNet18 {dist.FdResNet18:F1}");
+                Stage($"evaluating {m.Key}, seed {seed}");
+                // fake_B is always the A→B output of a run; for the CycleGAN family fake_A is the photo→labels output.
+                Func<string, string> photo = s => Path.Combine(imageDirs["AtoB"], s + "_fake_B.png");
+                Func<string, string> labels = m.BothDirections
+                    ? s => Path.Combine(imageDirs["AtoB"], s + "_fake_A.png")
+                    : s => Path.Combine(imageDirs["BtoA"], s + "_fake_B.png");
+                // The page's examples are those of the first seed.
+                outputs.TryAdd(m.Key, (photo, labels));
+                var p2l = LabelScorer.Score(stems.Select(s => new ImagePair(s, labels(s), TestA(s))).ToList(), palette, examples: 0).Scores;
+                var fcn = FcnScorer.Score(segmenter, stems.Select(s => new ImagePair(s, photo(s), TestA(s))).ToList(), palette, examples: 0).Scores;
+                var dist = DistributionScores.Compute(features.ExtractFiles(stems.Select(photo).ToList()), realFeatures, seed: o.Seed);
+                runs.Add(new SeedScores(seed, training, p2l, fcn, dist));
+                observer?.OnMessage($"{m.Key}, seed {seed}: photo→labels pixel accuracy {ReproduceSteps.Percent(p2l.PixelAccuracy)} %, labels→photo FCN pixel accuracy {ReproduceSteps.Percent(fcn.PixelAccuracy)} %, FD-ResNet18 {dist.FdResNet18:F1}");
+            }
+            scores.Add(new MethodScores(m.Key, m.PaperName, m.Model, m.Ablation, runs,
+                MeanSd.Of(runs.Select(r => r.LabelsToPhotoDistribution.FdResNet18).ToList()),
+                MeanSd.Of(runs.Select(r => r.LabelsToPhotoDistribution.KdResNet18).ToList())));
         }
 
         Stage("writing the page");
@@ -151,10 +162,16 @@ public static class ReproduceRunner
 
     static ReproduceTables Tables(IReadOnlyList<MethodScores> scores)
     {
-        static PaperScores Ours(SegmentationScores s) => new(s.PixelAccuracy, s.MeanClassAccuracy, s.MeanClassIou);
-        IReadOnlyList<TableRow> Rows(IReadOnlyList<string> keys, Func<MethodScores, SegmentationScores> pick, IReadOnlyDictionary<string, PaperScores> paper) =>
-            keys.Select(k => scores.FirstOrDefault(s => s.Key == k)).OfType<MethodScores>()
-                .Select(s => new TableRow(s.PaperName, s.Key, Ours(pick(s)), paper.GetValueOrDefault(s.Key))).ToList();
+        IReadOnlyList<TableRow> Rows(IReadOnlyList<string> keys, Func<SeedScores, SegmentationScores> pick, IReadOnlyDictionary<string, PaperScores> paper) =>
+            keys.Select(k => scores.FirstOrDefault(s => s.Key == k)).OfType<MethodScores>().Select(m =>
+            {
+                var runs = m.Seeds.Select(pick).ToList();
+                var pixel = MeanSd.Of(runs.Select(r => r.PixelAccuracy).ToList());
+                var cls = MeanSd.Of(runs.Select(r => r.MeanClassAccuracy).ToList());
+                var iou = MeanSd.Of(runs.Select(r => r.MeanClassIou).ToList());
+                return new TableRow(m.PaperName, m.Key, runs.Count, new PaperScores(pixel.Mean, cls.Mean, iou.Mean),
+                    new PaperScores(pixel.Sd, cls.Sd, iou.Sd), paper.GetValueOrDefault(m.Key));
+            }).ToList();
         return new ReproduceTables(
             Rows(PaperNumbers.BaselineTableRows, s => s.LabelsToPhotoFcn, PaperNumbers.LabelsToPhoto),
             Rows(PaperNumbers.BaselineTableRows, s => s.PhotoToLabels, PaperNumbers.PhotoToLabels),
@@ -166,6 +183,37 @@ public static class ReproduceRunner
         ? ["", "", ""]
         : [ReproduceSteps.Fraction(s.PixelAccuracy), ReproduceSteps.Fraction(s.ClassAccuracy), ReproduceSteps.Fraction(s.ClassIou)];
 
+    /// <summary>Our cells: mean ± standard deviation over the seeds (the mean alone for one seed).</summary>
+    static IReadOnlyList<string> Cells(PaperScores mean, PaperScores sd) =>
+    [
+        Pm(mean.PixelAccuracy, sd.PixelAccuracy, ReproduceSteps.Fraction),
+        Pm(mean.ClassAccuracy, sd.ClassAccuracy, ReproduceSteps.Fraction),
+        Pm(mean.ClassIou, sd.ClassIou, ReproduceSteps.Fraction),
+    ];
+
+    static string Pm(double mean, double sd, Func<double, string> format) =>
+        double.IsNaN(sd) ? format(mean) : format(mean) + " ± " + format(sd);
+
+    static string Pm(MeanSd v, string fmt) =>
+        Pm(v.Mean, v.Sd, x => x.ToString(fmt, CultureInfo.InvariantCulture));
+
+    /// <summary>The orderings of a table that its mean ± sd intervals support, per-pixel accuracy first.</summary>
+    static void Orderings(HtmlReport page, IReadOnlyList<TableRow> rows, string prefix = "")
+    {
+        if (rows.Count < 2) return;
+        if (rows.Any(x => x.Seeds < 2))
+        {
+            page.Paragraph($"{prefix}orderings: one seed gives no interval, so this table establishes none.");
+            return;
+        }
+        foreach (var (name, pick) in new (string, Func<PaperScores, double>)[] { ("per-pixel acc.", x => x.PixelAccuracy), ("per-class acc.", x => x.ClassAccuracy), ("class IOU", x => x.ClassIou) })
+        {
+            var found = SeparatedOrderings.Of(rows, pick);
+            page.Paragraph($"{prefix}{name}, orderings whose mean ± sd intervals separate: " +
+                           (found.Count == 0 ? "none" : string.Join("; ", found.Select(f => $"{f.Higher} > {f.Lower}"))) + ".");
+        }
+    }
+
     static void WritePage(string root, string pagePath, ReproduceReport r, IReadOnlyList<string> examples,
         IReadOnlyDictionary<string, (Func<string, string> Photo, Func<string, string> Labels)> outputs, Func<string, string> testA, Func<string, string> testB)
     {
@@ -173,34 +221,37 @@ public static class ReproduceRunner
         var page = new HtmlReport($"CycleGAN paper, Tables 2–4, reproduced on {r.Dataset} ({o.Size} px)");
         page.Paragraph(string.Create(CultureInfo.InvariantCulture,
             $"Every method trained for {o.MinutesPerModel:0.##} minutes of wall-clock time (one-directional methods: half for each direction), netG {o.NetG}, ngf {o.Ngf}, ndf {o.Ndf}, on {r.ProcessorCount} cores with {r.TorchThreads} torch threads; load average {r.LoadAverageStart} at the start, {r.LoadAverageEnd} at the end; {r.TotalSeconds / 60:F1} minutes in all. " +
-            $"Scores are fractions (0..1) as in the paper, over {r.Segmenter.RealTestPhotos.Images} test scenes. Paper: {r.PaperSource} — context, not a target (different data, size and budget)."));
+            $"Scores are fractions (0..1) as in the paper, over {r.Segmenter.RealTestPhotos.Images} test scenes; ours are the mean ± standard deviation over {o.Seeds} training seed(s) ({o.Seed} to {o.Seed + o.Seeds - 1}): an ordering holds only where the mean ± sd intervals do not overlap. Paper: {r.PaperSource} — context, not a target (different data, size and budget)."));
         string[] scoreHeader = ["per-pixel acc.", "per-class acc.", "class IOU"];
 
         page.Heading("Table 2: FCN-scores, labels → photo");
         page.Table(["method", .. scoreHeader, "FD-ResNet18", "KD-ResNet18", .. scoreHeader.Select(h => "paper " + h)],
             r.Tables.Table2.Select(row =>
             {
-                var d = r.Methods.First(m => m.Key == row.Key).LabelsToPhotoDistribution;
-                return (IReadOnlyList<string>)[row.Method, .. Cells(row.Ours), d.FdResNet18.ToString("F1", CultureInfo.InvariantCulture),
-                    d.KdResNet18.ToString("F3", CultureInfo.InvariantCulture), .. Cells(row.Paper)];
+                var m = r.Methods.First(m => m.Key == row.Key);
+                return (IReadOnlyList<string>)[row.Method, .. Cells(row.Ours, row.OursSd), Pm(m.FdResNet18, "F1"), Pm(m.KdResNet18, "F3"), .. Cells(row.Paper)];
             }).Append([$"real photos (segmenter upper bound)", .. Cells(new PaperScores(r.Segmenter.RealTestPhotos.PixelAccuracy,
                 r.Segmenter.RealTestPhotos.MeanClassAccuracy, r.Segmenter.RealTestPhotos.MeanClassIou)), "", "", "", "", ""]),
             "the segmenter (a small U-Net trained on the real training pairs) labels the generated photos; FD/KD against the real test photos (lower is better)");
+        Orderings(page, r.Tables.Table2);
 
         page.Heading("Table 3: photo → labels");
         page.Table(["method", .. scoreHeader, .. scoreHeader.Select(h => "paper " + h)],
-            r.Tables.Table3.Select(row => (IReadOnlyList<string>)[row.Method, .. Cells(row.Ours), .. Cells(row.Paper)]),
+            r.Tables.Table3.Select(row => (IReadOnlyList<string>)[row.Method, .. Cells(row.Ours, row.OursSd), .. Cells(row.Paper)]),
             "predicted label maps read by nearest palette colour, against the true label maps");
+        Orderings(page, r.Tables.Table3);
 
         page.Heading("Table 4: ablation");
         page.Table(["loss", .. scoreHeader.Select(h => "labels→photo " + h), .. scoreHeader.Select(h => "photo→labels " + h),
                 .. scoreHeader.Select(h => "paper labels→photo " + h), .. scoreHeader.Select(h => "paper photo→labels " + h)],
             r.Tables.Table4LabelsToPhoto.Zip(r.Tables.Table4PhotoToLabels).Select(z =>
-                (IReadOnlyList<string>)[z.First.Method, .. Cells(z.First.Ours), .. Cells(z.Second.Ours), .. Cells(z.First.Paper), .. Cells(z.Second.Paper)]));
+                (IReadOnlyList<string>)[z.First.Method, .. Cells(z.First.Ours, z.First.OursSd), .. Cells(z.Second.Ours, z.Second.OursSd), .. Cells(z.First.Paper), .. Cells(z.Second.Paper)]));
+        Orderings(page, r.Tables.Table4LabelsToPhoto, "labels→photo ");
+        Orderings(page, r.Tables.Table4PhotoToLabels, "photo→labels ");
 
         page.Heading("Training");
         page.Table(["run", "direction", "iterations", "seconds", "budget s", "stopped by the budget"],
-            r.Methods.SelectMany(m => m.Training).Select(t => (IReadOnlyList<string>)[t.Run, t.Direction,
+            r.Methods.SelectMany(m => m.Seeds).SelectMany(s => s.Training).Select(t => (IReadOnlyList<string>)[t.Run, t.Direction,
                 t.Iterations.ToString(CultureInfo.InvariantCulture), t.Seconds.ToString("F0", CultureInfo.InvariantCulture),
                 t.BudgetSeconds.ToString("F0", CultureInfo.InvariantCulture), t.StoppedByBudget ? "yes" : "no"]));
 

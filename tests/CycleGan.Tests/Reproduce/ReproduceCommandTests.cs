@@ -12,7 +12,7 @@ public class ReproduceCommandTests
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var code = App.Run(["reproduce", "--dataset", "synth", "--out", tmp["r"], "--size", "32", "--seconds-per-model", "2",
-            "--methods", "cycle_gan,gan_alone,simgan", "--train", "6", "--test", "4", "--ngf", "4", "--ndf", "4", "--segmenter-epochs", "1"], stdout, stderr);
+            "--methods", "cycle_gan,gan_alone,simgan", "--seeds", "1", "--train", "6", "--test", "4", "--ngf", "4", "--ndf", "4", "--segmenter-epochs", "1"], stdout, stderr);
         Assert.True(code == 0, stderr.ToString() + stdout);
         Assert.Contains("[1/", stdout.ToString());
 
@@ -36,11 +36,11 @@ public class ReproduceCommandTests
 
         var methods = root.GetProperty("methods").EnumerateArray().ToList();
         Assert.Equal(3, methods.Count);
-        var simgan = methods.Single(m => m.GetProperty("key").GetString() == "simgan");
+        var simgan = methods.Single(m => m.GetProperty("key").GetString() == "simgan").GetProperty("seeds")[0];
         // A one-directional method trains each direction for half of the budget.
         Assert.Equal(["AtoB", "BtoA"], simgan.GetProperty("training").EnumerateArray().Select(t => t.GetProperty("direction").GetString()!).ToArray());
         Assert.Equal(1.0, simgan.GetProperty("training")[0].GetProperty("budget_seconds").GetDouble(), 3);
-        foreach (var m in methods)
+        foreach (var m in methods.Select(m => m.GetProperty("seeds")[0]))
         {
             foreach (var key in new[] { "photo_to_labels", "labels_to_photo_fcn" })
                 Assert.Equal(4, m.GetProperty(key).GetProperty("images").GetInt32());
@@ -48,6 +48,34 @@ public class ReproduceCommandTests
         }
         Assert.InRange(root.GetProperty("segmenter").GetProperty("real_test_photos").GetProperty("pixel_accuracy").GetDouble(), 0.0, 1.0);
         Assert.Equal(32, root.GetProperty("options").GetProperty("size").GetInt32());
+    }
+
+    [Fact]
+    public void Reproduce_with_2_seeds_reports_mean_and_sd_over_both_training_runs()
+    {
+        using var tmp = TestPaths.NewTempDir("reproduce_seeds");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = App.Run(["reproduce", "--dataset", "synth", "--out", tmp["r"], "--size", "32", "--seconds-per-model", "2", "--seeds", "2", "--seed", "7",
+            "--methods", "cycle_gan", "--train", "4", "--test", "4", "--ngf", "4", "--ndf", "4", "--segmenter-epochs", "1"], stdout, stderr);
+        Assert.True(code == 0, stderr.ToString() + stdout);
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(tmp["r/scores.json"]));
+        var method = doc.RootElement.GetProperty("methods")[0];
+        var seeds = method.GetProperty("seeds").EnumerateArray().ToList();
+        Assert.Equal([7, 8], seeds.Select(s => s.GetProperty("seed").GetInt32()));
+        Assert.True(File.Exists(tmp["r/checkpoints/cycle_gan_seed8/latest_net_G_A.pth"]));
+        var values = seeds.Select(s => s.GetProperty("photo_to_labels").GetProperty("pixel_accuracy").GetDouble()).ToList();
+        double mean = values.Average(), sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+
+        var row = doc.RootElement.GetProperty("tables").GetProperty("table3_photo_to_labels")[0];
+        Assert.Equal(2, row.GetProperty("seeds").GetInt32());
+        Assert.Equal(mean, row.GetProperty("ours").GetProperty("pixel_accuracy").GetDouble(), 12);
+        Assert.Equal(sd, row.GetProperty("ours_sd").GetProperty("pixel_accuracy").GetDouble(), 12);
+        var fd = method.GetProperty("fd_resnet18");
+        Assert.True(fd.GetProperty("sd").GetDouble() >= 0);
+        Assert.Contains(" ± ", System.Net.WebUtility.HtmlDecode(File.ReadAllText(tmp["r/index.html"])));
+        Assert.Contains("(2 seeds)", stdout.ToString());
     }
 
     [Fact]
