@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Runtime.InteropServices;
 using TorchSharp;
 
@@ -64,6 +65,11 @@ public static class TorchRuntime
             Marshal.GetDelegateForFunctionPointer<SetEnabledFn>(setNnpack)(
                 Marshal.GetDelegateForFunctionPointer<GlobalContextFn>(context)(), false);
     }
+
+    /// <summary>TorchSharp's informational version (e.g. 0.107.0).</summary>
+    public static string TorchSharpVersion =>
+        typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown";
 
     /// <summary>libtorch's oneDNN version (at::get_mkldnn_version), or null where the symbol is missing.</summary>
     public static string? OneDnnVersion()

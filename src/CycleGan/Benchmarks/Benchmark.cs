@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using CycleGan.Checkpoints;
 using CycleGan.Data;
 using CycleGan.Models;
@@ -216,10 +215,9 @@ public static class Benchmark
             PeakRssMb = ProcStatusMb("VmHWM"),
             MacsPerIter = macs, ForwardMacsPerIter = forwardMacs, MacsConvention = convention, GmacPerS = macs / median / 1e9,
             TorchVersion = torch.__version__,
-            TorchSharpVersion = typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-                ?? typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown",
+            TorchSharpVersion = TorchRuntime.TorchSharpVersion,
             DotNet = Environment.Version.ToString(),
-            Cpu = CpuName(),
+            Cpu = Diagnostics.CpuInfo.Read().Model,
             KernelCheckMs = ConvKernels.Shared.CheckMilliseconds,
             KernelWrongConfigurations = ConvKernels.Shared.Verdicts.Count(v => !v.DirectOk),
         };
@@ -233,14 +231,5 @@ public static class Benchmark
             if (line.StartsWith(key + ":", StringComparison.Ordinal))
                 return long.Parse(line[(key.Length + 1)..].Trim().Split(' ')[0]) / 1024.0;
         return 0;
-    }
-
-    static string CpuName()
-    {
-        if (File.Exists("/proc/cpuinfo"))
-            foreach (var line in File.ReadLines("/proc/cpuinfo"))
-                if (line.StartsWith("model name", StringComparison.Ordinal))
-                    return line.Split(':', 2)[1].Trim();
-        return System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
     }
 }

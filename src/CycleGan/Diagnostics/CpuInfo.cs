@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json.Serialization;
 
 namespace CycleGan.Diagnostics;
@@ -29,7 +30,8 @@ public sealed record CpuInfo(
                 if (colon > 0) fields.TryAdd(line[..colon].Trim(), line[(colon + 1)..].Trim());
             }
         var flags = fields.GetValueOrDefault("flags", "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
-        return new CpuInfo(fields.GetValueOrDefault("model name", "unknown"), fields.GetValueOrDefault("vendor_id", "unknown"),
+        var model = fields.GetValueOrDefault("model name", RuntimeInformation.ProcessArchitecture.ToString());
+        return new CpuInfo(model, fields.GetValueOrDefault("vendor_id", "unknown"),
             fields.GetValueOrDefault("cpu family", "?"), fields.GetValueOrDefault("model", "?"),
             [.. RelevantFlags.Where(flags.Contains)], Directory.Exists("/sys/devices/system/cpu/cpu0/cache/index0"));
     }

@@ -1,4 +1,3 @@
-using System.Reflection;
 using CycleGan.Networks;
 using TorchSharp;
 
@@ -45,7 +44,7 @@ public static class Doctor
         }
         var rows = users.Select(u => Row(kernels.Check(u.Key), u.Value)).ToList();
         return new DoctorReport(rows.All(r => r.Ok), rows.Count(r => r.Direct != "ok"), CpuInfo.Read(), torch.get_num_threads(),
-            typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?",
+            TorchRuntime.TorchSharpVersion,
             torch.__version__, TorchRuntime.OneDnnVersion(), rows.Sum(r => r.CheckMilliseconds), rows);
     }
 

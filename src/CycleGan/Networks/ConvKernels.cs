@@ -83,14 +83,6 @@ public sealed class ConvKernels
         return Run(Route(c, layer), c, x, w, b);
     }
 
-    public Tensor ConvTranspose2d(Tensor x, Tensor w, Tensor? b, long[]? stride = null, long[]? padding = null,
-        long[]? outputPadding = null, long[]? dilation = null, long groups = 1, string? layer = null)
-    {
-        var c = ConvConfig.Of(true, x, w, b, stride ?? [1, 1], padding ?? [0, 0], outputPadding ?? [0, 0],
-            dilation ?? [1, 1], groups);
-        return Run(Route(c, layer), c, x, w, b);
-    }
-
     /// <summary>The convolution <paramref name="c"/> describes (the key of these tensors), by its checked route.</summary>
     public Tensor Run(ConvConfig c, Tensor x, Tensor w, Tensor? b, string? layer = null) => Run(Route(c, layer), c, x, w, b);
 
