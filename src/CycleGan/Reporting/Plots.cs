@@ -86,6 +86,14 @@ public static class Plots
         Mark(best, "best", MarkerShape.OpenCircle, Colors.Red, 18);
         Mark(last, "last", MarkerShape.FilledSquare, Colors.Black, 9);
         plt.ShowLegend();
+        // Epochs are whole numbers: label each saved epoch when few, otherwise integer ticks only.
+        if (epochs.Count <= 20)
+        {
+            var ticks = new ScottPlot.TickGenerators.NumericManual();
+            foreach (var e in epochs) ticks.AddMajor(e, e.ToString("0", System.Globalization.CultureInfo.InvariantCulture));
+            plt.Axes.Bottom.TickGenerator = ticks;
+        }
+        else plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         Save(plt, path, title, yLabel, width, height, "epoch");
     }
 
