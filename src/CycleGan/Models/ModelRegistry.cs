@@ -24,7 +24,6 @@ public static class ModelRegistry
 
     public static GanModel Create(BaseOptions opt, bool isTrain, Device device)
     {
-        TorchRuntime.EnsureLoaded();
         if (!Models.TryGetValue(opt.Model, out var make))
             throw new UserError($"model [{opt.Model}] is not recognized (use {string.Join(", ", Models.Keys)})");
         return make(opt, isTrain, device);
