@@ -152,7 +152,8 @@ public static class TorchRuntime
     static string DiagnoseNativeLoad(Exception torchSharpError)
     {
         var lib = Path.Combine(NativeDirectory, NativeLib);
-        if (!File.Exists(lib)) return $"{NativeLib} is missing from {AppContext.BaseDirectory} (is TorchSharp-cpu referenced, for linux-x64?)";
+        if (!File.Exists(lib))
+            return $"{NativeLib} is missing from {AppContext.BaseDirectory} (is TorchSharp-cpu referenced, for linux-x64?)";
         try
         {
             NativeLibrary.Free(NativeLibrary.Load(lib));
@@ -173,7 +174,8 @@ public static class TorchRuntime
             + torchSharpError.Message.Split('\n')[0].Trim();
     }
 
-    static string OneLine(string text) => string.Join(' ', text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    static string OneLine(string text) =>
+        string.Join(' ', text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     /// <summary>Parses <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>; null or empty means CUDA when TorchSharp sees it, else CPU.</summary>
     public static torch.Device ResolveDevice(string? spec)

@@ -28,7 +28,8 @@ public class TrainingStateTests
         };
         using var stop = new CancellationTokenSource();
         new Trainer(opt, [new StopAt(1, stop)]).Run(stop: stop.Token);
-        var stateJson = Path.Combine(TrainingState.Find(tmp["ck/v"]) ?? throw new InvalidOperationException("no state saved"), "state.json");
+        var stateDir = TrainingState.Find(tmp["ck/v"]) ?? throw new InvalidOperationException("no state saved");
+        var stateJson = Path.Combine(stateDir, "state.json");
         var doc = JsonNode.Parse(File.ReadAllText(stateJson))!;
         Assert.Equal(TrainingState.FormatVersion, (int)doc["Version"]!);
         var newer = TrainingState.FormatVersion + 1;
