@@ -18,10 +18,10 @@ public sealed record TrainingProgress(int Epoch, int EpochBatches, long TotalIte
 /// </summary>
 public static class TrainingState
 {
-    public const string FolderName = "train_state";
-
     /// <summary>The layout of <c>state.json</c> and its files this build writes and the newest it reads.</summary>
     public const int FormatVersion = 1;
+
+    public const string FolderName = "train_state";
 
     public static void Save(string runDir, GanModel model, TrainingProgress progress)
     {
