@@ -7,25 +7,31 @@ namespace CycleGan;
 /// <summary>Start-up of the native libtorch runtime and the choice of device.</summary>
 public static class TorchRuntime
 {
-    static bool _loaded;
+    static readonly Lock Gate = new();
+    static volatile bool _loaded;
 
     /// <summary>
-    /// Loads libtorch. TorchSharp reports any native load failure as "doesn't contain a reference to
-    /// libtorch-cpu-linux-x64", which hides the cause; here the real loader error is found and reported.
+    /// Loads libtorch; every public entry point that computes calls it first. TorchSharp reports any native load
+    /// failure as "doesn't contain a reference to libtorch-cpu-linux-x64", which hides the cause: a failure here is a
+    /// <see cref="UserError"/> whose one line names the loader's real error.
     /// </summary>
     public static void EnsureLoaded()
     {
         if (_loaded) return;
-        try
+        lock (Gate)
         {
-            torch.InitializeDeviceType(DeviceType.CPU);
-            _loaded = true;
+            if (_loaded) return;
+            try
+            {
+                torch.InitializeDeviceType(DeviceType.CPU);
+            }
+            catch (Exception e) when (e is not UserError)
+            {
+                throw new UserError("libtorch could not be loaded: " + DiagnoseNativeLoad(e) + " (see README \"Using the library\")", e);
+            }
             NativeHeapTuned = TuneNativeHeap();
             QuietNativeLog();
-        }
-        catch (Exception e) when (e is not UserError)
-        {
-            throw new InvalidOperationException("libtorch failed to load: " + DiagnoseNativeLoad() + " (TorchSharp said: " + e.Message.Split('\n')[0] + ")", e);
+            _loaded = true;
         }
     }
 
@@ -92,10 +98,27 @@ public static class TorchRuntime
 
     static IntPtr? Export(string library, string symbol)
     {
-        var path = Path.Combine(AppContext.BaseDirectory, library);
+        var path = Path.Combine(NativeDirectory, library);
         if (!NativeLibrary.TryLoad(File.Exists(path) ? path : library, out var handle)) return null;
         return NativeLibrary.TryGetExport(handle, symbol, out var address) ? address : null;
     }
+
+    /// <summary>
+    /// Where the native libraries are: beside the program when it was built for a RuntimeIdentifier (this
+    /// repository's projects), under <c>runtimes/linux-x64/native</c> in a portable build (a plain consumer project).
+    /// </summary>
+    static string NativeDirectory
+    {
+        get
+        {
+            var portable = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native");
+            return File.Exists(Path.Combine(AppContext.BaseDirectory, NativeLib)) || !Directory.Exists(portable)
+                ? AppContext.BaseDirectory : portable;
+        }
+    }
+
+    const string NativeLib = "libLibTorchSharp.so";
+    const string DlErrorAfter = "LD_DEBUG environment variable:";
 
     const int M_TRIM_THRESHOLD = -1, M_TOP_PAD = -2, M_MMAP_THRESHOLD = -3;
 
@@ -126,24 +149,33 @@ public static class TorchRuntime
         }
     }
 
-    static string DiagnoseNativeLoad()
+    static string DiagnoseNativeLoad(Exception torchSharpError)
     {
-        var lib = Path.Combine(AppContext.BaseDirectory, "libLibTorchSharp.so");
-        if (!File.Exists(lib)) return $"{lib} is missing from the build output (was the project built for linux-x64?)";
+        var lib = Path.Combine(NativeDirectory, NativeLib);
+        if (!File.Exists(lib))
+            return $"{NativeLib} is missing from {AppContext.BaseDirectory} (is TorchSharp-cpu referenced, for linux-x64?)";
         try
         {
-            var h = NativeLibrary.Load(lib);
-            NativeLibrary.Free(h);
-            return "libLibTorchSharp.so loads by itself, so libtorch's own libraries failed; run `ldd " + lib + "` to see which";
+            NativeLibrary.Free(NativeLibrary.Load(lib));
         }
         catch (DllNotFoundException e)
         {
-            var msg = e.Message;
-            if (msg.Contains("GLIBCXX_3.4.32"))
-                return "the system libstdc++ lacks GLIBCXX_3.4.32 and the build step that marks it weak did not run on this output (rebuild with `dotnet build`): " + msg;
-            return msg;
+            // .NET wraps dlerror's text in advice about strace and LD_DEBUG; the cause is what follows it
+            var msg = OneLine(e.Message);
+            var cause = msg.IndexOf(DlErrorAfter, StringComparison.Ordinal);
+            if (cause >= 0) msg = msg[(cause + DlErrorAfter.Length)..].Trim();
+            return msg.Contains("GLIBCXX_3.4.32", StringComparison.Ordinal)
+                ? msg + "; the system libstdc++ lacks GLIBCXX_3.4.32 and the build step that marks it weak (CycleGan.targets) did "
+                    + "not run on this output: reference the CycleGan package, or import src/CycleGan/build/CycleGan.targets beside a "
+                    + "ProjectReference, and rebuild"
+                : msg;
         }
+        return $"{NativeLib} loads by itself, so one of libtorch's own libraries failed (run `ldd {lib}`); TorchSharp said: "
+            + torchSharpError.Message.Split('\n')[0].Trim();
     }
+
+    static string OneLine(string text) =>
+        string.Join(' ', text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     /// <summary>Parses <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>; null or empty means CUDA when TorchSharp sees it, else CPU.</summary>
     public static torch.Device ResolveDevice(string? spec)

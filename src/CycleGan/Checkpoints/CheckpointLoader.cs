@@ -18,6 +18,7 @@ public static class CheckpointLoader
 
     public static CheckpointLoadResult Load(nn.Module net, StateDict sd, string sourceName)
     {
+        TorchRuntime.EnsureLoaded();
         var stripped = StripModulePrefix(sd);
         var instanceNorms = net.named_modules()
             .Where(m => m.module.GetType().Name.StartsWith("InstanceNorm", StringComparison.Ordinal))

@@ -12,6 +12,7 @@ public sealed record HostTensor(float[] Data, long[] Shape)
     /// <summary>A new tensor with this data in the caller's current dispose scope, on <paramref name="device"/> (CPU when null).</summary>
     public Tensor ToTensor(Device? device = null)
     {
+        TorchRuntime.EnsureLoaded();
         var cpu = torch.tensor(Data, Shape, dtype: ScalarType.Float32);
         if (device == null || device.type == DeviceType.CPU) return cpu;
         var moved = cpu.to(device);

@@ -60,6 +60,7 @@ public sealed class Segmenter : Module<Tensor, Tensor>
     /// <summary>Photo bytes (HWC RGB) to a 1×3×H×W tensor in [-1, 1], as the official transforms normalise.</summary>
     public static Tensor ToInput(CycleGan.Data.RgbImage img)
     {
+        TorchRuntime.EnsureLoaded();
         // Normalised here rather than with tensor ops on implicit Scalars: those were seen to crash
         // (freed Scalar in THSTensor_div_scalar_) under heavy GC load.
         int hw = img.Width * img.Height;

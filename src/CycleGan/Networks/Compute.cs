@@ -46,6 +46,7 @@ public sealed record Compute(bool FastKernels, bool Bf16)
     /// <summary>Sets the switches of every layer without checking the kernels (what <c>cyclegan doctor</c> inspects).</summary>
     public T Configure<T>(T net) where T : nn.Module
     {
+        TorchRuntime.EnsureLoaded();
         foreach (var (name, m) in net.named_modules())
         {
             if (m is Conv c)

@@ -32,6 +32,7 @@ public static class NetworkRegistry
     /// <summary><c>define_G</c>: builds and initialises a generator mapping input_nc to output_nc channels.</summary>
     public static Module<Tensor, Tensor> CreateGenerator(NetworkSpec spec)
     {
+        TorchRuntime.EnsureLoaded();
         if (!Generators.TryGetValue(spec.NetG, out var make))
             throw new UserError($"Generator model name [{spec.NetG}] is not recognized (use {string.Join(", ", Generators.Keys)})");
         CheckChannels(spec.InputNc, "input_nc");
@@ -45,6 +46,7 @@ public static class NetworkRegistry
     /// <summary><c>define_D</c>: builds and initialises a discriminator over <paramref name="inputNc"/> channels.</summary>
     public static Module<Tensor, Tensor> CreateDiscriminator(NetworkSpec spec, int inputNc)
     {
+        TorchRuntime.EnsureLoaded();
         if (!Discriminators.TryGetValue(spec.NetD, out var make))
             throw new UserError($"Discriminator model name [{spec.NetD}] is not recognized (use {string.Join(", ", Discriminators.Keys)})");
         CheckChannels(inputNc, "input channels of D");

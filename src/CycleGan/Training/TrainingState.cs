@@ -18,6 +18,9 @@ public sealed record TrainingProgress(int Epoch, int EpochBatches, long TotalIte
 /// </summary>
 public static class TrainingState
 {
+    /// <summary>The layout of <c>state.json</c> and its files this build writes and the newest it reads.</summary>
+    public const int FormatVersion = 1;
+
     public const string FolderName = "train_state";
 
     public static void Save(string runDir, GanModel model, TrainingProgress progress)
@@ -103,6 +106,10 @@ public static class TrainingState
         StateDocument doc;
         try { doc = JsonSerializer.Deserialize<StateDocument>(File.ReadAllText(Path.Combine(stateDir, "state.json"))) ?? throw new JsonException("empty"); }
         catch (JsonException e) { throw new UserError($"{stateDir}/state.json is not a valid training state: {e.Message}", e); }
+        if (doc.Version > FormatVersion)
+            throw new UserError($"the training state in {stateDir} has format version {doc.Version}, newer than this build reads "
+                + $"({FormatVersion}): continue it with the cyclegan that wrote it, or start a new run (another --name)");
+        if (doc.Version < 1) throw new UserError($"{stateDir}/state.json is not a valid training state: format version {doc.Version}");
         if (doc.Model != model.Opt.Model)
             throw new UserError($"the training state in {stateDir} is for --model {doc.Model}, not {model.Opt.Model}");
         foreach (var (name, net) in model.Networks)
@@ -135,7 +142,7 @@ public static class TrainingState
 
     sealed class StateDocument
     {
-        public int Version { get; set; } = 1;
+        public int Version { get; set; } = FormatVersion;
         public string Model { get; set; } = "";
         public int Epoch { get; set; }
         public int EpochBatches { get; set; }
