@@ -53,6 +53,8 @@ public static partial class ShardCheck
             reference ??= header;
             if (header.Shard != i || header.Shards != n)
                 problems.Add($"shard {spec}: its manifest says shard {header.Shard}/{header.Shards}");
+            if (header.Settings != reference.Settings)
+                problems.Add($"shard {spec}: made with another checkpoint or other flags than shard 0");
             if (header.Command != reference.Command || header.Total != reference.Total || header.Fingerprint != reference.Fingerprint)
                 problems.Add($"shard {spec}: made from another input list "
                              + $"({header.Command}, {header.Total} inputs, {header.Fingerprint[..12]}) "

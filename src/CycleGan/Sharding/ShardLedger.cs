@@ -41,15 +41,18 @@ public sealed class ShardLedger : IDisposable
     /// Reads what a previous run of this shard left in <paramref name="dir"/> (reading only). A manifest written for
     /// another input list or command is a <see cref="UserError"/>: its outputs belong to another split.
     /// </summary>
-    public static ShardLedger Open(string dir, ShardSpec spec, string command, int total, string fingerprint)
+    public static ShardLedger Open(string dir, ShardSpec spec, string command, int total, string fingerprint, string settings)
     {
-        var header = new ManifestHeader(command, spec.Index, spec.Count, total, fingerprint);
+        var header = new ManifestHeader(command, spec.Index, spec.Count, total, fingerprint, settings);
         var (start, end) = spec.Range(total);
         var path = ShardManifest.ManifestPath(dir, spec);
         var previous = new Dictionary<int, ManifestEntry>();
         if (File.Exists(path))
         {
             var (old, entries) = ShardManifest.Read(path);
+            if (old != null && old.Settings != settings && old with { Settings = settings } == header)
+                throw new UserError($"{path} was written with another checkpoint or other flags; "
+                                    + $"use another output folder, or remove {Path.GetDirectoryName(path)} to start the shard again");
             if (old != null && old != header)
                 throw new UserError($"{path} was written by {old.Command} for {old.Total} inputs ({old.Fingerprint[..12]}), not this "
                                     + $"{command} of {total} inputs ({fingerprint[..12]}): the input list changed; "

@@ -24,7 +24,8 @@ public static class BatchTranslation
         var root = Directory.Exists(opt.Input) ? Path.GetFullPath(opt.Input) : Path.GetDirectoryName(Path.GetFullPath(opt.Input))!;
         var names = all.Select(p => Path.GetRelativePath(root, p).Replace('\\', '/')).ToList();
 
-        using var ledger = shard is null ? null : ShardLedger.Open(opt.Output, shard, Command, all.Count, ShardManifest.Fingerprint(names));
+        using var ledger = shard is null ? null : ShardLedger.Open(opt.Output, shard, Command, all.Count, ShardManifest.Fingerprint(names),
+            ShardSettings.Fingerprint(opt, new[] { opt.Checkpoint, opt.Onnx }.Where(File.Exists)));
         IReadOnlyList<int> pending = ledger?.Pending ?? Enumerable.Range(0, all.Count).ToList();
         var skipped = ledger?.Done.Count ?? 0;
         if (ledger is { Finished: true }) return new BatchResult(opt.Output, shard, 0, skipped, []);

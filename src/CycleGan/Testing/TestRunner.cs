@@ -47,8 +47,10 @@ public static class TestRunner
         if (opt.LoadIter > 0) webDir += $"_iter{opt.LoadIter}";
         var imageDir = Path.Combine(webDir, "images");
         string Relative(string path) => Path.GetRelativePath(opt.Dataroot, path).Replace('\\', '/');
+        var label = opt.LoadIter > 0 ? $"iter_{opt.LoadIter}" : opt.Epoch;
         using var ledger = shard is null ? null
-            : ShardLedger.Open(webDir, shard, Command, count, ShardManifest.Fingerprint(dataset.Files.Select(Relative)));
+            : ShardLedger.Open(webDir, shard, Command, count, ShardManifest.Fingerprint(dataset.Files.Select(Relative)),
+                ShardSettings.Fingerprint(opt, NetworkFiles(runDir, label)));
         if (ledger is { Finished: true }) return new BatchResult(webDir, shard, 0, ledger.Done.Count, []);
         IReadOnlyList<int> pending = ledger?.Pending ?? Enumerable.Range(0, count).ToList();
         var rows = new SortedDictionary<int, (string Name, List<ReportImage> Images)>();
@@ -60,7 +62,6 @@ public static class TestRunner
         if (pending.Count > 0)
         {
             using var model = ModelRegistry.Create(opt, isTrain: false, device);
-            var label = opt.LoadIter > 0 ? $"iter_{opt.LoadIter}" : opt.Epoch;
             model.LoadNetworks(runDir, label);
             model.SetTrainMode(!opt.Eval);
             AtomicFile.CreateDirectory(imageDir);
@@ -115,6 +116,9 @@ public static class TestRunner
         if (i % 5 == 0) log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"processing ({i:D4})-th image... {model.ImagePaths[0]}"));
         return (model.ImagePaths[0], model.CurrentVisualImages());
     }
+
+    static IEnumerable<string> NetworkFiles(string runDir, string label) =>
+        Directory.Exists(runDir) ? Directory.GetFiles(runDir, $"{label}_net_*").Order(StringComparer.Ordinal) : [];
 
     /// <summary>Official <c>save_image</c>: aspect_ratio &gt; 1 widens, &lt; 1 heightens, with PIL bicubic.</summary>
     static RgbImage ApplyAspectRatio(RgbImage img, double ratio)

@@ -84,7 +84,7 @@ public class ShardedTranslateTests
     }
 
     [Fact]
-    public void A_finished_shard_run_again_writes_nothing()
+    public void A_finished_shard_run_again_writes_nothing_and_other_flags_are_refused()
     {
         using var tmp = TestPaths.NewTempDir("shardrerun");
         WriteInputs(tmp["in"]);
@@ -93,6 +93,11 @@ public class ShardedTranslateTests
         var again = CliRunner.MustSucceed(Translate(tmp["in"], tmp["out"], "--shard", "1/3"));
         Assert.Equal(before, Snapshot(tmp["out"]));
         Assert.Contains("(2 already done)", again.Stdout);
+        // other flags give other outputs: the old ones are not taken as done, nor silently replaced
+        var other = CliRunner.Run(Translate(tmp["in"], tmp["out"], "--shard", "1/3", "--eval"));
+        Assert.Equal(2, other.ExitCode);
+        Assert.Contains("another checkpoint or other flags", other.Stderr);
+        Assert.Equal(before, Snapshot(tmp["out"]));
     }
 
     [Fact]
