@@ -13,7 +13,7 @@ public record TranslateOptions : BaseOptions
     public string Onnx { get; set; } = "";
     [Option("input", "an image file or a folder of images (searched recursively)")]
     public string Input { get; set; } = "";
-    [Option("output", "folder for the translated images (<stem>.png; existing files are replaced)")]
+    [Option("output", "folder for the translated images (<stem>.png; existing files are replaced, except verified ones of a --shard)")]
     public string Output { get; set; } = "";
     [Option("eval", "run the generator in eval mode (BatchNorm running statistics, no dropout)")]
     public bool Eval { get; set; }
