@@ -18,5 +18,6 @@ public static class CommandRegistry
         ReproduceCommand.Create(),
         ServeCommand.Create(),
         DoctorCommand.Create(),
+        ShardsCommand.Create(),
     ];
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CycleGan.Options;
+using CycleGan.Sharding;
 using CycleGan.Testing;
 
 namespace CycleGan.Cli.Commands;
@@ -18,8 +19,11 @@ public static class TestCommand
             opt.ApplyTestOverrides();
             var output = parse.InvocationConfiguration.Output;
             if (opt.UseWandb) output.WriteLine("warning: --use_wandb is ignored (no network access)");
-            var dir = TestRunner.Run(opt, output.WriteLine);
-            output.WriteLine($"results in {dir}");
+            var shard = ShardSpec.Resolve(opt.Shard, opt.Shards, Environment.GetEnvironmentVariable);
+            if (shard != null) output.WriteLine($"shard {shard} (from {shard.Source})");
+            var result = TestRunner.RunBatch(opt, shard, output.WriteLine);
+            if (result.Failed.Count > 0) throw new UserError(result.Summary("tested"));
+            output.WriteLine($"results in {result.OutputDir}");
             return 0;
         });
         return cmd;

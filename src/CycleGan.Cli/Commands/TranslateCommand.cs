@@ -1,6 +1,6 @@
 using System.CommandLine;
-using CycleGan.Data;
 using CycleGan.Options;
+using CycleGan.Sharding;
 using CycleGan.Testing;
 using Spectre.Console;
 
@@ -17,20 +17,23 @@ public static class TranslateCommand
         {
             var opt = binder.Bind(parse);
             var output = parse.InvocationConfiguration.Output;
-            if (string.IsNullOrEmpty(opt.Output)) throw new UserError("--output is required");
-            var inputs = Translator.Inputs(opt.Input);
-            using var translator = new Translator(opt);
-            AtomicFile.CreateDirectory(opt.Output);
-            void One(string path) => translator.TranslateFile(path, opt.Output);
+            var shard = ShardSpec.Resolve(opt.Shard, opt.Shards, Environment.GetEnvironmentVariable);
+            if (shard != null) output.WriteLine($"shard {shard} (from {shard.Source})");
+            BatchResult result;
             if (ConsoleProgress.IsInteractive(output))
-                AnsiConsole.Progress().Start(ctx =>
+                result = AnsiConsole.Progress().Start(ctx =>
                 {
-                    var task = ctx.AddTask("translating", maxValue: inputs.Count);
-                    foreach (var p in inputs) { One(p); task.Increment(1); }
+                    ProgressTask? task = null;
+                    return BatchTranslation.Run(opt, shard, n => task = ctx.AddTask("translating", maxValue: n), line =>
+                    {
+                        if (line != null) AnsiConsole.MarkupLineInterpolated($"[yellow]{line}[/]");
+                        task?.Increment(1);
+                    });
                 });
             else
-                foreach (var p in inputs) One(p);
-            output.WriteLine($"translated {inputs.Count} image(s) into {opt.Output}");
+                result = BatchTranslation.Run(opt, shard, progress: line => { if (line != null) output.WriteLine(line); });
+            if (result.Failed.Count > 0) throw new UserError(result.Summary("translated"));
+            output.WriteLine(result.Summary("translated"));
             return 0;
         });
         return cmd;

@@ -122,8 +122,11 @@ public sealed class DataLoader
         queue.CompleteAdding();
     }
 
-    /// <summary>A well-mixed 32-bit seed from (seed, epoch, position) (SplitMix64 finaliser).</summary>
-    static int DeriveSeed(int seed, int epoch, int position)
+    /// <summary>
+    /// A well-mixed 32-bit seed from (seed, epoch, position) (SplitMix64 finaliser): item k of epoch e is drawn with
+    /// <c>new Random(DeriveSeed(seed, e, k))</c>, so a caller that loads one item alone gets what the loader gives.
+    /// </summary>
+    public static int DeriveSeed(int seed, int epoch, int position)
     {
         ulong z = (ulong)(uint)seed * 0x9E3779B97F4A7C15UL ^ (ulong)(uint)epoch * 0xBF58476D1CE4E5B9UL ^ (ulong)(uint)position * 0x94D049BB133111EBUL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;

@@ -13,7 +13,7 @@ public record TranslateOptions : BaseOptions
     public string Onnx { get; set; } = "";
     [Option("input", "an image file or a folder of images (searched recursively)")]
     public string Input { get; set; } = "";
-    [Option("output", "folder for the translated images (<stem>.png; existing files are replaced)")]
+    [Option("output", "folder for the translated images (<stem>.png; existing files are replaced, except verified ones of a --shard)")]
     public string Output { get; set; } = "";
     [Option("eval", "run the generator in eval mode (BatchNorm running statistics, no dropout)")]
     public bool Eval { get; set; }
@@ -23,4 +23,11 @@ public record TranslateOptions : BaseOptions
     public int Tile { get; set; }
     [Option("overlap", "pixels shared by neighbouring tiles, blended with a feathered window (with --tile)")]
     public int Overlap { get; set; } = 64;
+    [Option("shard", "translate only shard I of N (I/N, from 0) of the sorted inputs, with a manifest, a _SUCCESS marker "
+        + "and resume in <output>/_shards/ (default: SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX with --shards)")]
+    public string Shard { get; set; } = "";
+    [Option("shards", "number of shards N when the index comes from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX (0: not sharded)")]
+    public int Shards { get; set; }
+    [Option("fail_fast", "stop at the first unreadable input (exit 2) instead of recording it and going on")]
+    public bool FailFast { get; set; }
 }

@@ -67,12 +67,32 @@ public sealed class Translator : IDisposable
     /// </summary>
     public string TranslateFile(string path, string outputDir)
     {
-        var output = Path.Combine(outputDir, Path.GetFileNameWithoutExtension(path) + ".png");
-        var deep = _keepDepth ? ImageFile.LoadDeep(path, applyOrientation: true) : null;
-        if (deep is { SourceBits: > 8 }) ImageFile.SavePng16(Translate(deep), output);
-        else ImageFile.SavePng(Translate(deep?.To8() ?? ImageFile.LoadRgb(path, applyOrientation: true)), output);
+        var output = Path.Combine(outputDir, OutputName(path));
+        AtomicFile.WriteAllBytes(output, EncodePng(TranslateLoaded(Load(path))));
         return output;
     }
+
+    /// <summary>The output file name of an input: <c>&lt;stem&gt;.png</c>.</summary>
+    public static string OutputName(string path) => Path.GetFileNameWithoutExtension(path) + ".png";
+
+    /// <summary>
+    /// The decoding step of <see cref="TranslateFile"/>, upright: 16-bit (<c>Deep</c>) for a file of more than 8 bits
+    /// with <c>--keep_depth</c>, else 8-bit (<c>Rgb</c>). Thread-safe: touches no tensor.
+    /// </summary>
+    public (RgbImage? Rgb, DeepImage? Deep) Load(string path)
+    {
+        var deep = _keepDepth ? ImageFile.LoadDeep(path, applyOrientation: true) : null;
+        if (deep is { SourceBits: > 8 }) return (null, deep);
+        return (deep?.To8() ?? ImageFile.LoadRgb(path, applyOrientation: true), null);
+    }
+
+    /// <summary>The network step of <see cref="TranslateFile"/> on what <see cref="Load"/> gave, at the same depth.</summary>
+    public (RgbImage? Rgb, DeepImage? Deep) TranslateLoaded((RgbImage? Rgb, DeepImage? Deep) image) =>
+        image.Deep != null ? (null, Translate(image.Deep)) : (Translate(image.Rgb!), null);
+
+    /// <summary>The encoding step of <see cref="TranslateFile"/>: PNG bytes, 16-bit for a 16-bit image.</summary>
+    public static byte[] EncodePng((RgbImage? Rgb, DeepImage? Deep) image) =>
+        image.Deep != null ? Png16Codec.Encode(image.Deep) : ImageFile.EncodePng(image.Rgb!);
 
     /// <summary>An 8-bit image translated with the official quantisation (<c>tensor2im</c>); 1-channel output stays gray.</summary>
     public RgbImage Translate(RgbImage image)

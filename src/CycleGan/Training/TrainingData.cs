@@ -7,10 +7,17 @@ namespace CycleGan.Training;
 
 /// <summary>
 /// The training dataset and its background loader, after validating every file: undecodable images stop the run
-/// before the first step (exit code 2) unless <c>--skip_bad_images</c>, which leaves them out with a warning.
+/// before the first step (exit code 2) unless <c>--skip_bad_images</c>, which leaves them out with a warning; either way
+/// the full list goes to <c>&lt;run&gt;/bad_images.txt</c> and the message names the first few.
 /// </summary>
 public sealed record TrainingData(DataLoader Loader, IReadOnlyList<BadImage> Skipped)
 {
+    /// <summary>Every unusable file with its reason, one per line (path, tab, reason), in the run folder.</summary>
+    public const string BadImagesFile = "bad_images.txt";
+
+    /// <summary>How many unusable files the error line names; the rest are in <see cref="BadImagesFile"/>.</summary>
+    public const int NamedBadImages = 3;
+
     public static DataOptions DataOptionsFor(BaseOptions o, string phase, int seed, IReadOnlySet<string>? exclude = null) => new()
     {
         Dataroot = o.Dataroot,
@@ -40,7 +47,10 @@ public sealed record TrainingData(DataLoader Loader, IReadOnlyList<BadImage> Ski
         var bad = ImageFile.Validate(dataset.Files);
         if (bad.Count > 0)
         {
-            var list = string.Join("; ", bad.Take(10).Select(b => $"{b.Path}: {b.Reason}")) + (bad.Count > 10 ? $"; and {bad.Count - 10} more" : "");
+            var listFile = Path.Combine(o.CheckpointsDir, o.Name, BadImagesFile);
+            AtomicFile.WriteAllText(listFile, string.Concat(bad.Select(b => $"{b.Path}\t{b.Reason}\n")));
+            var list = string.Join("; ", bad.Take(NamedBadImages).Select(b => $"{b.Path}: {b.Reason}"))
+                       + (bad.Count > NamedBadImages ? $"; and {bad.Count - NamedBadImages} more" : "") + $"; all listed in {listFile}";
             if (!o.SkipBadImages)
                 throw new UserError($"{bad.Count} file(s) in the dataset are not usable images: {list} (fix or remove them, or pass --skip_bad_images)");
             publish(obs => obs.OnMessage($"warning: skipping {bad.Count} unusable image file(s): {list}"));

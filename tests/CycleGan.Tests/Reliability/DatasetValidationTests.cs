@@ -37,13 +37,37 @@ public class DatasetValidationTests
         Assert.Equal(2, r.Code);
         var line = Assert.Single(r.ErrorLines);
         Assert.StartsWith("error: 5 file(s)", line);
-        foreach (var path in bad.Values) Assert.Contains(path, line);
-        Assert.Contains("empty file", line);
-        Assert.Contains("truncated", line);
-        Assert.Contains("TIFF", line);
-        Assert.Contains("not an image", line);
+        var listFile = Path.Combine(dir["ck"], "n", "bad_images.txt");
+        Assert.Contains($"and 2 more; all listed in {listFile}", line);
         Assert.Contains("--skip_bad_images", line);
-        Assert.Empty(Directory.Exists(dir["ck"]) ? Directory.GetFiles(dir["ck"], "*", SearchOption.AllDirectories) : []);
+        var listed = File.ReadAllLines(listFile).Select(l => l.Split('\t')).ToDictionary(p => p[0], p => p[1]);
+        Assert.Equal(bad.Values.Order(StringComparer.Ordinal), listed.Keys.Order(StringComparer.Ordinal));
+        var reasons = string.Join("\n", listed.Values);
+        Assert.Contains("empty file", reasons);
+        Assert.Contains("truncated", reasons);
+        Assert.Contains("TIFF", reasons);
+        Assert.Contains("not an image", reasons);
+        // nothing but the list: no checkpoint, no state
+        Assert.Equal([listFile], Directory.GetFiles(dir["ck"], "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void Many_unusable_files_give_a_short_error_naming_the_first_few_and_a_complete_list_file()
+    {
+        using var dir = TestPaths.NewTempDir("manybad");
+        var root = Cli.Synth(dir["ds"], train: 2);
+        var bad = Enumerable.Range(0, 238).Select(k => Path.Combine(root, "trainB", $"bad{k:D3}.jpg")).ToList();
+        foreach (var f in bad) File.WriteAllText(f, "not a jpeg");
+        var r = Cli.Run(["train", "--dataroot", root, "--name", "n", "--checkpoints_dir", dir["ck"], .. Cli.Tiny()]);
+        Assert.Equal(2, r.Code);
+        var line = Assert.Single(r.ErrorLines);
+        Assert.StartsWith("error: 238 file(s)", line);
+        Assert.True(line.Length < 600, $"{line.Length} characters: {line}");
+        Assert.Equal(3, bad.Count(line.Contains));
+        Assert.Contains("and 235 more", line);
+        var listFile = Path.Combine(dir["ck"], "n", "bad_images.txt");
+        Assert.Contains(listFile, line);
+        Assert.Equal(bad, File.ReadAllLines(listFile).Select(l => l.Split('\t')[0]));
     }
 
     [Fact]
@@ -51,11 +75,12 @@ public class DatasetValidationTests
     {
         using var dir = TestPaths.NewTempDir("skipbad");
         var root = Cli.Synth(dir["ds"], train: 2);
-        var bad = AddBadFiles(root);
+        AddBadFiles(root);
         var r = Cli.Run(["train", "--dataroot", root, "--name", "n", "--checkpoints_dir", dir["ck"], "--skip_bad_images", .. Cli.Tiny(1, 0)]);
         Assert.True(r.Code == 0, r.Stderr);
         Assert.Contains("warning: skipping 5 unusable image file(s)", r.Stdout);
-        foreach (var path in bad.Values) Assert.Contains(path, r.Stdout);
+        Assert.Contains("bad_images.txt", r.Stdout);
+        Assert.Equal(5, File.ReadAllLines(Path.Combine(dir["ck"], "n", "bad_images.txt")).Length);
         Assert.Contains("training 2 images", r.Stdout);
         Assert.True(File.Exists(Path.Combine(dir["ck"], "n", "latest_net_G_A.pth")));
     }
