@@ -1,6 +1,4 @@
-using CycleGan.Networks;
 using CycleGan.Options;
-using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -49,10 +47,12 @@ public sealed class BiGanModel : GanModel
     sealed record Pass(Tensor FakeB, Tensor FakeA, Tensor Generated, Tensor Encoded);
 
     public override IReadOnlyList<string> LossNames { get; } = ["G", "E", "D_real", "D_fake"];
-    public override IReadOnlyList<string> VisualNames => IsTrain ? ["real_A", "fake_B", "real_B", "fake_A"] : ["real_A", "fake_B", "real_B"];
+    public override IReadOnlyList<string> VisualNames =>
+        IsTrain ? ["real_A", "fake_B", "real_B", "fake_A"] : ["real_A", "fake_B", "real_B"];
 
     public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths) =>
-        TakeInput(a, b, aPaths, bPaths, IsTrain ? "--model bigan needs images from both domains to train (use --dataset_mode unaligned)" : null);
+        TakeInput(a, b, aPaths, bPaths,
+            IsTrain ? "--model bigan needs images from both domains to train (use --dataset_mode unaligned)" : null);
 
     protected override IEnumerable<(string Name, Tensor? Value)> ForwardVisuals() =>
         [("real_A", RealA), ("fake_B", _g.forward(RealA)), ("real_B", RealBIfAny)];

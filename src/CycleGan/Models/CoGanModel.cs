@@ -1,6 +1,5 @@
 using CycleGan.Networks;
 using CycleGan.Options;
-using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -39,7 +38,8 @@ public sealed class CoGanModel : GanModel
         public Training(CoGanModel m, TrainOptions t, NormLayer norm)
         {
             if (t.GanMode == "wgangp")
-                throw new UserError("--model cogan trains with --gan_mode vanilla (its default) or lsgan; wgangp is not supported with its batch-norm discriminators");
+                throw new UserError("--model cogan trains with --gan_mode vanilla (its default) or lsgan; "
+                    + "wgangp is not supported with its batch-norm discriminators");
             int s = t.CropSize;
             DA = m.AddNetwork("D_A", m.OnDevice(CoupledDcgan.DiscriminatorHead(t.InputNc, t.Ndf, s, norm, t.InitType, t.InitGain)));
             DB = m.AddNetwork("D_B", m.OnDevice(CoupledDcgan.DiscriminatorHead(t.OutputNc, t.Ndf, s, norm, t.InitType, t.InitGain)));
@@ -63,10 +63,12 @@ public sealed class CoGanModel : GanModel
     Training Train => _training ?? throw BuiltForTesting();
 
     public override IReadOnlyList<string> LossNames { get; } = ["G_A", "G_B", "D_A", "D_B"];
-    public override IReadOnlyList<string> VisualNames => IsTrain ? ["real_A", "fake_A", "real_B", "fake_B"] : ["real_A", "rec_A", "fake_B", "real_B"];
+    public override IReadOnlyList<string> VisualNames =>
+        IsTrain ? ["real_A", "fake_A", "real_B", "fake_B"] : ["real_A", "rec_A", "fake_B", "real_B"];
 
     public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths) =>
-        TakeInput(a, b, aPaths, bPaths, IsTrain ? "--model cogan needs images from both domains to train (use --dataset_mode unaligned)" : null);
+        TakeInput(a, b, aPaths, bPaths,
+            IsTrain ? "--model cogan needs images from both domains to train (use --dataset_mode unaligned)" : null);
 
     Tensor Latent(long n) => randn([n, Opt.Nz, 1, 1], device: Device);
 

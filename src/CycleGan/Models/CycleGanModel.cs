@@ -1,6 +1,4 @@
-using CycleGan.Networks;
 using CycleGan.Options;
-using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -76,7 +74,8 @@ public sealed class CycleGanModel : GanModel
         : ["real_A", "fake_B", "rec_A", "real_B", "fake_A", "rec_B"];
 
     public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths) =>
-        TakeInput(a, b, aPaths, bPaths, "--model cycle_gan needs images from both domains (use --dataset_mode unaligned, or --model test with --dataset_mode single)");
+        TakeInput(a, b, aPaths, bPaths, "--model cycle_gan needs images from both domains "
+            + "(use --dataset_mode unaligned, or --model test with --dataset_mode single)");
 
     /// <summary>The official <c>forward()</c>: nothing detached.</summary>
     Pass Forward()
@@ -97,7 +96,8 @@ public sealed class CycleGanModel : GanModel
     {
         var p = Train;
         using var scope = NewDisposeScope();
-        var f = Phase("G forward", () => Batched && RealA.shape.SequenceEqual(RealB.shape) ? BatchedForward(p.T.LambdaIdentity > 0) : Forward());
+        var batched = Batched && RealA.shape.SequenceEqual(RealB.shape);
+        var f = Phase("G forward", () => batched ? BatchedForward(p.T.LambdaIdentity > 0) : Forward());
 
         // G_A and G_B: D frozen (no .grad for D, gradients still flow through it).
         SetRequiresGrad(false, p.OptD);

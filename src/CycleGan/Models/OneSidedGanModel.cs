@@ -1,6 +1,4 @@
-using CycleGan.Networks;
 using CycleGan.Options;
-using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -56,7 +54,8 @@ public abstract class OneSidedGanModel : GanModel
     public override IReadOnlyList<string> VisualNames { get; } = ["real_A", "fake_B", "real_B"];
 
     public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths) =>
-        TakeInput(a, b, aPaths, bPaths, IsTrain ? $"--model {Opt.Model} needs images from both domains to train (use --dataset_mode unaligned)" : null);
+        TakeInput(a, b, aPaths, bPaths,
+            IsTrain ? $"--model {Opt.Model} needs images from both domains to train (use --dataset_mode unaligned)" : null);
 
     /// <summary>forward(): fake_B = G(real_A).</summary>
     Tensor Forward() => _g.forward(RealA);

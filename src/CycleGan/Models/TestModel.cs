@@ -1,5 +1,4 @@
 using CycleGan.Options;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CycleGan.Models;
@@ -27,5 +26,6 @@ public sealed class TestModel : GanModel
 
     protected override IEnumerable<(string Name, Tensor? Value)> ForwardVisuals() => [("real", RealA), ("fake", _g.forward(RealA))];
 
-    public override void OptimizeParameters(Rng rng) => throw new UserError("--model test cannot be trained; use --model cycle_gan or pix2pix");
+    public override void OptimizeParameters(Rng rng) =>
+        throw new UserError("--model test cannot be trained; use --model cycle_gan or pix2pix");
 }
