@@ -25,7 +25,7 @@ public sealed class AlignedDataset : IImageDataset
         _grayB = (o.IsBtoA ? o.InputNc : o.OutputNc) == 1;
     }
 
-    public DataItem GetItem(int index, Random rng)
+    public DataItem GetItem(int index, Rng rng)
     {
         var path = ABPaths[index];
         var ab = ImageFile.LoadRgb(path);

@@ -24,7 +24,7 @@ public sealed class ColorizationDataset : IImageDataset
         Paths = ImageFolder.ListNonEmpty(Path.Combine(o.Dataroot, o.Phase), o.MaxDatasetSize).Where(f => !o.Exclude.Contains(f)).ToList();
     }
 
-    public DataItem GetItem(int index, Random rng)
+    public DataItem GetItem(int index, Rng rng)
     {
         var path = Paths[index];
         var rgb = ImageTransform.Apply(ImageFile.LoadRgb(path), _o, null, grayscale: false, rng, path);

@@ -10,8 +10,8 @@ namespace CycleGan.Data;
 /// <see cref="PrefetchBatches"/> batches ahead of the consumer.
 /// </summary>
 /// <remarks>
-/// All randomness derives from one seed: epoch e's order from (seed, e), item k's crops, flips and pairing from
-/// (seed, e, k). The same seed gives the same batches however the threads are scheduled. The worker creates no
+/// All randomness derives from one seed through <see cref="Rng"/>: epoch e's order from (seed, e), item k's crops,
+/// flips and pairing from (seed, e, k). The same seed gives the same batches however the threads are scheduled. The worker creates no
 /// native tensors (items are managed float arrays); the consumer makes tensors in its own dispose scope.
 /// </remarks>
 public sealed class DataLoader
@@ -52,7 +52,7 @@ public sealed class DataLoader
     public int[] Order(int epoch)
     {
         var order = Enumerable.Range(0, Dataset.Count).ToArray();
-        if (Shuffle) new Random(DeriveSeed(_seed, epoch, -1)).Shuffle(order);
+        if (Shuffle) Stream(epoch, -1).Shuffle(order);
         return order;
     }
 
@@ -105,7 +105,7 @@ public sealed class DataLoader
                 for (int k = start; k < Math.Min(order.Length, start + BatchSize); k++)
                 {
                     token.ThrowIfCancellationRequested();
-                    items.Add(Dataset.GetItem(order[k], new Random(DeriveSeed(_seed, epoch, k))));
+                    items.Add(Dataset.GetItem(order[k], Stream(epoch, k)));
                 }
                 queue.Add(new Produced(DataBatch.Collate(items), null), token);
             }
@@ -122,16 +122,12 @@ public sealed class DataLoader
         queue.CompleteAdding();
     }
 
-    /// <summary>
-    /// A well-mixed 32-bit seed from (seed, epoch, position) (SplitMix64 finaliser): item k of epoch e is drawn with
-    /// <c>new Random(DeriveSeed(seed, e, k))</c>, so a caller that loads one item alone gets what the loader gives.
-    /// </summary>
-    public static int DeriveSeed(int seed, int epoch, int position)
-    {
-        ulong z = (ulong)(uint)seed * 0x9E3779B97F4A7C15UL ^ (ulong)(uint)epoch * 0xBF58476D1CE4E5B9UL ^ (ulong)(uint)position * 0x94D049BB133111EBUL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        z ^= z >> 31;
-        return (int)(z & 0x7FFFFFFF);
-    }
+    /// <summary>The generator of (seed, epoch, position); position −1 is the epoch's order, item k of epoch e is drawn
+    /// from <c>ItemRng(seed, e, k)</c>, so a caller that loads one item alone gets what the loader gives. The trailing
+    /// tag keeps these streams apart from the trainer's (seed, iteration[, 1]).</summary>
+    public static Rng ItemRng(int seed, int epoch, int position) => new(Rng.Mix(seed, epoch, position, DataStreamTag));
+
+    Rng Stream(int epoch, int position) => ItemRng(_seed, epoch, position);
+
+    const long DataStreamTag = 0x64617461; // "data"
 }

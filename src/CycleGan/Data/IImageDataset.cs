@@ -13,7 +13,7 @@ public interface IImageDataset
     IReadOnlyList<string> Files { get; }
 
     /// <summary>Official <c>__getitem__</c>; random crops, flips and pairings are drawn from <paramref name="rng"/>.</summary>
-    DataItem GetItem(int index, Random rng);
+    DataItem GetItem(int index, Rng rng);
 
     /// <summary>The official <c>create_dataset</c>: the dataset class named by <see cref="DataOptions.DatasetMode"/>.</summary>
     static IImageDataset Create(DataOptions o)

@@ -13,13 +13,13 @@ public static class ImageTransform
     /// and the flip (probability 0.5), drawn in the official order (x, y, flip). Used for aligned data, so that A and
     /// B get the same crop and flip.
     /// </summary>
-    public static TransformParams GetParams(DataOptions o, int width, int height, Random rng)
+    public static TransformParams GetParams(DataOptions o, int width, int height, Rng rng)
     {
         int newW = width, newH = height;
         if (o.Preprocess == "resize_and_crop") newW = newH = o.LoadSize;
         else if (o.Preprocess == "scale_width_and_crop") { newW = o.LoadSize; newH = (int)((long)o.LoadSize * height / width); }
-        int x = rng.Next(0, Math.Max(0, newW - o.CropSize) + 1);
-        int y = rng.Next(0, Math.Max(0, newH - o.CropSize) + 1);
+        int x = rng.NextInt(0, Math.Max(0, newW - o.CropSize) + 1);
+        int y = rng.NextInt(0, Math.Max(0, newH - o.CropSize) + 1);
         bool flip = rng.NextDouble() > 0.5;
         return new TransformParams(x, y, flip);
     }
@@ -30,7 +30,7 @@ public static class ImageTransform
     /// (an error when the image is smaller than the crop) and flips like <c>RandomHorizontalFlip</c>, drawing from
     /// <paramref name="rng"/>.
     /// </summary>
-    public static RgbImage Apply(RgbImage img, DataOptions o, TransformParams? p, bool grayscale, Random? rng, string pathForErrors = "image")
+    public static RgbImage Apply(RgbImage img, DataOptions o, TransformParams? p, bool grayscale, Rng? rng, string pathForErrors = "image")
     {
         if (grayscale) img = Grayscale(img);
         if (o.Preprocess.Contains("resize")) img = PilResize.Bicubic(img, o.LoadSize, o.LoadSize);
@@ -45,8 +45,8 @@ public static class ImageTransform
                     throw new UserError($"{pathForErrors}: {img.Width}x{img.Height} after --preprocess {o.Preprocess} is smaller than --crop_size {o.CropSize}; lower --crop_size or raise --load_size");
                 var r = rng ?? throw new ArgumentNullException(nameof(rng), "a random crop needs a generator");
                 // torchvision RandomCrop draws the row (i) before the column (j).
-                int y = r.Next(0, img.Height - o.CropSize + 1);
-                int x = r.Next(0, img.Width - o.CropSize + 1);
+                int y = r.NextInt(0, img.Height - o.CropSize + 1);
+                int x = r.NextInt(0, img.Width - o.CropSize + 1);
                 img = Crop(img, x, y, o.CropSize, o.CropSize);
             }
         }

@@ -18,7 +18,7 @@ public sealed class SingleDataset : IImageDataset
         _gray = (o.IsBtoA ? o.OutputNc : o.InputNc) == 1;
     }
 
-    public DataItem GetItem(int index, Random rng)
+    public DataItem GetItem(int index, Rng rng)
     {
         var path = APaths[index];
         var a = ImageTransform.Apply(ImageFile.LoadRgb(path), _o, null, _gray, rng, path);

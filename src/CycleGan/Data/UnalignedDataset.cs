@@ -26,10 +26,10 @@ public sealed class UnalignedDataset : IImageDataset
         _grayB = (o.IsBtoA ? o.InputNc : o.OutputNc) == 1;
     }
 
-    public DataItem GetItem(int index, Random rng)
+    public DataItem GetItem(int index, Rng rng)
     {
         var aPath = APaths[index % APaths.Count];
-        int indexB = _o.SerialBatches ? index % BPaths.Count : rng.Next(BPaths.Count);
+        int indexB = _o.SerialBatches ? index % BPaths.Count : rng.NextInt(BPaths.Count);
         var bPath = BPaths[indexB];
         var a = ImageTransform.Apply(ImageFile.LoadRgb(aPath), _o, null, _grayA, rng, aPath);
         var b = ImageTransform.Apply(ImageFile.LoadRgb(bPath), _o, null, _grayB, rng, bPath);

@@ -1,6 +1,4 @@
-using CycleGan.Networks;
 using CycleGan.Options;
-using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -16,81 +14,95 @@ namespace CycleGan.Models;
 public sealed class BiGanModel : GanModel
 {
     readonly Module<Tensor, Tensor> _g;
-    readonly Module<Tensor, Tensor>? _e, _d;
-    readonly Dictionary<string, Module<Tensor, Tensor>> _nets;
-    readonly GanLoss? _gan;
-    readonly optim.Optimizer? _optG, _optD;
-    readonly TrainOptions? _t;
+    readonly Training? _training;
 
     public BiGanModel(BaseOptions opt, bool isTrain, Device device) : base(opt, isTrain, device)
     {
-        _g = OnDevice(NetworkRegistry.CreateGenerator(Spec(!opt.NoDropout)));
-        _nets = new() { ["G"] = _g };
-        if (isTrain)
-        {
-            _t = (TrainOptions)opt;
-            _e = OnDevice(NetworkRegistry.CreateGenerator(Spec(!opt.NoDropout) with { InputNc = opt.OutputNc, OutputNc = opt.InputNc }));
-            _d = OnDevice(NetworkRegistry.CreateDiscriminator(Spec(false), opt.InputNc + opt.OutputNc));
-            _nets["E"] = _e;
-            _nets["D"] = _d;
-            _gan = new GanLoss(_t.GanMode);
-            _optG = Adam(_g.parameters().Concat(_e.parameters()), _t);
-            _optD = Adam(_d.parameters(), _t);
-        }
+        _g = AddNetwork("G", Generator(opt.InputNc, opt.OutputNc));
+        if (isTrain) _training = new Training(this, (TrainOptions)opt);
     }
 
+    /// <summary>What exists only when training: the encoder E, the joint D, the GAN loss and the two optimizers.</summary>
+    sealed class Training
+    {
+        public Training(BiGanModel m, TrainOptions t)
+        {
+            E = m.AddNetwork("E", m.Generator(t.OutputNc, t.InputNc));
+            D = m.AddNetwork("D", m.Discriminator(t.InputNc + t.OutputNc));
+            Gan = GanLoss.For(t);
+            OptG = m.Adam(t, m._g, E);
+            OptD = m.Adam(t, D);
+        }
+
+        public Module<Tensor, Tensor> E { get; }
+        public Module<Tensor, Tensor> D { get; }
+        public GanLoss Gan { get; }
+        public OptimizerGroup OptG { get; }
+        public OptimizerGroup OptD { get; }
+    }
+
+    Training Train => _training ?? throw BuiltForTesting();
+
+    /// <summary>The joint pairs of one forward pass: (a, G(a)) from the generator side, (E(b), b) from the data side.</summary>
+    sealed record Pass(Tensor FakeB, Tensor FakeA, Tensor Generated, Tensor Encoded);
+
     public override IReadOnlyList<string> LossNames { get; } = ["G", "E", "D_real", "D_fake"];
-    public override IReadOnlyList<string> VisualNames => IsTrain ? ["real_A", "fake_B", "real_B", "fake_A"] : ["real_A", "fake_B", "real_B"];
-    public override IReadOnlyDictionary<string, Module<Tensor, Tensor>> Networks => _nets;
+    public override IReadOnlyList<string> VisualNames =>
+        IsTrain ? ["real_A", "fake_B", "real_B", "fake_A"] : ["real_A", "fake_B", "real_B"];
 
     public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths) =>
-        TakeInput(a, b, aPaths, bPaths, IsTrain ? "--model bigan needs images from both domains to train (use --dataset_mode unaligned)" : null);
+        TakeInput(a, b, aPaths, bPaths,
+            IsTrain ? "--model bigan needs images from both domains to train (use --dataset_mode unaligned)" : null);
 
-    public override void Test()
+    protected override IEnumerable<(string Name, Tensor? Value)> ForwardVisuals() =>
+        [("real_A", RealA), ("fake_B", _g.forward(RealA)), ("real_B", RealBIfAny)];
+
+    /// <summary>forward() when training: G(a) and E(b) and the pairs D judges.</summary>
+    Pass Forward(Training p)
     {
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        RecordVisual("real_A", RealA!);
-        RecordVisual("fake_B", _g.forward(RealA!));
-        if (RealB is not null) RecordVisual("real_B", RealB);
+        var fakeB = _g.forward(RealA);
+        var fakeA = p.E.forward(RealB);
+        return new(fakeB, fakeA, cat([RealA, fakeB], 1), cat([fakeA, RealB], 1));
     }
 
     public override void OptimizeParameters(Rng rng)
     {
-        var t = _t ?? throw new InvalidOperationException("model was built for testing");
+        var p = Train;
         using var scope = NewDisposeScope();
-        var realA = RealA!;
-        var realB = RealB!;
-        var fakeB = _g.forward(realA);
-        var fakeA = _e!.forward(realB);
-        var generated = cat([realA, fakeB], 1);
-        var encoded = cat([fakeA, realB], 1);
+        var f = Phase("G, E forward", () => Forward(p));
 
-        // G and E: D frozen, BiGAN's generator/encoder objective (the labels of the D step swapped).
-        SetRequiresGrad(false, _d!);
-        _optG!.zero_grad();
-        var lossG = _gan!.Compute(_d!.forward(generated), true);
-        var lossE = _gan.Compute(_d.forward(encoded), false);
+        SetRequiresGrad(false, p.OptD);
+        ClearGradients(p.OptG);
+        Phase("G, E losses, backward", () => BackwardG(p, f));
+        Phase("G, E optimizer", () => Step(p.OptG));
+
+        SetRequiresGrad(true, p.OptD);
+        ClearGradients(p.OptD);
+        Phase("D losses, backward", () => BackwardD(p, f));
+        Phase("D optimizer", () => Step(p.OptD));
+        Phase("record visuals", () => RecordVisuals([("real_A", RealA), ("fake_B", f.FakeB), ("real_B", RealB), ("fake_A", f.FakeA)]));
+    }
+
+    /// <summary>G and E: BiGAN's generator/encoder objective (the labels of the D step swapped), one backward.</summary>
+    void BackwardG(Training p, Pass f)
+    {
+        var lossG = p.Gan.Compute(p.D.forward(f.Generated), true);
+        var lossE = p.Gan.Compute(p.D.forward(f.Encoded), false);
         (lossG + lossE).backward();
-        _optG.step();
-
-        SetRequiresGrad(true, _d);
-        _optD!.zero_grad();
-        var lossDReal = _gan.Compute(_d.forward(encoded.detach()), true);
-        var lossDFake = _gan.Compute(_d.forward(generated.detach()), false);
-        var lossD = (lossDReal + lossDFake) * 0.5;
-        if (t.GanMode == "wgangp" && t.LambdaGp > 0)
-            lossD = lossD + GanLoss.GradientPenalty(_d, encoded.detach(), generated.detach(), t.LambdaGp);
-        lossD.backward();
-        _optD.step();
-
         RecordLoss("G", lossG);
         RecordLoss("E", lossE);
+    }
+
+    /// <summary>D: the encoded pair is real, the generated pair fake; the mean (+ WGAN-GP's penalty), one backward.</summary>
+    void BackwardD(Training p, Pass f)
+    {
+        var encoded = f.Encoded.detach();
+        var generated = f.Generated.detach();
+        var lossDReal = p.Gan.Compute(p.D.forward(encoded), true);
+        var lossDFake = p.Gan.Compute(p.D.forward(generated), false);
+        var lossD = p.Gan.WithGradientPenalty((lossDReal + lossDFake) * 0.5, p.D, encoded, generated);
+        lossD.backward();
         RecordLoss("D_real", lossDReal);
         RecordLoss("D_fake", lossDFake);
-        RecordVisual("real_A", realA);
-        RecordVisual("fake_B", fakeB);
-        RecordVisual("real_B", realB);
-        RecordVisual("fake_A", fakeA);
     }
 }

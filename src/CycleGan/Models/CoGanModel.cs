@@ -1,6 +1,5 @@
 using CycleGan.Networks;
 using CycleGan.Options;
-using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -19,10 +18,7 @@ public sealed class CoGanModel : GanModel
     public const double InferenceLr = 0.05;
 
     readonly Module<Tensor, Tensor> _gShared, _gA, _gB;
-    readonly Module<Tensor, Tensor>? _dA, _dB, _dShared;
-    readonly Dictionary<string, Module<Tensor, Tensor>> _nets;
-    readonly GanLoss? _gan;
-    readonly optim.Optimizer? _optG, _optD;
+    readonly Training? _training;
 
     public CoGanModel(BaseOptions opt, bool isTrain, Device device) : base(opt, isTrain, device)
     {
@@ -30,40 +26,56 @@ public sealed class CoGanModel : GanModel
         if (opt.Nz < 1) throw new UserError("--nz must be at least 1");
         var norm = NormLayer.Get(opt.Norm);
         int s = opt.CropSize;
-        _gShared = OnDevice(CoupledDcgan.GeneratorTrunk(opt.Nz, opt.Ngf, s, norm, opt.InitType, opt.InitGain));
-        _gA = OnDevice(CoupledDcgan.GeneratorHead(opt.InputNc, opt.Ngf, s, norm, opt.InitType, opt.InitGain));
-        _gB = OnDevice(CoupledDcgan.GeneratorHead(opt.OutputNc, opt.Ngf, s, norm, opt.InitType, opt.InitGain));
-        _nets = new() { ["G_shared"] = _gShared, ["G_A"] = _gA, ["G_B"] = _gB };
-        if (isTrain)
-        {
-            var t = (TrainOptions)opt;
-            if (t.GanMode == "wgangp")
-                throw new UserError("--model cogan trains with --gan_mode vanilla (its default) or lsgan; wgangp is not supported with its batch-norm discriminators");
-            _dA = OnDevice(CoupledDcgan.DiscriminatorHead(opt.InputNc, opt.Ndf, s, norm, opt.InitType, opt.InitGain));
-            _dB = OnDevice(CoupledDcgan.DiscriminatorHead(opt.OutputNc, opt.Ndf, s, norm, opt.InitType, opt.InitGain));
-            _dShared = OnDevice(CoupledDcgan.DiscriminatorTrunk(opt.Ndf, s, norm, opt.InitType, opt.InitGain));
-            _nets["D_A"] = _dA;
-            _nets["D_B"] = _dB;
-            _nets["D_shared"] = _dShared;
-            _gan = new GanLoss(t.GanMode);
-            _optG = Adam(_gShared.parameters().Concat(_gA.parameters()).Concat(_gB.parameters()), t);
-            _optD = Adam(_dShared.parameters().Concat(_dA.parameters()).Concat(_dB.parameters()), t);
-        }
+        _gShared = AddNetwork("G_shared", OnDevice(CoupledDcgan.GeneratorTrunk(opt.Nz, opt.Ngf, s, norm, opt.InitType, opt.InitGain)));
+        _gA = AddNetwork("G_A", OnDevice(CoupledDcgan.GeneratorHead(opt.InputNc, opt.Ngf, s, norm, opt.InitType, opt.InitGain)));
+        _gB = AddNetwork("G_B", OnDevice(CoupledDcgan.GeneratorHead(opt.OutputNc, opt.Ngf, s, norm, opt.InitType, opt.InitGain)));
+        if (isTrain) _training = new Training(this, (TrainOptions)opt, norm);
     }
 
+    /// <summary>What exists only when training: D_A, D_B and D_shared, the GAN loss and the two optimizers.</summary>
+    sealed class Training
+    {
+        public Training(CoGanModel m, TrainOptions t, NormLayer norm)
+        {
+            if (t.GanMode == "wgangp")
+                throw new UserError("--model cogan trains with --gan_mode vanilla (its default) or lsgan; "
+                    + "wgangp is not supported with its batch-norm discriminators");
+            int s = t.CropSize;
+            DA = m.AddNetwork("D_A", m.OnDevice(CoupledDcgan.DiscriminatorHead(t.InputNc, t.Ndf, s, norm, t.InitType, t.InitGain)));
+            DB = m.AddNetwork("D_B", m.OnDevice(CoupledDcgan.DiscriminatorHead(t.OutputNc, t.Ndf, s, norm, t.InitType, t.InitGain)));
+            DShared = m.AddNetwork("D_shared", m.OnDevice(CoupledDcgan.DiscriminatorTrunk(t.Ndf, s, norm, t.InitType, t.InitGain)));
+            Gan = GanLoss.For(t);
+            OptG = m.Adam(t, m._gShared, m._gA, m._gB);
+            OptD = m.Adam(t, DShared, DA, DB);
+        }
+
+        public Module<Tensor, Tensor> DA { get; }
+        public Module<Tensor, Tensor> DB { get; }
+        public Module<Tensor, Tensor> DShared { get; }
+        public GanLoss Gan { get; }
+        public OptimizerGroup OptG { get; }
+        public OptimizerGroup OptD { get; }
+
+        public Tensor DiscriminateA(Tensor x) => DShared.forward(DA.forward(x));
+        public Tensor DiscriminateB(Tensor x) => DShared.forward(DB.forward(x));
+    }
+
+    Training Train => _training ?? throw BuiltForTesting();
+
     public override IReadOnlyList<string> LossNames { get; } = ["G_A", "G_B", "D_A", "D_B"];
-    public override IReadOnlyList<string> VisualNames => IsTrain ? ["real_A", "fake_A", "real_B", "fake_B"] : ["real_A", "rec_A", "fake_B", "real_B"];
-    public override IReadOnlyDictionary<string, Module<Tensor, Tensor>> Networks => _nets;
+    public override IReadOnlyList<string> VisualNames =>
+        IsTrain ? ["real_A", "fake_A", "real_B", "fake_B"] : ["real_A", "rec_A", "fake_B", "real_B"];
 
     public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths) =>
-        TakeInput(a, b, aPaths, bPaths, IsTrain ? "--model cogan needs images from both domains to train (use --dataset_mode unaligned)" : null);
+        TakeInput(a, b, aPaths, bPaths,
+            IsTrain ? "--model cogan needs images from both domains to train (use --dataset_mode unaligned)" : null);
 
     Tensor Latent(long n) => randn([n, Opt.Nz, 1, 1], device: Device);
 
-    public override void Test()
+    /// <summary>Translation: fit z to x (gradients on z only, under enable_grad), then G_B(z*) and G_A(z*).</summary>
+    protected override IEnumerable<(string Name, Tensor? Value)> ForwardVisuals()
     {
-        using var scope = NewDisposeScope();
-        var realA = RealA!;
+        var realA = RealA;
         SetRequiresGrad(false, _gShared, _gA, _gB);
         var z = new TorchSharp.Modules.Parameter(Latent(realA.shape[0]));
         using (enable_grad())
@@ -77,47 +89,43 @@ public sealed class CoGanModel : GanModel
             }
         using var _ = no_grad();
         var h = _gShared.forward(z);
-        RecordVisual("real_A", realA);
-        RecordVisual("rec_A", _gA.forward(h));
-        RecordVisual("fake_B", _gB.forward(h));
-        if (RealB is not null) RecordVisual("real_B", RealB);
+        return [("real_A", realA), ("rec_A", _gA.forward(h)), ("fake_B", _gB.forward(h)), ("real_B", RealBIfAny)];
     }
-
-    Tensor DiscriminateA(Tensor x) => _dShared!.forward(_dA!.forward(x));
-    Tensor DiscriminateB(Tensor x) => _dShared!.forward(_dB!.forward(x));
 
     public override void OptimizeParameters(Rng rng)
     {
-        if (_gan is null) throw new InvalidOperationException("model was built for testing");
+        var p = Train;
         using var scope = NewDisposeScope();
-        var realA = RealA!;
-        var realB = RealB!;
         // One z for both domains: the coupling is what lets G_B(z*) translate G_A's fit of x.
-        var h = _gShared.forward(Latent(realA.shape[0]));
-        var fakeA = _gA.forward(h);
-        var fakeB = _gB.forward(h);
+        var (fakeA, fakeB) = Phase("G forward", () =>
+        {
+            var h = _gShared.forward(Latent(RealA.shape[0]));
+            return (_gA.forward(h), _gB.forward(h));
+        });
 
-        SetRequiresGrad(false, _dShared!, _dA!, _dB!);
-        _optG!.zero_grad();
-        var lossGA = _gan.Compute(DiscriminateA(fakeA), true);
-        var lossGB = _gan.Compute(DiscriminateB(fakeB), true);
-        (lossGA + lossGB).backward();
-        _optG.step();
+        SetRequiresGrad(false, p.OptD);
+        ClearGradients(p.OptG);
+        Phase("G losses, backward", () =>
+        {
+            var lossGA = p.Gan.Compute(p.DiscriminateA(fakeA), true);
+            var lossGB = p.Gan.Compute(p.DiscriminateB(fakeB), true);
+            (lossGA + lossGB).backward();
+            RecordLoss("G_A", lossGA);
+            RecordLoss("G_B", lossGB);
+        });
+        Phase("G optimizer", () => Step(p.OptG));
 
-        SetRequiresGrad(true, _dShared!, _dA!, _dB!);
-        _optD!.zero_grad();
-        var lossDA = (_gan.Compute(DiscriminateA(realA), true) + _gan.Compute(DiscriminateA(fakeA.detach()), false)) * 0.5;
-        var lossDB = (_gan.Compute(DiscriminateB(realB), true) + _gan.Compute(DiscriminateB(fakeB.detach()), false)) * 0.5;
-        (lossDA + lossDB).backward();
-        _optD.step();
-
-        RecordLoss("G_A", lossGA);
-        RecordLoss("G_B", lossGB);
-        RecordLoss("D_A", lossDA);
-        RecordLoss("D_B", lossDB);
-        RecordVisual("real_A", realA);
-        RecordVisual("fake_A", fakeA);
-        RecordVisual("real_B", realB);
-        RecordVisual("fake_B", fakeB);
+        SetRequiresGrad(true, p.OptD);
+        ClearGradients(p.OptD);
+        Phase("D losses, backward", () =>
+        {
+            var lossDA = (p.Gan.Compute(p.DiscriminateA(RealA), true) + p.Gan.Compute(p.DiscriminateA(fakeA.detach()), false)) * 0.5;
+            var lossDB = (p.Gan.Compute(p.DiscriminateB(RealB), true) + p.Gan.Compute(p.DiscriminateB(fakeB.detach()), false)) * 0.5;
+            (lossDA + lossDB).backward();
+            RecordLoss("D_A", lossDA);
+            RecordLoss("D_B", lossDB);
+        });
+        Phase("D optimizer", () => Step(p.OptD));
+        Phase("record visuals", () => RecordVisuals([("real_A", RealA), ("fake_A", fakeA), ("real_B", RealB), ("fake_B", fakeB)]));
     }
 }

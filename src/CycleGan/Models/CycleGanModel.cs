@@ -1,6 +1,4 @@
-using CycleGan.Networks;
 using CycleGan.Options;
-using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -21,59 +19,53 @@ namespace CycleGan.Models;
 public sealed class CycleGanModel : GanModel
 {
     readonly Module<Tensor, Tensor> _gA, _gB;
-    readonly Module<Tensor, Tensor>? _dA, _dB;
-    readonly Dictionary<string, Module<Tensor, Tensor>> _nets;
-    readonly GanLoss? _gan;
-    readonly ImagePool? _fakeAPool, _fakeBPool;
-    readonly optim.Optimizer? _optG, _optD;
-    readonly TrainOptions? _t;
+    readonly Training? _training;
 
     public CycleGanModel(BaseOptions opt, bool isTrain, Device device) : base(opt, isTrain, device)
     {
-        _gA = OnDevice(NetworkRegistry.CreateGenerator(Spec(!opt.NoDropout)));
-        _gB = OnDevice(NetworkRegistry.CreateGenerator(Spec(!opt.NoDropout) with { InputNc = opt.OutputNc, OutputNc = opt.InputNc }));
-        _nets = new() { ["G_A"] = _gA, ["G_B"] = _gB };
-        if (isTrain)
-        {
-            _t = (TrainOptions)opt;
-            if (_t.LambdaIdentity > 0 && opt.InputNc != opt.OutputNc)
-                throw new UserError($"--lambda_identity {_t.LambdaIdentity} needs --input_nc equal to --output_nc (got {opt.InputNc} and {opt.OutputNc}); set --lambda_identity 0");
-            _dA = OnDevice(NetworkRegistry.CreateDiscriminator(Spec(false), opt.OutputNc));
-            _dB = OnDevice(NetworkRegistry.CreateDiscriminator(Spec(false), opt.InputNc));
-            _nets["D_A"] = _dA;
-            _nets["D_B"] = _dB;
-            _fakeAPool = new ImagePool(_t.PoolSize);
-            _fakeBPool = new ImagePool(_t.PoolSize);
-            _gan = new GanLoss(_t.GanMode);
-            _optG = Adam(_gA.parameters().Concat(_gB.parameters()), _t);
-            _optD = Adam(_dA.parameters().Concat(_dB.parameters()), _t);
-        }
+        _gA = AddNetwork("G_A", Generator(opt.InputNc, opt.OutputNc));
+        _gB = AddNetwork("G_B", Generator(opt.OutputNc, opt.InputNc));
+        if (isTrain) _training = new Training(this, (TrainOptions)opt);
     }
 
-    bool UseIdentity => IsTrain && _t!.LambdaIdentity > 0;
-
-    /// <summary>Independent passes through one network may run as one batch: nothing in it mixes images or draws randomness.</summary>
-    bool Batched => Compute.FastKernels && Opt.Norm != "batch" && Opt.NoDropout;
-
-    /// <summary><paramref name="net"/> on all <paramref name="inputs"/> as one batch; the results in the same order.</summary>
-    static Tensor[] Batch(Module<Tensor, Tensor> net, params Tensor[] inputs)
+    /// <summary>What exists only when training: D_A, D_B, the GAN loss, the two image pools and the two optimizers.</summary>
+    sealed class Training
     {
-        var all = net.forward(cat(inputs, 0));
-        var results = new Tensor[inputs.Length];
-        long at = 0;
-        for (int i = 0; i < inputs.Length; i++)
+        public Training(CycleGanModel m, TrainOptions t)
         {
-            results[i] = all.narrow(0, at, inputs[i].shape[0]);
-            at += inputs[i].shape[0];
+            if (t.LambdaIdentity > 0 && t.InputNc != t.OutputNc)
+                throw new UserError($"--lambda_identity {t.LambdaIdentity} needs --input_nc equal to --output_nc "
+                    + $"(got {t.InputNc} and {t.OutputNc}); set --lambda_identity 0");
+            T = t;
+            DA = m.AddNetwork("D_A", m.Discriminator(t.OutputNc));
+            DB = m.AddNetwork("D_B", m.Discriminator(t.InputNc));
+            FakeAPool = m.AddPool(t.PoolSize);
+            FakeBPool = m.AddPool(t.PoolSize);
+            Gan = GanLoss.For(t);
+            OptG = m.Adam(t, m._gA, m._gB);
+            OptD = m.Adam(t, DA, DB);
         }
-        return results;
+
+        public TrainOptions T { get; }
+        public Module<Tensor, Tensor> DA { get; }
+        public Module<Tensor, Tensor> DB { get; }
+        public ImagePool FakeAPool { get; }
+        public ImagePool FakeBPool { get; }
+        public GanLoss Gan { get; }
+        public OptimizerGroup OptG { get; }
+        public OptimizerGroup OptD { get; }
     }
 
-    static (Tensor, Tensor) Pair(Module<Tensor, Tensor> net, Tensor x, Tensor y)
+    Training Train => _training ?? throw BuiltForTesting();
+
+    /// <summary>The tensors of one forward pass (the official fake_B, rec_A, fake_A, rec_B, idt_A, idt_B).</summary>
+    sealed record Pass(Tensor FakeB, Tensor RecA, Tensor FakeA, Tensor RecB)
     {
-        var r = Batch(net, x, y);
-        return (r[0], r[1]);
+        public Tensor? IdtA { get; set; }
+        public Tensor? IdtB { get; set; }
     }
+
+    bool UseIdentity => _training is { T.LambdaIdentity: > 0 };
 
     public override IReadOnlyList<string> LossNames { get; } = ["D_A", "G_A", "cycle_A", "idt_A", "D_B", "G_B", "cycle_B", "idt_B"];
 
@@ -81,150 +73,121 @@ public sealed class CycleGanModel : GanModel
         ? ["real_A", "fake_B", "rec_A", "idt_B", "real_B", "fake_A", "rec_B", "idt_A"]
         : ["real_A", "fake_B", "rec_A", "real_B", "fake_A", "rec_B"];
 
-    public override IReadOnlyDictionary<string, Module<Tensor, Tensor>> Networks => _nets;
-
-    public override IReadOnlyList<ImagePool> Pools => _fakeAPool is null ? [] : [_fakeAPool, _fakeBPool!];
-
     public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths) =>
-        TakeInput(a, b, aPaths, bPaths, "--model cycle_gan needs images from both domains (use --dataset_mode unaligned, or --model test with --dataset_mode single)");
+        TakeInput(a, b, aPaths, bPaths, "--model cycle_gan needs images from both domains "
+            + "(use --dataset_mode unaligned, or --model test with --dataset_mode single)");
 
-    public override void Test()
+    /// <summary>The official <c>forward()</c>: nothing detached.</summary>
+    Pass Forward()
     {
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var fakeB = _gA.forward(RealA!);
+        var fakeB = _gA.forward(RealA);
         var recA = _gB.forward(fakeB);
-        var fakeA = _gB.forward(RealB!);
-        var recB = _gA.forward(fakeA);
-        RecordVisual("real_A", RealA!);
-        RecordVisual("fake_B", fakeB);
-        RecordVisual("rec_A", recA);
-        RecordVisual("real_B", RealB!);
-        RecordVisual("fake_A", fakeA);
-        RecordVisual("rec_B", recB);
+        var fakeA = _gB.forward(RealB);
+        return new(fakeB, recA, fakeA, _gA.forward(fakeA));
     }
+
+    IEnumerable<(string, Tensor?)> Visuals(Pass f) =>
+        [("real_A", RealA), ("fake_B", f.FakeB), ("rec_A", f.RecA), ("real_B", RealB), ("fake_A", f.FakeA), ("rec_B", f.RecB),
+         ("idt_A", f.IdtA), ("idt_B", f.IdtB)];
+
+    protected override IEnumerable<(string Name, Tensor? Value)> ForwardVisuals() => Visuals(Forward());
 
     public override void OptimizeParameters(Rng rng)
     {
-        var t = _t ?? throw new InvalidOperationException("model was built for testing");
+        var p = Train;
         using var scope = NewDisposeScope();
-        var realA = RealA!;
-        var realB = RealB!;
-        // forward(): nothing detached. Batched, the identity passes ride along with the first two.
-        Tensor? idtA = null, idtB = null;
-        Tensor fakeB, fakeA, recA;
-        if (Batched && realA.shape.SequenceEqual(realB.shape))
-        {
-            if (t.LambdaIdentity > 0)
-            {
-                (fakeB, idtA) = Pair(_gA, realA, realB);
-                var b = Batch(_gB, realB, realA, fakeB);
-                (fakeA, idtB, recA) = (b[0], b[1], b[2]);
-            }
-            else
-            {
-                fakeB = _gA.forward(realA);
-                (fakeA, recA) = Pair(_gB, realB, fakeB);
-            }
-        }
-        else
-        {
-            fakeB = _gA.forward(realA);
-            recA = _gB.forward(fakeB);
-            fakeA = _gB.forward(realB);
-        }
-        var recB = _gA.forward(fakeA);
-        PhaseEnded("G forward");
+        var batched = Batched && RealA.shape.SequenceEqual(RealB.shape);
+        var f = Phase("G forward", () => batched ? BatchedForward(p.T.LambdaIdentity > 0) : Forward());
 
         // G_A and G_B: D frozen (no .grad for D, gradients still flow through it).
-        SetRequiresGrad(false, _dA!, _dB!);
-        ClearGradients(_gA, _gB);
-        Tensor lossIdtA, lossIdtB;
+        SetRequiresGrad(false, p.OptD);
+        ClearGradients(p.OptG);
+        Phase("G losses, backward", () => BackwardG(p, f));
+        Phase("G optimizer", () => Step(p.OptG));
+
+        // D_A and D_B on pooled fakes made before the G update. --lambda_GAN 0 is the paper's "Cycle alone":
+        // no discriminator is run, in the G step above or here.
+        SetRequiresGrad(true, p.OptD);
+        if (p.T.LambdaGan > 0)
+        {
+            ClearGradients(p.OptD);
+            Phase("D pools, losses, backward", () => BackwardD(p, f, rng));
+            Phase("D optimizer", () => Step(p.OptD));
+        }
+        else
+        {
+            RecordLoss("D_A", ZeroLoss());
+            RecordLoss("D_B", ZeroLoss());
+        }
+        Phase("record visuals", () => RecordVisuals(Visuals(f)));
+    }
+
+    /// <summary>The official <c>backward_G</c>: identity, GAN (× --lambda_GAN) and cycle losses, one backward.</summary>
+    void BackwardG(Training p, Pass f)
+    {
+        var t = p.T;
+        Tensor lossIdtA = ZeroLoss(), lossIdtB = ZeroLoss();
         if (t.LambdaIdentity > 0)
         {
-            idtA ??= _gA.forward(realB);
-            lossIdtA = functional.l1_loss(idtA, realB) * (t.LambdaB * t.LambdaIdentity);
-            idtB ??= _gB.forward(realA);
-            lossIdtB = functional.l1_loss(idtB, realA) * (t.LambdaA * t.LambdaIdentity);
+            f.IdtA ??= _gA.forward(RealB);
+            lossIdtA = functional.l1_loss(f.IdtA, RealB) * (t.LambdaB * t.LambdaIdentity);
+            f.IdtB ??= _gB.forward(RealA);
+            lossIdtB = functional.l1_loss(f.IdtB, RealA) * (t.LambdaA * t.LambdaIdentity);
         }
-        else
-        {
-            lossIdtA = zeros([], device: Device);
-            lossIdtB = zeros([], device: Device);
-        }
-        // --lambda_GAN 0 is the paper's "Cycle alone": no discriminator is run, in this step or the D step below.
         var useGan = t.LambdaGan > 0;
-        var lossGA = useGan ? _gan!.Compute(_dA!.forward(fakeB), true) * t.LambdaGan : zeros([], device: Device);
-        var lossGB = useGan ? _gan!.Compute(_dB!.forward(fakeA), true) * t.LambdaGan : zeros([], device: Device);
-        var lossCycleA = functional.l1_loss(recA, realA) * t.LambdaA;
-        var lossCycleB = functional.l1_loss(recB, realB) * t.LambdaB;
-        var lossG = lossGA + lossGB + lossCycleA + lossCycleB + lossIdtA + lossIdtB;
-        PhaseEnded("G identity, D(fake), losses");
-        lossG.backward();
-        PhaseEnded("G backward");
-        _optG!.step();
-        PhaseEnded("G optimizer");
-
-        // D_A and D_B on pooled fakes made before the G update.
-        SetRequiresGrad(true, _dA!, _dB!);
-        Tensor lossDA, lossDB;
-        if (useGan)
-        {
-            ClearGradients(_dA!, _dB!);
-            var poolB = _fakeBPool!.Query(fakeB, rng);
-            lossDA = BackwardD(_dA!, realB, poolB, t);
-            var poolA = _fakeAPool!.Query(fakeA, rng);
-            lossDB = BackwardD(_dB!, realA, poolA, t);
-            _optD!.step();
-            PhaseEnded("D optimizer");
-        }
-        else
-        {
-            lossDA = zeros([], device: Device);
-            lossDB = zeros([], device: Device);
-        }
-
+        var lossGA = useGan ? p.Gan.Compute(p.DA.forward(f.FakeB), true) * t.LambdaGan : ZeroLoss();
+        var lossGB = useGan ? p.Gan.Compute(p.DB.forward(f.FakeA), true) * t.LambdaGan : ZeroLoss();
+        var lossCycleA = functional.l1_loss(f.RecA, RealA) * t.LambdaA;
+        var lossCycleB = functional.l1_loss(f.RecB, RealB) * t.LambdaB;
+        (lossGA + lossGB + lossCycleA + lossCycleB + lossIdtA + lossIdtB).backward();
         RecordLoss("G_A", lossGA);
         RecordLoss("G_B", lossGB);
         RecordLoss("cycle_A", lossCycleA);
         RecordLoss("cycle_B", lossCycleB);
         RecordLoss("idt_A", lossIdtA);
         RecordLoss("idt_B", lossIdtB);
-        RecordLoss("D_A", lossDA);
-        RecordLoss("D_B", lossDB);
-        RecordVisual("real_A", realA);
-        RecordVisual("fake_B", fakeB);
-        RecordVisual("rec_A", recA);
-        RecordVisual("real_B", realB);
-        RecordVisual("fake_A", fakeA);
-        RecordVisual("rec_B", recB);
-        if (idtA is not null) RecordVisual("idt_A", idtA);
-        if (idtB is not null) RecordVisual("idt_B", idtB);
-        PhaseEnded("record losses, visuals");
     }
 
-    Tensor BackwardD(Module<Tensor, Tensor> netD, Tensor real, Tensor fake, TrainOptions t)
+    /// <summary>The official <c>backward_D_A</c> and <c>backward_D_B</c>, each on a fake drawn from its pool.</summary>
+    void BackwardD(Training p, Pass f, Rng rng)
     {
-        PhaseEnded("pool");
+        var fakeB = p.FakeBPool.Query(f.FakeB, rng);
+        RecordLoss("D_A", BackwardDBasic(p, p.DA, RealB, fakeB));
+        var fakeA = p.FakeAPool.Query(f.FakeA, rng);
+        RecordLoss("D_B", BackwardDBasic(p, p.DB, RealA, fakeA));
+    }
+
+    /// <summary>The official <c>backward_D_basic</c>: (real + fake) / 2 (+ WGAN-GP's penalty), one backward.</summary>
+    Tensor BackwardDBasic(Training p, Module<Tensor, Tensor> netD, Tensor real, Tensor fake)
+    {
         var fakeDetached = fake.detach();
-        var (predReal, predFake) = Batched && real.shape.SequenceEqual(fakeDetached.shape)
-            ? Pair(netD, real, fakeDetached)
-            : (netD.forward(real), netD.forward(fakeDetached));
-        var lossReal = _gan!.Compute(predReal, true);
-        var lossFake = _gan.Compute(predFake, false);
-        var loss = (lossReal + lossFake) * 0.5;
-        if (t.GanMode == "wgangp" && t.LambdaGp > 0)
-            loss = loss + GanLoss.GradientPenalty(netD, real, fakeDetached, t.LambdaGp);
-        PhaseEnded("D forward");
+        var (predReal, predFake) = Discriminate(netD, real, fakeDetached);
+        var loss = (p.Gan.Compute(predReal, true) + p.Gan.Compute(predFake, false)) * 0.5;
+        loss = p.Gan.WithGradientPenalty(loss, netD, real, fakeDetached);
         loss.backward();
-        PhaseEnded("D backward");
         return loss;
     }
 
-    public override void Dispose()
+    // --kernels fast: the batched passes (see the class summary). Same math per image, fewer and larger calls.
+
+    /// <summary>Independent passes through one network may run as one batch: nothing in it mixes images or draws randomness.</summary>
+    bool Batched => Compute.FastKernels && Opt.Norm != "batch" && Opt.NoDropout;
+
+    /// <summary><see cref="Forward"/> batched; with <paramref name="identity"/> the identity passes ride along.</summary>
+    Pass BatchedForward(bool identity)
     {
-        _fakeAPool?.Dispose();
-        _fakeBPool?.Dispose();
-        base.Dispose();
+        if (!identity)
+        {
+            var fakeB = _gA.forward(RealA);
+            var (fakeA, recA) = BatchedPasses.Pair(_gB, RealB, fakeB);
+            return new(fakeB, recA, fakeA, _gA.forward(fakeA));
+        }
+        var (fB, idtA) = BatchedPasses.Pair(_gA, RealA, RealB);
+        var b = BatchedPasses.Run(_gB, RealB, RealA, fB);
+        return new(fB, b[2], b[0], _gA.forward(b[0])) { IdtA = idtA, IdtB = b[1] };
     }
+
+    /// <summary>D on the real and the fake batch: one call when batched, else two.</summary>
+    (Tensor Real, Tensor Fake) Discriminate(Module<Tensor, Tensor> netD, Tensor real, Tensor fake) =>
+        Batched && real.shape.SequenceEqual(fake.shape) ? BatchedPasses.Pair(netD, real, fake) : (netD.forward(real), netD.forward(fake));
 }

@@ -29,9 +29,10 @@ public sealed class FeatureGanModel : OneSidedGanModel
 
     protected override Tensor Regularizer(Tensor realA, Tensor fakeB, TrainOptions t)
     {
+        var phi = _phi ?? throw BuiltForTesting();
         Tensor target;
-        using (no_grad()) target = _phi!.forward(realA);
-        return functional.l1_loss(_phi!.forward(fakeB), target) * t.LambdaFeat;
+        using (no_grad()) target = phi.forward(realA);
+        return functional.l1_loss(phi.forward(fakeB), target) * t.LambdaFeat;
     }
 
     public override void Dispose()

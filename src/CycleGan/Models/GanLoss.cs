@@ -1,3 +1,4 @@
+using CycleGan.Options;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -15,14 +16,20 @@ public sealed class GanLoss
     public string Mode { get; }
     public double RealLabel { get; }
     public double FakeLabel { get; }
+    /// <summary>Weight of WGAN-GP's gradient penalty (<c>--lambda_gp</c>); used with <c>wgangp</c> only.</summary>
+    public double LambdaGp { get; }
 
-    public GanLoss(string mode, double realLabel = 1.0, double fakeLabel = 0.0)
+    public GanLoss(string mode, double realLabel = 1.0, double fakeLabel = 0.0, double lambdaGp = 0.0)
     {
         if (!Modes.Contains(mode)) throw new UserError($"gan mode {mode} not implemented (use lsgan, vanilla or wgangp)");
         Mode = mode;
         RealLabel = realLabel;
         FakeLabel = fakeLabel;
+        LambdaGp = lambdaGp;
     }
+
+    /// <summary>The loss a training run asks for: <c>--gan_mode</c>, and <c>--lambda_gp</c> for wgangp.</summary>
+    public static GanLoss For(TrainOptions t) => new(t.GanMode, lambdaGp: t.LambdaGp);
 
     public Tensor Compute(Tensor prediction, bool targetIsReal)
     {
@@ -50,4 +57,11 @@ public sealed class GanLoss
         using var norms = (g + 1e-16).norm(1, false, 2);
         return ((norms - 1.0).pow(2).mean()) * lambdaGp;
     }
+
+    /// <summary>
+    /// A discriminator's loss plus <see cref="GradientPenalty"/> on (real, fake) where it applies (<c>wgangp</c> with
+    /// <see cref="LambdaGp"/> &gt; 0); otherwise the loss unchanged.
+    /// </summary>
+    public Tensor WithGradientPenalty(Tensor lossD, Module<Tensor, Tensor> netD, Tensor real, Tensor fake) =>
+        Mode == "wgangp" && LambdaGp > 0 ? lossD + GradientPenalty(netD, real, fake, LambdaGp) : lossD;
 }

@@ -17,6 +17,11 @@ public abstract class GanModel : IDisposable
 {
     readonly Dictionary<string, Tensor> _losses = [];
     readonly Dictionary<string, Tensor> _visuals = [];
+    readonly Dictionary<string, Module<Tensor, Tensor>> _networks = [];
+    readonly List<optim.Optimizer> _optimizers = [];
+    readonly List<LrScheduler> _schedulers = [];
+    readonly List<ImagePool> _pools = [];
+    Tensor? _realA, _realB;
 
     protected GanModel(BaseOptions opt, bool isTrain, Device device)
     {
@@ -35,19 +40,18 @@ public abstract class GanModel : IDisposable
     /// <summary>Official <c>visual_names</c>, in display order.</summary>
     public abstract IReadOnlyList<string> VisualNames { get; }
     /// <summary>Networks by their official names (<c>G_A</c>, <c>D_A</c>, <c>G</c>, ...): the ones saved and loaded.</summary>
-    public abstract IReadOnlyDictionary<string, Module<Tensor, Tensor>> Networks { get; }
+    public IReadOnlyDictionary<string, Module<Tensor, Tensor>> Networks => _networks;
     public IReadOnlyList<optim.Optimizer> Optimizers => _optimizers;
     public IReadOnlyList<LrScheduler> Schedulers => _schedulers;
-    protected readonly List<optim.Optimizer> _optimizers = [];
-    protected readonly List<LrScheduler> _schedulers = [];
 
     /// <summary>The model's image pools, saved with the training state for an exact resume.</summary>
-    public virtual IReadOnlyList<ImagePool> Pools => [];
+    public IReadOnlyList<ImagePool> Pools => _pools;
 
     /// <summary>Optional listener for the phases of a training step (profiling); null costs nothing.</summary>
     public IStepPhaseObserver? PhaseObserver { get; set; }
 
-    protected void PhaseEnded(string phase) => PhaseObserver?.PhaseEnded(phase);
+    /// <summary>Data-parallel training: when set, every optimizer step first averages its gradients through it.</summary>
+    public IGradientSync? GradientSync { get; set; }
 
     /// <summary>Paths of the current input images (for naming result files).</summary>
     public IReadOnlyList<string> ImagePaths { get; protected set; } = [];
@@ -55,9 +59,12 @@ public abstract class GanModel : IDisposable
     /// <summary>Sets the batch: A and B as the dataset gives them; the model applies --direction.</summary>
     public abstract void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths);
 
-    /// <summary>The current real_A and real_B on the model's device (owned by the model until the next batch).</summary>
-    protected Tensor? RealA { get; private set; }
-    protected Tensor? RealB { get; private set; }
+    /// <summary>The current real_A on the model's device (owned by the model until the next batch).</summary>
+    protected Tensor RealA => _realA ?? throw new InvalidOperationException("no input set");
+    /// <summary>The current real_B; an error for a batch without B (single datasets).</summary>
+    protected Tensor RealB => _realB ?? throw new InvalidOperationException("the input has no B images");
+    /// <summary>The current real_B, or null for a batch without B.</summary>
+    protected Tensor? RealBIfAny => _realB;
 
     /// <summary>
     /// The official <c>set_input</c>: real_A is A and real_B is B, swapped for <c>--direction BtoA</c>; without a B
@@ -67,15 +74,22 @@ public abstract class GanModel : IDisposable
     {
         if (b is null && missingB != null) throw new UserError(missingB);
         var aToB = !Opt.IsBtoA;
-        RealA?.Dispose();
-        RealB?.Dispose();
-        RealA = OnDeviceInput(aToB || b is null ? a : b);
-        RealB = b is null ? null : OnDeviceInput(aToB ? b : a);
+        _realA?.Dispose();
+        _realB?.Dispose();
+        _realA = OnDeviceInput(aToB || b is null ? a : b);
+        _realB = b is null ? null : OnDeviceInput(aToB ? b : a);
         ImagePaths = aToB || bPaths is null ? aPaths : bPaths;
     }
 
-    /// <summary>The inference forward of <c>test()</c>: runs under no_grad and records visuals.</summary>
-    public abstract void Test();
+    /// <summary>The official <c>test()</c>: <see cref="ForwardVisuals"/> under no_grad, recorded as the current visuals.</summary>
+    public void Test()
+    {
+        using var scope = NewDisposeScope();
+        using (no_grad()) RecordVisuals(ForwardVisuals());
+    }
+
+    /// <summary>The official <c>forward()</c> as <c>test()</c> runs it, as visuals by name (null: not computed).</summary>
+    protected abstract IEnumerable<(string Name, Tensor? Value)> ForwardVisuals();
 
     /// <summary>One official <c>optimize_parameters()</c>: gradients and optimizer steps, in the official order.</summary>
     public abstract void OptimizeParameters(Rng rng);
@@ -109,37 +123,111 @@ public abstract class GanModel : IDisposable
         _losses[name] = value.detach().clone().DetachFromDisposeScope();
     }
 
+    /// <summary>A loss that is not computed in this configuration (logged as 0).</summary>
+    protected Tensor ZeroLoss() => zeros([], device: Device);
+
     protected void RecordVisual(string name, Tensor value)
     {
         if (_visuals.Remove(name, out var old)) old.Dispose();
         _visuals[name] = value.detach().to(ScalarType.Float32).clone().DetachFromDisposeScope();
     }
 
-    protected static void SetRequiresGrad(bool requiresGrad, params Module<Tensor, Tensor>[] nets)
+    /// <summary>Records every visual that was computed (a null value is skipped).</summary>
+    protected void RecordVisuals(IEnumerable<(string Name, Tensor? Value)> visuals)
+    {
+        foreach (var (name, value) in visuals)
+            if (value is not null) RecordVisual(name, value);
+    }
+
+    /// <summary>Runs one phase of a training step and tells <see cref="PhaseObserver"/> that it ended.</summary>
+    protected void Phase(string name, Action step)
+    {
+        step();
+        PhaseObserver?.PhaseEnded(name);
+    }
+
+    /// <inheritdoc cref="Phase(string, Action)"/>
+    protected T Phase<T>(string name, Func<T> step)
+    {
+        var result = step();
+        PhaseObserver?.PhaseEnded(name);
+        return result;
+    }
+
+    /// <summary>The error for a training call on a model built for testing.</summary>
+    protected static InvalidOperationException BuiltForTesting() => new("model was built for testing");
+
+    protected static void SetRequiresGrad(bool requiresGrad, params IEnumerable<Module<Tensor, Tensor>> nets)
     {
         foreach (var net in nets)
             foreach (var p in net.parameters())
                 p.requires_grad = requiresGrad;
     }
 
+    /// <summary>The official <c>set_requires_grad(nets, requires_grad)</c> over the networks of one optimizer.</summary>
+    protected static void SetRequiresGrad(bool requiresGrad, OptimizerGroup group) => SetRequiresGrad(requiresGrad, group.Networks);
+
     /// <summary>
     /// The official <c>optimizer.zero_grad()</c> as PyTorch 2.x runs it (<c>set_to_none=True</c>): gradients are dropped,
-    /// so the next backward writes them instead of adding them to zeroed buffers. TorchSharp's
-    /// <c>Optimizer.zero_grad()</c> zeroes them in place, which costs a memset plus a read-add pass over every gradient
-    /// (measured: under 1 % of a 128 px CycleGAN step). Adam skips parameters without a gradient, as PyTorch's does.
+    /// so the next backward writes them instead of adding them to zeroed buffers (TorchSharp's
+    /// <c>Optimizer.zero_grad()</c> zeroes in place). Adam skips parameters without a gradient, as PyTorch's does.
     /// </summary>
-    protected static void ClearGradients(params Module[] nets)
+    protected static void ClearGradients(OptimizerGroup group)
     {
-        foreach (var net in nets) net.zero_grad(set_to_none: true);
+        foreach (var net in group.Networks) net.zero_grad(set_to_none: true);
     }
 
-    protected optim.Optimizer Adam(IEnumerable<TorchSharp.Modules.Parameter> parameters, TrainOptions t)
+    /// <summary>
+    /// The one place an optimizer steps. With <see cref="GradientSync"/> set, the gradients of
+    /// <paramref name="parameters"/> that have one are averaged through it first, in parameter order.
+    /// </summary>
+    protected void StepOptimizer(optim.Optimizer opt, IReadOnlyList<TorchSharp.Modules.Parameter> parameters)
     {
+        if (GradientSync is { } sync)
+        {
+            var gradients = new List<Tensor>(parameters.Count);
+            foreach (var p in parameters)
+                if (p.grad is { } g) gradients.Add(g);
+            sync.Average(gradients);
+        }
+        opt.step();
+    }
+
+    /// <summary>The official <c>optimizer.step()</c> of one group (through <see cref="StepOptimizer"/>).</summary>
+    protected void Step(OptimizerGroup group) => StepOptimizer(group.Optimizer, group.Parameters);
+
+    /// <summary>Official Adam over <paramref name="networks"/> (--lr, --beta1) with its --lr_policy scheduler.</summary>
+    protected OptimizerGroup Adam(TrainOptions t, params Module<Tensor, Tensor>[] networks)
+    {
+        var parameters = networks.SelectMany(n => n.parameters()).ToList();
         var opt = optim.Adam(parameters, t.Lr, t.Beta1, 0.999);
         _optimizers.Add(opt);
         _schedulers.Add(new LrScheduler(t.LrPolicy, t.Lr, t.NEpochs, t.NEpochsDecay, t.EpochCount, t.LrDecayIters));
-        return opt;
+        return new OptimizerGroup(opt, networks, parameters);
     }
+
+    /// <summary>Adds a network under its official name (saved and loaded as <c>&lt;epoch&gt;_net_&lt;name&gt;.pth</c>).</summary>
+    protected Module<Tensor, Tensor> AddNetwork(string name, Module<Tensor, Tensor> net)
+    {
+        _networks.Add(name, net);
+        return net;
+    }
+
+    /// <summary>An image pool of <paramref name="size"/> images, saved with the training state and owned by the model.</summary>
+    protected ImagePool AddPool(int size)
+    {
+        var pool = new ImagePool(size);
+        _pools.Add(pool);
+        return pool;
+    }
+
+    /// <summary>A --netG generator from <paramref name="inputNc"/> to <paramref name="outputNc"/> channels, on the device.</summary>
+    protected Module<Tensor, Tensor> Generator(int inputNc, int outputNc) =>
+        OnDevice(NetworkRegistry.CreateGenerator(Spec(!Opt.NoDropout) with { InputNc = inputNc, OutputNc = outputNc }));
+
+    /// <summary>A --netD discriminator on <paramref name="inputNc"/> channels, on the device.</summary>
+    protected Module<Tensor, Tensor> Discriminator(int inputNc) =>
+        OnDevice(NetworkRegistry.CreateDiscriminator(Spec(false), inputNc));
 
     protected NetworkSpec Spec(bool useDropout) => new()
     {
@@ -214,8 +302,9 @@ public abstract class GanModel : IDisposable
 
     public virtual void Dispose()
     {
-        RealA?.Dispose();
-        RealB?.Dispose();
+        foreach (var p in _pools) p.Dispose();
+        _realA?.Dispose();
+        _realB?.Dispose();
         foreach (var t in _losses.Values) t.Dispose();
         foreach (var t in _visuals.Values) t.Dispose();
         _losses.Clear();

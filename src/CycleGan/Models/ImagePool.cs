@@ -32,7 +32,7 @@ public sealed class ImagePool : IDisposable
             }
             else if (rng.NextDouble() > 0.5)
             {
-                var k = rng.NextInt(0, PoolSize - 1);
+                var k = rng.NextInt(PoolSize);
                 result.Add(_images[k].clone());
                 _images[k].Dispose();
                 _images[k] = image.clone().DetachFromDisposeScope();

@@ -20,12 +20,28 @@ public static class ModelRegistry
             : new TestModel((TestOptions)o, d),
     };
 
-    public static IReadOnlyCollection<string> Names => Models.Keys;
+    public static IReadOnlyCollection<string> Names
+    {
+        get { lock (Models) return [.. Models.Keys]; }
+    }
+
+    /// <summary>
+    /// Adds a model under its <c>--model</c> name (or replaces the one of that name): <paramref name="create"/> gets the
+    /// options, whether to build the training parts, and the device.
+    /// </summary>
+    public static void Register(string name, Func<BaseOptions, bool, Device, GanModel> create)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(create);
+        lock (Models) Models[name] = create;
+    }
 
     public static GanModel Create(BaseOptions opt, bool isTrain, Device device)
     {
-        if (!Models.TryGetValue(opt.Model, out var make))
-            throw new UserError($"model [{opt.Model}] is not recognized (use {string.Join(", ", Models.Keys)})");
+        Func<BaseOptions, bool, Device, GanModel>? make;
+        lock (Models)
+            if (!Models.TryGetValue(opt.Model, out make))
+                throw new UserError($"model [{opt.Model}] is not recognized (use {string.Join(", ", Models.Keys)})");
         return make(opt, isTrain, device);
     }
 }

@@ -1,6 +1,4 @@
-using CycleGan.Networks;
 using CycleGan.Options;
-using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -15,28 +13,36 @@ namespace CycleGan.Models;
 public abstract class OneSidedGanModel : GanModel
 {
     readonly Module<Tensor, Tensor> _g;
-    readonly Module<Tensor, Tensor>? _d;
-    readonly Dictionary<string, Module<Tensor, Tensor>> _nets;
-    readonly GanLoss? _gan;
-    readonly ImagePool? _pool;
-    readonly optim.Optimizer? _optG, _optD;
-    readonly TrainOptions? _t;
+    readonly Training? _training;
 
     protected OneSidedGanModel(BaseOptions opt, bool isTrain, Device device) : base(opt, isTrain, device)
     {
-        _g = OnDevice(NetworkRegistry.CreateGenerator(Spec(!opt.NoDropout)));
-        _nets = new() { ["G"] = _g };
-        if (isTrain)
-        {
-            _t = (TrainOptions)opt;
-            _d = OnDevice(NetworkRegistry.CreateDiscriminator(Spec(false), opt.OutputNc));
-            _nets["D"] = _d;
-            _pool = new ImagePool(_t.PoolSize);
-            _gan = new GanLoss(_t.GanMode);
-            _optG = Adam(_g.parameters(), _t);
-            _optD = Adam(_d.parameters(), _t);
-        }
+        _g = AddNetwork("G", Generator(opt.InputNc, opt.OutputNc));
+        if (isTrain) _training = new Training(this, (TrainOptions)opt);
     }
+
+    /// <summary>What exists only when training: D, its image pool, the GAN loss and the two optimizers.</summary>
+    sealed class Training
+    {
+        public Training(OneSidedGanModel m, TrainOptions t)
+        {
+            T = t;
+            D = m.AddNetwork("D", m.Discriminator(t.OutputNc));
+            Pool = m.AddPool(t.PoolSize);
+            Gan = GanLoss.For(t);
+            OptG = m.Adam(t, m._g);
+            OptD = m.Adam(t, D);
+        }
+
+        public TrainOptions T { get; }
+        public Module<Tensor, Tensor> D { get; }
+        public ImagePool Pool { get; }
+        public GanLoss Gan { get; }
+        public OptimizerGroup OptG { get; }
+        public OptimizerGroup OptD { get; }
+    }
+
+    Training Train => _training ?? throw BuiltForTesting();
 
     /// <summary>The regulariser's loss name (logged next to G_GAN and D).</summary>
     protected abstract string RegularizerName { get; }
@@ -46,56 +52,53 @@ public abstract class OneSidedGanModel : GanModel
 
     public override IReadOnlyList<string> LossNames => ["G_GAN", RegularizerName, "D"];
     public override IReadOnlyList<string> VisualNames { get; } = ["real_A", "fake_B", "real_B"];
-    public override IReadOnlyDictionary<string, Module<Tensor, Tensor>> Networks => _nets;
-    public override IReadOnlyList<ImagePool> Pools => _pool is null ? [] : [_pool];
 
     public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths) =>
-        TakeInput(a, b, aPaths, bPaths, IsTrain ? $"--model {Opt.Model} needs images from both domains to train (use --dataset_mode unaligned)" : null);
+        TakeInput(a, b, aPaths, bPaths,
+            IsTrain ? $"--model {Opt.Model} needs images from both domains to train (use --dataset_mode unaligned)" : null);
 
-    public override void Test()
-    {
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        RecordVisual("real_A", RealA!);
-        RecordVisual("fake_B", _g.forward(RealA!));
-        if (RealB is not null) RecordVisual("real_B", RealB);
-    }
+    /// <summary>forward(): fake_B = G(real_A).</summary>
+    Tensor Forward() => _g.forward(RealA);
+
+    IEnumerable<(string, Tensor?)> Visuals(Tensor fakeB) => [("real_A", RealA), ("fake_B", fakeB), ("real_B", RealBIfAny)];
+
+    protected override IEnumerable<(string Name, Tensor? Value)> ForwardVisuals() => Visuals(Forward());
 
     public override void OptimizeParameters(Rng rng)
     {
-        var t = _t ?? throw new InvalidOperationException("model was built for testing");
+        var p = Train;
         using var scope = NewDisposeScope();
-        var realA = RealA!;
-        var realB = RealB!;
-        var fakeB = _g.forward(realA);
+        var fakeB = Phase("G forward", Forward);
 
-        SetRequiresGrad(false, _d!);
-        _optG!.zero_grad();
-        var lossGan = _gan!.Compute(_d!.forward(fakeB), true);
-        var lossReg = Regularizer(realA, fakeB, t);
-        (lossGan + lossReg).backward();
-        _optG.step();
+        SetRequiresGrad(false, p.OptD);
+        ClearGradients(p.OptG);
+        Phase("G losses, backward", () => BackwardG(p, fakeB));
+        Phase("G optimizer", () => Step(p.OptG));
 
-        SetRequiresGrad(true, _d);
-        _optD!.zero_grad();
-        var fake = _pool!.Query(fakeB, rng).detach();
-        var lossD = (_gan.Compute(_d.forward(realB), true) + _gan.Compute(_d.forward(fake), false)) * 0.5;
-        if (t.GanMode == "wgangp" && t.LambdaGp > 0)
-            lossD = lossD + GanLoss.GradientPenalty(_d, realB, fake, t.LambdaGp);
-        lossD.backward();
-        _optD.step();
-
-        RecordLoss("G_GAN", lossGan);
-        RecordLoss(RegularizerName, lossReg);
-        RecordLoss("D", lossD);
-        RecordVisual("real_A", realA);
-        RecordVisual("fake_B", fakeB);
-        RecordVisual("real_B", realB);
+        SetRequiresGrad(true, p.OptD);
+        ClearGradients(p.OptD);
+        Phase("D pool, losses, backward", () => BackwardD(p, fakeB, rng));
+        Phase("D optimizer", () => Step(p.OptD));
+        Phase("record visuals", () => RecordVisuals(Visuals(fakeB)));
     }
 
-    public override void Dispose()
+    /// <summary>G's loss: GAN on D(G(x)) + the regulariser, one backward.</summary>
+    void BackwardG(Training p, Tensor fakeB)
     {
-        _pool?.Dispose();
-        base.Dispose();
+        var lossGan = p.Gan.Compute(p.D.forward(fakeB), true);
+        var lossReg = Regularizer(RealA, fakeB, p.T);
+        (lossGan + lossReg).backward();
+        RecordLoss("G_GAN", lossGan);
+        RecordLoss(RegularizerName, lossReg);
+    }
+
+    /// <summary>D's loss on real B and a pooled fake, (real + fake) / 2 (+ WGAN-GP's penalty), one backward.</summary>
+    void BackwardD(Training p, Tensor fakeB, Rng rng)
+    {
+        var fake = p.Pool.Query(fakeB, rng).detach();
+        var lossD = (p.Gan.Compute(p.D.forward(RealB), true) + p.Gan.Compute(p.D.forward(fake), false)) * 0.5;
+        lossD = p.Gan.WithGradientPenalty(lossD, p.D, RealB, fake);
+        lossD.backward();
+        RecordLoss("D", lossD);
     }
 }

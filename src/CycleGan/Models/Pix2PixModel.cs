@@ -1,6 +1,4 @@
-using CycleGan.Networks;
 using CycleGan.Options;
-using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -13,85 +11,86 @@ namespace CycleGan.Models;
 public class Pix2PixModel : GanModel
 {
     readonly Module<Tensor, Tensor> _g;
-    readonly Module<Tensor, Tensor>? _d;
-    readonly Dictionary<string, Module<Tensor, Tensor>> _nets;
-    readonly GanLoss? _gan;
-    readonly optim.Optimizer? _optG, _optD;
-    readonly TrainOptions? _t;
+    readonly Training? _training;
 
     public Pix2PixModel(BaseOptions opt, bool isTrain, Device device) : base(opt, isTrain, device)
     {
-        _g = OnDevice(NetworkRegistry.CreateGenerator(Spec(!opt.NoDropout)));
-        _nets = new() { ["G"] = _g };
-        if (isTrain)
-        {
-            _t = (TrainOptions)opt;
-            _d = OnDevice(NetworkRegistry.CreateDiscriminator(Spec(false), opt.InputNc + opt.OutputNc));
-            _nets["D"] = _d;
-            _gan = new GanLoss(_t.GanMode);
-            _optG = Adam(_g.parameters(), _t);
-            _optD = Adam(_d.parameters(), _t);
-        }
+        _g = AddNetwork("G", Generator(opt.InputNc, opt.OutputNc));
+        if (isTrain) _training = new Training(this, (TrainOptions)opt);
     }
+
+    /// <summary>What exists only when training: the conditional D, the GAN loss and the two optimizers.</summary>
+    sealed class Training
+    {
+        public Training(Pix2PixModel m, TrainOptions t)
+        {
+            T = t;
+            D = m.AddNetwork("D", m.Discriminator(t.InputNc + t.OutputNc));
+            Gan = GanLoss.For(t);
+            OptG = m.Adam(t, m._g);
+            OptD = m.Adam(t, D);
+        }
+
+        public TrainOptions T { get; }
+        public Module<Tensor, Tensor> D { get; }
+        public GanLoss Gan { get; }
+        public OptimizerGroup OptG { get; }
+        public OptimizerGroup OptD { get; }
+    }
+
+    Training Train => _training ?? throw BuiltForTesting();
 
     public override IReadOnlyList<string> LossNames { get; } = ["G_GAN", "G_L1", "D_real", "D_fake"];
     public override IReadOnlyList<string> VisualNames => ["real_A", "fake_B", "real_B"];
-    public override IReadOnlyDictionary<string, Module<Tensor, Tensor>> Networks => _nets;
 
     public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths) =>
         TakeInput(a, b, aPaths, bPaths, "--model pix2pix needs paired images (use --dataset_mode aligned)");
 
-    public override void Test()
-    {
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        RecordVisual("real_A", RealA!);
-        RecordVisual("fake_B", _g.forward(RealA!));
-        RecordVisual("real_B", RealB!);
-    }
+    /// <summary>The official <c>forward()</c>: fake_B = G(real_A).</summary>
+    Tensor Forward() => _g.forward(RealA);
+
+    IEnumerable<(string, Tensor?)> Visuals(Tensor fakeB) => [("real_A", RealA), ("fake_B", fakeB), ("real_B", RealBIfAny)];
+
+    protected override IEnumerable<(string Name, Tensor? Value)> ForwardVisuals() => Visuals(Forward());
 
     public override void OptimizeParameters(Rng rng)
     {
-        var t = _t ?? throw new InvalidOperationException("model was built for testing");
+        var p = Train;
         using var scope = NewDisposeScope();
-        var realA = RealA!;
-        var realB = RealB!;
-        var fakeB = _g.forward(realA);
-        PhaseEnded("G forward");
+        var fakeB = Phase("G forward", Forward);
 
-        SetRequiresGrad(true, _d!);
-        ClearGradients(_d!);
-        var fakeAB = cat([realA, fakeB], 1);
-        var lossDFake = _gan!.Compute(_d!.forward(fakeAB.detach()), false);
-        var realAB = cat([realA, realB], 1);
-        var lossDReal = _gan.Compute(_d.forward(realAB), true);
-        var lossD = (lossDFake + lossDReal) * 0.5;
-        if (t.GanMode == "wgangp" && t.LambdaGp > 0)
-            lossD = lossD + GanLoss.GradientPenalty(_d, realAB, fakeAB.detach(), t.LambdaGp);
-        PhaseEnded("D forward");
+        SetRequiresGrad(true, p.OptD);
+        ClearGradients(p.OptD);
+        Phase("D losses, backward", () => BackwardD(p, fakeB));
+        Phase("D optimizer", () => Step(p.OptD));
+
+        SetRequiresGrad(false, p.OptD);
+        ClearGradients(p.OptG);
+        Phase("G losses, backward", () => BackwardG(p, fakeB));
+        Phase("G optimizer", () => Step(p.OptG));
+        Phase("record visuals", () => RecordVisuals(Visuals(fakeB)));
+    }
+
+    /// <summary>The official <c>backward_D</c>: D on cat(A, fake B) detached, then on cat(A, B); the mean, one backward.</summary>
+    void BackwardD(Training p, Tensor fakeB)
+    {
+        var fakeAB = cat([RealA, fakeB], 1).detach();
+        var lossDFake = p.Gan.Compute(p.D.forward(fakeAB), false);
+        var realAB = cat([RealA, RealB], 1);
+        var lossDReal = p.Gan.Compute(p.D.forward(realAB), true);
+        var lossD = p.Gan.WithGradientPenalty((lossDFake + lossDReal) * 0.5, p.D, realAB, fakeAB);
         lossD.backward();
-        PhaseEnded("D backward");
-        _optD!.step();
-        PhaseEnded("D optimizer");
-
-        SetRequiresGrad(false, _d);
-        ClearGradients(_g);
-        var lossGGan = _gan.Compute(_d.forward(cat([realA, fakeB], 1)), true);
-        var lossGL1 = functional.l1_loss(fakeB, realB) * t.LambdaL1;
-        var lossG = lossGGan + lossGL1;
-        PhaseEnded("G: D(fake), losses");
-        lossG.backward();
-        PhaseEnded("G backward");
-        _optG!.step();
-        PhaseEnded("G optimizer");
-
-        RecordLoss("G_GAN", lossGGan);
-        RecordLoss("G_L1", lossGL1);
         RecordLoss("D_real", lossDReal);
         RecordLoss("D_fake", lossDFake);
-        RecordVisual("real_A", realA);
-        RecordVisual("fake_B", fakeB);
-        RecordVisual("real_B", realB);
-        PhaseEnded("record losses, visuals");
+    }
+
+    /// <summary>The official <c>backward_G</c>: GAN on D(cat(A, fake B)) + lambda_L1 · L1(fake B, B), one backward.</summary>
+    void BackwardG(Training p, Tensor fakeB)
+    {
+        var lossGGan = p.Gan.Compute(p.D.forward(cat([RealA, fakeB], 1)), true);
+        var lossGL1 = functional.l1_loss(fakeB, RealB) * p.T.LambdaL1;
+        (lossGGan + lossGL1).backward();
+        RecordLoss("G_GAN", lossGGan);
+        RecordLoss("G_L1", lossGL1);
     }
 }

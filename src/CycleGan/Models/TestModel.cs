@@ -1,5 +1,4 @@
 using CycleGan.Options;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CycleGan.Models;
@@ -10,31 +9,23 @@ namespace CycleGan.Models;
 /// </summary>
 public sealed class TestModel : GanModel
 {
-    readonly Dictionary<string, nn.Module<Tensor, Tensor>> _nets;
     readonly nn.Module<Tensor, Tensor> _g;
 
     public TestModel(TestOptions opt, Device device) : base(opt, false, device)
     {
         if (opt.DatasetMode != "single")
             throw new UserError("--model test needs --dataset_mode single (it applies one generator to the images in --dataroot)");
-        _g = OnDevice(CycleGan.Networks.NetworkRegistry.CreateGenerator(Spec(!opt.NoDropout)));
-        _nets = new() { ["G" + opt.ModelSuffix] = _g };
+        _g = AddNetwork("G" + opt.ModelSuffix, Generator(opt.InputNc, opt.OutputNc));
     }
 
     public override IReadOnlyList<string> LossNames { get; } = [];
     public override IReadOnlyList<string> VisualNames { get; } = ["real", "fake"];
-    public override IReadOnlyDictionary<string, nn.Module<Tensor, Tensor>> Networks => _nets;
 
     public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths) =>
         TakeInput(a, null, aPaths, null, null);
 
-    public override void Test()
-    {
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        RecordVisual("real", RealA!);
-        RecordVisual("fake", _g.forward(RealA!));
-    }
+    protected override IEnumerable<(string Name, Tensor? Value)> ForwardVisuals() => [("real", RealA), ("fake", _g.forward(RealA))];
 
-    public override void OptimizeParameters(Rng rng) => throw new UserError("--model test cannot be trained; use --model cycle_gan or pix2pix");
+    public override void OptimizeParameters(Rng rng) =>
+        throw new UserError("--model test cannot be trained; use --model cycle_gan or pix2pix");
 }

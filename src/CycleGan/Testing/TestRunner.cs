@@ -67,7 +67,7 @@ public static class TestRunner
             AtomicFile.CreateDirectory(imageDir);
             ledger?.Begin();
             InferencePipeline.Run(pending,
-                i => DataBatch.Collate([dataset.GetItem(i, new Random(DataLoader.DeriveSeed(seed, 0, i)))]),
+                i => DataBatch.Collate([dataset.GetItem(i, DataLoader.ItemRng(seed, 0, i))]),
                 (i, batch) => Test(model, batch, seed, i, log),
                 (i, result) =>
                 {

@@ -22,7 +22,7 @@ public class DatasetTests
         MakeUnaligned(dir, 3, 2);
         var ds = new UnalignedDataset(Options(dir.Path, "unaligned") with { SerialBatches = true });
         Assert.Equal(3, ds.Count);
-        var items = Enumerable.Range(0, 3).Select(i => ds.GetItem(i, new Random(i))).ToList();
+        var items = Enumerable.Range(0, 3).Select(i => ds.GetItem(i, new Rng((ulong)i))).ToList();
         Assert.Equal(["a0.png", "a1.png", "a2.png"], items.Select(i => Path.GetFileName(i.APath)));
         Assert.Equal(["b0.png", "b1.png", "b0.png"], items.Select(i => Path.GetFileName(i.BPath!)));
         Assert.Equal(new long[] { 3, 16, 16 }, items[0].A.Shape);
@@ -36,10 +36,10 @@ public class DatasetTests
         MakeUnaligned(dir, 2, 4);
         var ds = new UnalignedDataset(Options(dir.Path, "unaligned"));
         Assert.Equal(4, ds.Count);
-        var bs = Enumerable.Range(0, 40).Select(k => Path.GetFileName(ds.GetItem(0, new Random(k)).BPath!)).ToList();
+        var bs = Enumerable.Range(0, 40).Select(k => Path.GetFileName(ds.GetItem(0, new Rng((ulong)k)).BPath!)).ToList();
         Assert.Equal(4, bs.Distinct().Count());
-        Assert.Equal(ds.GetItem(1, new Random(7)).BPath, ds.GetItem(1, new Random(7)).BPath);
-        Assert.Equal(ds.GetItem(1, new Random(7)).A.Data, ds.GetItem(1, new Random(7)).A.Data);
+        Assert.Equal(ds.GetItem(1, new Rng(7)).BPath, ds.GetItem(1, new Rng(7)).BPath);
+        Assert.Equal(ds.GetItem(1, new Rng(7)).A.Data, ds.GetItem(1, new Rng(7)).A.Data);
     }
 
     [Theory]
@@ -50,14 +50,14 @@ public class DatasetTests
         using var dir = TestPaths.NewTempDir("direction");
         MakeUnaligned(dir, 1, 1);
         var o = Options(dir.Path, "unaligned") with { InputNc = 1, OutputNc = 3, Direction = direction };
-        var item = IImageDataset.Create(o).GetItem(0, new Random(0));
+        var item = IImageDataset.Create(o).GetItem(0, new Rng(0));
         Assert.Equal(channelsA, item.A.Shape[0]);
         Assert.Equal(channelsB, item.B!.Shape[0]);
         Assert.EndsWith("a0.png", item.APath);
 
         Directory.CreateDirectory(dir["train"]);
         File.Copy(dir["trainA/a0.png"], dir["train/ab.png"]);
-        var aligned = IImageDataset.Create(o with { DatasetMode = "aligned" }).GetItem(0, new Random(0));
+        var aligned = IImageDataset.Create(o with { DatasetMode = "aligned" }).GetItem(0, new Rng(0));
         Assert.Equal((channelsA, channelsB), (aligned.A.Shape[0], aligned.B!.Shape[0]));
     }
 
@@ -76,7 +76,7 @@ public class DatasetTests
         var results = new HashSet<string>();
         for (int seed = 0; seed < 30; seed++)
         {
-            var item = ds.GetItem(0, new Random(seed));
+            var item = ds.GetItem(0, new Rng((ulong)seed));
             Assert.Equal(item.A.Data, item.B!.Data);
             Assert.Equal(item.APath, item.BPath);
             results.Add(string.Join(",", item.A.Data.Take(8)));
@@ -90,7 +90,7 @@ public class DatasetTests
         using var dir = TestPaths.NewTempDir("aligned");
         TestImages.WritePng(dir["train/1.png"], TestImages.Pattern(33, 10));
         var o = Options(dir.Path, "aligned") with { Preprocess = "none", NoFlip = true };
-        var item = new AlignedDataset(o).GetItem(0, new Random(0));
+        var item = new AlignedDataset(o).GetItem(0, new Rng(0));
         // A is 16 wide, B 17 wide; make_power_2 rounds both to 16 x 8.
         Assert.Equal(new long[] { 3, 8, 16 }, item.A.Shape);
         Assert.Equal(new long[] { 3, 8, 16 }, item.B!.Shape);
@@ -103,7 +103,7 @@ public class DatasetTests
         TestImages.WritePng(dir["x.png"], TestImages.Pattern(16, 16));
         var o = Options(dir.Path, "single") with { Preprocess = "resize_and_crop", LoadSize = 16, CropSize = 16, NoFlip = true };
         var ds = IImageDataset.Create(o);
-        var item = ds.GetItem(0, new Random(0));
+        var item = ds.GetItem(0, new Rng(0));
         Assert.Null(item.B);
         Assert.Null(item.BPath);
         Assert.Equal(ImageTensor.ToChw(TestImages.Pattern(16, 16)), item.A.Data);

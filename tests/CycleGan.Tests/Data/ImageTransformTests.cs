@@ -21,7 +21,7 @@ public class ImageTransformTests
     {
         var o = new DataOptions { Preprocess = mode, LoadSize = load, CropSize = crop };
         var img = TestImages.Pattern(w, h);
-        var rng = new Random(1);
+        var rng = new Rng(1);
         var r = ImageTransform.Apply(img, o, null, false, rng);
         Assert.Equal((expW, expH), (r.Width, r.Height));
         var p = ImageTransform.GetParams(o, w, h, rng);
@@ -42,7 +42,7 @@ public class ImageTransformTests
     {
         var rs = new RefTensors(TestPaths.Ref("images", "resize.safetensors"));
         var o = new DataOptions { Preprocess = "resize_and_crop", LoadSize = 256, CropSize = 256, NoFlip = true };
-        Assert.Equal(rs.U8("resize_256/odd_37x23.png"), ImageTransform.Apply(Odd37x23, o, null, false, new Random(0)).Pixels);
+        Assert.Equal(rs.U8("resize_256/odd_37x23.png"), ImageTransform.Apply(Odd37x23, o, null, false, new Rng(0)).Pixels);
     }
 
     [Theory]
@@ -59,7 +59,7 @@ public class ImageTransformTests
     public void Get_params_draws_the_crop_within_the_resized_size()
     {
         var o = new DataOptions { Preprocess = "scale_width_and_crop", LoadSize = 32, CropSize = 24 };
-        var rng = new Random(3);
+        var rng = new Rng(3);
         var ps = Enumerable.Range(0, 400).Select(_ => ImageTransform.GetParams(o, 48, 40, rng)).ToList();
         // new_w = 32, new_h = 32 * 40 // 48 = 26: x in 0..8, y in 0..2.
         Assert.Equal(Enumerable.Range(0, 9), ps.Select(p => p.CropX).Distinct().Order());
@@ -83,7 +83,7 @@ public class ImageTransformTests
     public void Random_crop_smaller_image_is_a_user_error()
     {
         var o = new DataOptions { Preprocess = "crop", CropSize = 64 };
-        var e = Assert.Throws<UserError>(() => ImageTransform.Apply(TestImages.Pattern(48, 40), o, null, false, new Random(0), "x.png"));
+        var e = Assert.Throws<UserError>(() => ImageTransform.Apply(TestImages.Pattern(48, 40), o, null, false, new Rng(0), "x.png"));
         Assert.Contains("x.png", e.Message);
     }
 }

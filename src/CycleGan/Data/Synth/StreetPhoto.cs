@@ -21,7 +21,7 @@ static class StreetPhoto
         public required bool Sunny;
     }
 
-    public static RgbImage Render(Scene scene, int size, PhotoStyle style, SynthRng rng)
+    public static RgbImage Render(Scene scene, int size, PhotoStyle style, Rng rng)
     {
         var look = DrawLook(style, rng);
         var map = StreetScenes.RasterizeShapes(scene, size);
@@ -57,9 +57,9 @@ static class StreetPhoto
 
     static void Put(byte[] px, int i, double v) => px[i] = (byte)Math.Floor(Math.Clamp(v, 0, 1) * 255 + 0.5);
 
-    static Look DrawLook(PhotoStyle style, SynthRng rng)
+    static Look DrawLook(PhotoStyle style, Rng rng)
     {
-        var salt = rng.NextU64();
+        var salt = rng.NextULong();
         double temp = rng.Uniform(-1, 1);
         if (style == PhotoStyle.Day)
         {
@@ -114,7 +114,7 @@ static class StreetPhoto
             var sh = scene.Shapes[s];
             if (sh.Part == Part.Lamp)
                 lights.Add(new Light((sh.X0 + sh.X1) / 2, sh.Y1, look.LampLight, 0.16, 1.1, 0.045));
-            else if (sh.Part == Part.CarBody && SynthRng.Hash01(look.Salt, s, 7) < 0.75)
+            else if (sh.Part == Part.CarBody && Rng.Hash01(look.Salt, s, 7) < 0.75)
             {
                 var item = scene.Items[sh.Item];
                 double h = sh.Y1 - sh.Y0, ly = sh.Y0 + 0.35 * h;
@@ -140,8 +140,8 @@ static class StreetPhoto
         var item = scene.Items[sh.Item];
         double u = (nx - sh.X0) / (sh.X1 - sh.X0), v = (ny - sh.Y0) / (sh.Y1 - sh.Y0);
         ulong salt = item.Salt;
-        double Noise(double scale, int oct = 2) => SynthRng.Fbm(salt, nx * scale, ny * scale, oct);
-        double Var(int k) => SynthRng.Hash01(salt ^ look.Salt, s, k);
+        double Noise(double scale, int oct = 2) => Rng.Fbm(salt, nx * scale, ny * scale, oct);
+        double Var(int k) => Rng.Hash01(salt ^ look.Salt, s, k);
         bool night = look.Style == PhotoStyle.Night;
 
         // Light falling on an upright surface; lamps add warm pools at night.
@@ -164,19 +164,19 @@ static class StreetPhoto
             {
                 double t = Math.Clamp(ny / scene.Ground, 0, 1);
                 var c = SynthColor.Lerp(look.Zenith, look.Horizon, t * (2 - t));
-                double n = SynthRng.Fbm(look.Salt, nx * 5, ny * 10, 4);
+                double n = Rng.Fbm(look.Salt, nx * 5, ny * 10, 4);
                 double cloud = Math.Clamp((n - (1 - look.Clouds)) * 3.5, 0, 1) * (1 - 0.5 * t);
                 c = SynthColor.Lerp(c, look.CloudColour * (0.85 + 0.25 * (1 - n)), cloud);
-                if (night && look.Twilight < 0.5 && SynthRng.Hash01(look.Salt, (long)(nx * size), (long)(ny * size)) > 0.993)
+                if (night && look.Twilight < 0.5 && Rng.Hash01(look.Salt, (long)(nx * size), (long)(ny * size)) > 0.993)
                     c += SynthColor.Gray(0.5 * (1 - t));
                 return c;
             }
             case Part.FarFacade:
             {
-                double k = 0.85 + 0.3 * SynthRng.Hash01(salt, s, 1);
+                double k = 0.85 + 0.3 * Rng.Hash01(salt, s, 1);
                 var c = Lit(item.Albedo * k, look.Sunny ? 0.45 : 0.35);
                 c = SynthColor.Lerp(c, look.Horizon, night ? 0.15 : 0.35);
-                if (night && SynthRng.Hash01(look.Salt, (long)(nx * 70), (long)(ny * 55)) < 0.25 * look.LitWindows)
+                if (night && Rng.Hash01(look.Salt, (long)(nx * 70), (long)(ny * 55)) < 0.25 * look.LitWindows)
                     c += new SynthColor(0.6, 0.45, 0.22);
                 return c;
             }
@@ -231,11 +231,11 @@ static class StreetPhoto
                 return Lit(c, look.Sunny ? 0.8 : 0.5);
             }
             case Part.Trunk:
-                return Lit(item.Albedo * (0.75 + 0.4 * SynthRng.ValueNoise(salt, nx * 200, ny * 20)), facadeSun);
+                return Lit(item.Albedo * (0.75 + 0.4 * Rng.ValueNoise(salt, nx * 200, ny * 20)), facadeSun);
             case Part.Crown or Part.Bush:
             {
                 double cu = 2 * u - 1, cv = 2 * v - 1;
-                double leaves = SynthRng.Fbm(salt, nx * 45, ny * 45, 3);
+                double leaves = Rng.Fbm(salt, nx * 45, ny * 45, 3);
                 double shade = 1.05 - 0.35 * cv - 0.12 * cu * (look.Sunny ? 1 : 0) - 0.15 * (cu * cu + cv * cv);
                 var c = Lit(item.Albedo * (0.45 + 0.9 * leaves) * shade, look.Sunny ? 0.8 : 0.5);
                 return c;

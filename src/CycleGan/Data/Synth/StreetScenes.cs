@@ -60,13 +60,13 @@ public static class StreetScenes
     ];
 
     /// <summary>Draws a random scene; everything about it (layout, materials) comes from <paramref name="rng"/>.</summary>
-    public static Scene Generate(SynthRng rng)
+    public static Scene Generate(Rng rng)
     {
         var shapes = new List<Shape>();
         var items = new List<Item>();
         int NewItem(SynthColor albedo, bool facesRight = false)
         {
-            items.Add(new Item(albedo, rng.NextU64(), facesRight));
+            items.Add(new Item(albedo, rng.NextULong(), facesRight));
             return items.Count - 1;
         }
         void Add(ShapeKind kind, Part part, int item, double x0, double y0, double x1, double y1, double il = 0, double ir = 0) =>
@@ -304,6 +304,6 @@ public static class StreetScenes
     /// The scene as a photo in <paramref name="style"/>. Lighting, colour grade and noise come from
     /// <paramref name="lighting"/>, so the same scene can be rendered under many conditions.
     /// </summary>
-    public static RgbImage RenderPhoto(Scene scene, int size, PhotoStyle style, SynthRng lighting) =>
+    public static RgbImage RenderPhoto(Scene scene, int size, PhotoStyle style, Rng lighting) =>
         StreetPhoto.Render(scene, size, style, lighting);
 }

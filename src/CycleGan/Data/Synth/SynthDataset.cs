@@ -25,11 +25,11 @@ public static class SynthDataset
     public sealed record Result(string Root, int Train, int Test, int Size, PhotoStyle Style, TimeSpan Elapsed);
 
     /// <summary>The scene of item <paramref name="index"/> of split <c>trainA</c>, <c>trainB</c> or <c>test</c>.</summary>
-    public static Scene SceneFor(long seed, string split, int index) => StreetScenes.Generate(SynthRng.Derive((ulong)seed, split, index));
+    public static Scene SceneFor(long seed, string split, int index) => StreetScenes.Generate(Rng.Derive((ulong)seed, split, index));
 
     /// <summary>The photo of that scene in <paramref name="style"/>, as written to the dataset.</summary>
     public static RgbImage PhotoFor(Scene scene, long seed, string split, int index, int size, PhotoStyle style) =>
-        StreetScenes.RenderPhoto(scene, size, style, SynthRng.Derive((ulong)seed, $"{split}-photo-style{(int)style}", index));
+        StreetScenes.RenderPhoto(scene, size, style, Rng.Derive((ulong)seed, $"{split}-photo-style{(int)style}", index));
 
     public static Result Write(SynthOptions o)
     {
