@@ -126,12 +126,10 @@ public static class TorchRuntime
     static extern int MallOpt(int param, int value);
 
     /// <summary>
-    /// Keeps libtorch's tensor memory in the C heap between iterations instead of handing it back to the kernel.
-    /// glibc serves every allocation over 128 KiB–32 MiB (its adaptive threshold) with a fresh mmap and unmaps it on
-    /// free, so each step's activations page-fault in and are zeroed by the kernel again: on the 256 px generator
-    /// that was ~8 % of an inference, ~4 % of a 64 px training step. Raising the mmap threshold to 32 MiB and the
-    /// trim threshold to 512 MiB lets freed blocks be reused (resident memory stays flat; the peak is unchanged
-    /// within a few MB). Set <c>CYCLEGAN_NATIVE_HEAP=default</c> to leave glibc's settings alone. Returns false where
+    /// Keeps libtorch's tensor memory in the C heap between iterations instead of handing it back to the kernel:
+    /// glibc's adaptive mmap threshold serves each large activation with a fresh mmap, so every step page-faults and
+    /// zeroes it again. Raising the mmap threshold to 32 MiB and the trim threshold to 512 MiB lets freed blocks be
+    /// reused (figures in bench/README.md). <c>CYCLEGAN_NATIVE_HEAP=default</c> leaves glibc alone. Returns false where
     /// glibc is not the C library (nothing is changed then).
     /// </summary>
     public static bool TuneNativeHeap()

@@ -53,9 +53,9 @@ public sealed record Compute(bool FastKernels, bool Bf16)
             {
                 c.Kernels = Kernels;
                 c.LayerName = name;
-                // bf16 everywhere but the output layers (convs to at most 8 channels: the image and the PatchGAN
-                // logits), the usual mixed-precision exception: a small share of the work, and where rounding shows.
-                c.Bf16 = Bf16 && c.out_channels > 8;
+                // bf16 everywhere but the output layers, the usual mixed-precision exception: a small share of the
+                // work, and where rounding shows.
+                c.Bf16 = Bf16 && c.out_channels > Conv.OutputLayerMaxChannels;
                 c.ChannelsLast = FastKernels && c.transposed;
                 c.FoldTaps = FastKernels && c.CanFoldTaps;
             }

@@ -17,31 +17,35 @@ public sealed class Conv : Convolution
     /// <c>--precision bf16</c>, mixed precision (TorchSharp 0.107 has no autocast): input, weight and bias are cast to
     /// bfloat16, the result back to float32, so the weights (the optimizer's master copy), norms, losses and
     /// gradients outside the convolution stay float32; autograd sees the casts, so the weight gradient arrives in
-    /// float32. <see cref="Compute.Apply"/> leaves the output convolutions (to at most 8 channels) in float32.
+    /// float32. <see cref="Compute.Apply"/> leaves the output convolutions (<see cref="OutputLayerMaxChannels"/>) in float32.
     /// </summary>
     public bool Bf16 { get; set; }
 
     /// <summary>
-    /// Transposed, inference only (gradients off): hand the transposed convolution a channels-last copy of its (small) weight, so libtorch runs
-    /// oneDNN's deconvolution in channels-last layout — 1.7–2.9× faster here (256→128 channels at 64×64: 13.8 → 8.2 ms;
-    /// 128→64 at 128×128: 21 → 8.7 ms). Its output is then channels-last in memory (same shape and values); the layers
-    /// after it accept that, and the generators return a contiguous tensor. Converting the activations instead costs
-    /// as much as it saves. With gradients on it is left off: the channels-last backward made a 64 px training step
-    /// ~12 % slower. Set by <see cref="Compute.Apply"/> with <c>--kernels fast</c>.
+    /// Transposed, inference only (gradients off): the weight is handed over channels-last, so oneDNN runs its faster
+    /// channels-last deconvolution; the output is channels-last in memory (same shape and values), which the following
+    /// layers accept. Off with gradients on (its backward is slower). Set by <see cref="Compute.Apply"/> with
+    /// <c>--kernels fast</c>; figures in bench/README.md.
     /// </summary>
     public bool ChannelsLast { get; set; }
 
     /// <summary>
-    /// Convolutions with few output channels (the generators' 7×7 conv to 3 channels, PatchGAN's last conv to 1):
-    /// oneDNN vectorises over 16 output channels, so 3 of 16 lanes work (20 ms, 30 GMAC/s for 64→3 at 256 px). Folding
-    /// the kW horizontal taps into output channels — one kH×1 convolution to kW·out channels, then kW shifted adds —
-    /// does the same multiply-adds with 21 of 32 lanes busy: 7.1 ms there, 0.38 vs 0.69 ms at 64 px. Set by
-    /// <see cref="Compute.Apply"/> with <c>--kernels fast</c> where <see cref="CanFoldTaps"/>.
+    /// Convolutions to few channels (the generators' 7×7 conv to 3, PatchGAN's last conv to 1) leave most of oneDNN's
+    /// 16 vector lanes idle; folding the kW horizontal taps into output channels (one kH×1 convolution to kW·out
+    /// channels, then kW shifted adds) does the same multiply-adds with more lanes busy. Set by
+    /// <see cref="Compute.Apply"/> with <c>--kernels fast</c> where <see cref="CanFoldTaps"/>; figures in bench/README.md.
     /// </summary>
     public bool FoldTaps { get; set; }
 
-    /// <summary>Stride 1, no dilation or groups, a kernel wider than 1 and at most 8 output channels.</summary>
-    public bool CanFoldTaps => !transposed && out_channels <= 8 && kernel_size[1] > 1 && groups == 1
+    /// <summary>
+    /// Output convolutions: at most this many output channels (the image, the PatchGAN logits). They fold their taps
+    /// under <c>--kernels fast</c> and stay float32 under <c>--precision bf16</c>.
+    /// </summary>
+    public const int OutputLayerMaxChannels = 8;
+
+    /// <summary>Stride 1, no dilation or groups, a kernel wider than 1 and at most <see cref="OutputLayerMaxChannels"/>
+    /// output channels.</summary>
+    public bool CanFoldTaps => !transposed && out_channels <= OutputLayerMaxChannels && kernel_size[1] > 1 && groups == 1
         && stride.All(s => s == 1) && dilation.All(d => d == 1);
 
     /// <summary>Where this layer's convolutions are checked and routed; <see cref="ConvKernels.Shared"/> unless set.</summary>
