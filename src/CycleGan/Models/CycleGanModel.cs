@@ -53,7 +53,7 @@ public sealed class CycleGanModel : GanModel
     bool UseIdentity => IsTrain && _t!.LambdaIdentity > 0;
 
     /// <summary>Independent passes through one network may run as one batch: nothing in it mixes images or draws randomness.</summary>
-    bool Batched => Compute.FastKernels && Opt.Norm != "batch" && Opt.NoDropout;
+    bool Batched => Compute.FastKernels && Opt.Norm is not ("batch" or "syncbatch") && Opt.NoDropout;
 
     /// <summary><paramref name="net"/> on all <paramref name="inputs"/> as one batch; the results in the same order.</summary>
     static Tensor[] Batch(Module<Tensor, Tensor> net, params Tensor[] inputs)
@@ -162,6 +162,7 @@ public sealed class CycleGanModel : GanModel
         PhaseEnded("G identity, D(fake), losses");
         lossG.backward();
         PhaseEnded("G backward");
+        GradientSync?.Average([.. _gA.parameters().Concat(_gB.parameters()).Select(p => p.grad).OfType<Tensor>()]);
         _optG!.step();
         PhaseEnded("G optimizer");
 
@@ -175,6 +176,7 @@ public sealed class CycleGanModel : GanModel
             lossDA = BackwardD(_dA!, realB, poolB, t);
             var poolA = _fakeAPool!.Query(fakeA, rng);
             lossDB = BackwardD(_dB!, realA, poolA, t);
+            GradientSync?.Average([.. _dA!.parameters().Concat(_dB!.parameters()).Select(p => p.grad).OfType<Tensor>()]);
             _optD!.step();
             PhaseEnded("D optimizer");
         }

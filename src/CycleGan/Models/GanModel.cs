@@ -47,6 +47,9 @@ public abstract class GanModel : IDisposable
     /// <summary>Optional listener for the phases of a training step (profiling); null costs nothing.</summary>
     public IStepPhaseObserver? PhaseObserver { get; set; }
 
+    /// <summary>Averages the gradients of one optimizer's parameters across processes before its step; null: one process.</summary>
+    public IGradientSync? GradientSync { get; set; }
+
     protected void PhaseEnded(string phase) => PhaseObserver?.PhaseEnded(phase);
 
     /// <summary>Paths of the current input images (for naming result files).</summary>

@@ -71,6 +71,7 @@ public class Pix2PixModel : GanModel
         PhaseEnded("D forward");
         lossD.backward();
         PhaseEnded("D backward");
+        GradientSync?.Average([.. _d.parameters().Select(p => p.grad).OfType<Tensor>()]);
         _optD!.step();
         PhaseEnded("D optimizer");
 
@@ -82,6 +83,7 @@ public class Pix2PixModel : GanModel
         PhaseEnded("G: D(fake), losses");
         lossG.backward();
         PhaseEnded("G backward");
+        GradientSync?.Average([.. _g.parameters().Select(p => p.grad).OfType<Tensor>()]);
         _optG!.step();
         PhaseEnded("G optimizer");
 

@@ -1,0 +1,3 @@
+namespace CycleGan.Models;
+
+public interface IGradientSync { void Average(IReadOnlyList<TorchSharp.torch.Tensor> gradients); }
