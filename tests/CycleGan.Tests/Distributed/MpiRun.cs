@@ -59,25 +59,26 @@ public static class MpiRun
         return r;
     }
 
-    /// <summary>The pid of rank <paramref name="rank"/> among the children of <paramref name="mpirun"/>, or null.</summary>
-    public static int? RankPid(Process mpirun, int rank)
+    /// <summary>
+    /// The pids of the job's ranks: the processes other than <paramref name="mpirun"/> whose command line contains
+    /// <paramref name="marker"/> (e.g. the job's unique checkpoint folder), in start order. Command lines are
+    /// world-readable in /proc; environments are not always (the test host may lack ptrace rights over the ranks).
+    /// </summary>
+    public static List<int> RankPids(Process mpirun, string marker)
     {
-        foreach (var task in Directory.GetDirectories($"/proc/{mpirun.Id}/task"))
+        var result = new List<int>();
+        foreach (var dir in Directory.GetDirectories("/proc"))
         {
-            string children;
-            try { children = File.ReadAllText(Path.Combine(task, "children")); }
-            catch (IOException) { continue; }
-            foreach (var pid in children.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse))
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == mpirun.Id) continue;
+            try
             {
-                try
-                {
-                    var environ = File.ReadAllText($"/proc/{pid}/environ").Split('\0');
-                    if (environ.Contains($"OMPI_COMM_WORLD_RANK={rank}")) return pid;
-                }
-                catch (IOException) { }
-                catch (UnauthorizedAccessException) { }
+                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline"));
+                if (cmdline.Contains(marker, StringComparison.Ordinal) && cmdline.Contains("CycleGan.Cli.dll", StringComparison.Ordinal)) result.Add(pid);
             }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
         }
-        return null;
+        result.Sort();
+        return result;
     }
 }
