@@ -33,6 +33,15 @@ public sealed record LaunchEnvironment(string Launcher, int Rank, int? Size)
         return null;
     }
 
+    /// <summary>This process's index among the job's processes on its node (0 when no launcher says).</summary>
+    public static int LocalRank(Func<string, string?>? env = null)
+    {
+        env ??= Environment.GetEnvironmentVariable;
+        foreach (var name in new[] { "OMPI_COMM_WORLD_LOCAL_RANK", "SLURM_LOCALID", "MPI_LOCALRANKID", "PMI_LOCAL_RANK" })
+            if (int.TryParse(env(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var local)) return local;
+        return 0;
+    }
+
     /// <summary>
     /// <c>--distributed</c>: <c>none</c> never starts MPI, <c>mpi</c> always does (a lone process is a world of 1),
     /// <c>auto</c> does when a launcher started several processes. Null when MPI is not used.

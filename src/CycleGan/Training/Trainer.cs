@@ -42,8 +42,12 @@ public sealed class Trainer
         TorchRuntime.EnsureLoaded();
         _opt.ApplyAblation();
         TrainingValidation.Check(_opt);
-        var device = TorchRuntime.ResolveDevice(_opt.DeviceSpec());
         var world = MpiWorld.Current is { Size: > 1 } w ? w : null;
+        var deviceSpec = _opt.DeviceSpec();
+        // One GPU per rank: without an index, rank k of a node takes CUDA device k (modulo the count).
+        if (world != null && deviceSpec is "" or "cuda" && torch.cuda.is_available())
+            deviceSpec = $"cuda:{LaunchEnvironment.LocalRank() % torch.cuda.device_count()}";
+        var device = TorchRuntime.ResolveDevice(deviceSpec);
         var root = world?.IsRoot ?? true;
         var seed = _opt.Seed >= 0 ? _opt.Seed : Environment.TickCount & 0x7FFFFFFF;
         if (world != null) seed = DistributedState.BroadcastSeed(world, seed);
