@@ -19,7 +19,10 @@ public static class TrainCommand
             opt.ApplySuffix();
             var world = LaunchEnvironment.Start(opt.Distributed);
             if (world is { Size: > 1 })
-                return RunDistributed(world, opt, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error ?? Console.Error);
+            {
+                var config = parse.InvocationConfiguration;
+                return RunDistributed(world, opt, config.Output, config.Error ?? Console.Error);
+            }
             var code = Run(opt, parse.InvocationConfiguration.Output);
             world?.Finish();
             return code;
@@ -64,7 +67,8 @@ public static class TrainCommand
         {
             while (e is System.Reflection.TargetInvocationException or AggregateException && e.InnerException != null) e = e.InnerException;
             var user = e is UserError;
-            error.WriteLine($"{(user ? "error" : "internal error")} (rank {world.Rank} of {world.Size}): {e.Message.ReplaceLineEndings(" ")}");
+            var kind = user ? "error" : "internal error";
+            error.WriteLine($"{kind} (rank {world.Rank} of {world.Size}): {e.Message.ReplaceLineEndings(" ")}");
             if (opt.Verbose || !user) error.WriteLine(e);
             error.Flush();
             world.Abort(user ? 2 : 1);

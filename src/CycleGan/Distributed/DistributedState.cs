@@ -73,7 +73,8 @@ public static class DistributedState
         {
             progress = TrainingState.Load(stateDir, model);
             if (progress.WorldSize != world.Size)
-                throw new UserError($"the training state in {stateDir} was saved by a {progress.WorldSize}-process run; resume it with {progress.WorldSize} processes (this run has {world.Size})");
+                throw new UserError($"the training state in {stateDir} was saved by a {progress.WorldSize}-process run; "
+                    + $"resume it with {progress.WorldSize} processes (this run has {world.Size})");
             files = PackFiles(stateDir);
             pools = RankPools(stateDir, world.Size, model.Pools.Count);
         }
@@ -102,7 +103,8 @@ public static class DistributedState
     {
         using var ms = new MemoryStream();
         using (var w = new BinaryWriter(ms))
-            foreach (var file in Directory.GetFiles(dir).Where(f => Path.GetFileName(f) != "pools.safetensors").Order(StringComparer.Ordinal))
+            foreach (var file in Directory.GetFiles(dir).Where(f => Path.GetFileName(f) != "pools.safetensors")
+                         .Order(StringComparer.Ordinal))
             {
                 w.Write(Path.GetFileName(file));
                 var bytes = File.ReadAllBytes(file);
@@ -158,7 +160,8 @@ public static class DistributedState
                 {
                     w.Write(image.shape.Length);
                     foreach (var d in image.shape) w.Write(d);
-                    w.Write(MemoryMarshal.AsBytes(image.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray().AsSpan()));
+                    var values = image.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
+                    w.Write(MemoryMarshal.AsBytes(values.AsSpan()));
                 }
             }
         }

@@ -24,7 +24,8 @@ public sealed record LaunchEnvironment(string Launcher, int Rank, int? Size)
         foreach (var (launcher, rankVar, sizeVar) in Variables)
         {
             if (!int.TryParse(env(rankVar), NumberStyles.Integer, CultureInfo.InvariantCulture, out var rank)) continue;
-            int? size = sizeVar != null && int.TryParse(env(sizeVar), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : null;
+            int? size = sizeVar != null && int.TryParse(env(sizeVar), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s)
+                ? s : null;
             // A Slurm batch script sees SLURM_PROCID 0 of a 1-task step, or the job's task count without a step:
             // only a task count above 1 is a launch of several processes.
             if (size is 1 || (size is null && sizeVar != null)) continue;

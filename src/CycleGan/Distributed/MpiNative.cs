@@ -42,7 +42,8 @@ internal static unsafe class MpiNative
     [DllImport(Library)] public static extern int MPI_Allreduce(IntPtr send, void* recv, int count, IntPtr type, IntPtr op, IntPtr comm);
     [DllImport(Library)] public static extern int MPI_Bcast(void* buffer, int count, IntPtr type, int root, IntPtr comm);
     [DllImport(Library)] public static extern int MPI_Send(void* buffer, int count, IntPtr type, int dest, int tag, IntPtr comm);
-    [DllImport(Library)] public static extern int MPI_Recv(void* buffer, int count, IntPtr type, int source, int tag, IntPtr comm, IntPtr status);
+    [DllImport(Library)]
+    public static extern int MPI_Recv(void* buffer, int count, IntPtr type, int source, int tag, IntPtr comm, IntPtr status);
     [DllImport(Library)] public static extern int MPI_Barrier(IntPtr comm);
     [DllImport(Library)] public static extern int MPI_Abort(IntPtr comm, int code);
     [DllImport(Library)] public static extern int MPI_Finalize();

@@ -84,7 +84,10 @@ public sealed unsafe class MpiWorld
         var buffer = new byte[length];
         fixed (byte* p = buffer)
             for (long at = 0; at < length; at += ChunkElements)
-                Check(MPI_Recv(p + at, (int)Math.Min(ChunkElements, length - at), ByteType, source, tag, CommWorld, IntPtr.Zero), "MPI_Recv");
+            {
+                var n = (int)Math.Min(ChunkElements, length - at);
+                Check(MPI_Recv(p + at, n, ByteType, source, tag, CommWorld, IntPtr.Zero), "MPI_Recv");
+            }
         return buffer;
     }
 

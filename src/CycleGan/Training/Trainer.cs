@@ -32,7 +32,7 @@ public sealed class Trainer
 
     public string RunDir => Path.Combine(_opt.CheckpointsDir, _opt.Name);
 
-    /// <summary>Test aid: when set, every rank writes its final weights there as <c>rank&lt;r&gt;_net_&lt;name&gt;.safetensors</c>.</summary>
+    /// <summary>Test aid: a folder where every rank writes its final weights, <c>rank&lt;r&gt;_net_&lt;name&gt;.safetensors</c>.</summary>
     public const string RankWeightsVariable = "CYCLEGAN_RANK_WEIGHTS_DIR";
 
     /// <param name="cancel">Aborts with <see cref="OperationCanceledException"/>; nothing is saved.</param>
@@ -59,7 +59,8 @@ public sealed class Trainer
         if (world != null)
         {
             if (model is not (CycleGanModel or Pix2PixModel))
-                throw new UserError($"--model {_opt.Model} does not train over MPI (cycle_gan, pix2pix and colorization do); run it as one process or with --distributed none");
+                throw new UserError($"--model {_opt.Model} does not train over MPI (cycle_gan, pix2pix and colorization do); "
+                    + "run it as one process or with --distributed none");
             model.GradientSync = new FusedGradientAverager(world);
         }
         if (Networks.ConvKernels.Shared.RemedySummary() is { } remedies) Publish(o => o.OnMessage(remedies));
@@ -75,7 +76,8 @@ public sealed class Trainer
             {
                 progress = loaded;
                 if (world is null && progress.WorldSize != 1)
-                    throw new UserError($"the training state in {stateDir} was saved by a {progress.WorldSize}-process run; resume it with {progress.WorldSize} processes (mpirun -np {progress.WorldSize})");
+                    throw new UserError($"the training state in {stateDir} was saved by a {progress.WorldSize}-process run; "
+                        + $"resume it with {progress.WorldSize} processes (mpirun -np {progress.WorldSize})");
                 seed = progress.Seed;
                 resumed = true;
                 Publish(o => o.OnMessage($"resuming from the full training state in {stateDir}: epoch {progress.Epoch}, {progress.EpochBatches} batches into it, {progress.TotalIters} iterations done"));
@@ -182,7 +184,8 @@ public sealed class Trainer
             foreach (var (name, net) in model.Networks)
                 using (var scope = NewDisposeScope())
                     Checkpoints.SafeTensorsFile.Write(Path.Combine(weightsDir, $"rank{rank}_net_{name}.safetensors"),
-                        Networks.ModuleState.Ordered(net).Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value.detach().cpu())).ToList());
+                        Networks.ModuleState.Ordered(net).Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value.detach().cpu()))
+                            .ToList());
         return new TrainingOutcome(totalIters, lastEpoch, StoppedEarly: false);
     }
 

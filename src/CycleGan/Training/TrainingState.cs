@@ -20,8 +20,9 @@ public static class TrainingState
 {
     public const string FolderName = "train_state";
 
-    /// <param name="otherPools">In an N-rank run, the pools of ranks 1 … N−1 (keys <c>rank&lt;r&gt;.pool&lt;p&gt;.&lt;k&gt;</c>).</param>
-    public static void Save(string runDir, GanModel model, TrainingProgress progress, IEnumerable<KeyValuePair<string, Tensor>>? otherPools = null)
+    /// <param name="otherPools">In an N-rank run, the pools of ranks 1 … N−1 (<c>rank&lt;r&gt;.pool&lt;p&gt;.&lt;k&gt;</c>).</param>
+    public static void Save(string runDir, GanModel model, TrainingProgress progress,
+        IEnumerable<KeyValuePair<string, Tensor>>? otherPools = null)
     {
         var final = Path.Combine(runDir, FolderName);
         var tmp = Path.Combine(runDir, $"{FolderName}.tmp-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
