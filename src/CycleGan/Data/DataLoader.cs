@@ -24,6 +24,9 @@ public sealed class DataLoader
     public bool Shuffle { get; }
     public int PrefetchBatches { get; }
 
+    /// <summary>In a data-parallel run, which share of each epoch this process serves; null: all of it.</summary>
+    public Distributed.DistributedSampler? Sampler { get; init; }
+
     public DataLoader(IImageDataset dataset, int batchSize, bool shuffle, int seed, int prefetchBatches = 4)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
@@ -42,18 +45,29 @@ public sealed class DataLoader
     /// <summary>Number of items, official <c>len(dataset)</c>.</summary>
     public int Count => Dataset.Count;
 
+    /// <summary>Items this process serves per epoch: all, or its rank's share.</summary>
+    public int LocalCount => Sampler?.SamplesPerRank(Dataset.Count) ?? Dataset.Count;
+
     /// <summary>Batches per epoch (the last one may be partial).</summary>
-    public int BatchCount => (Dataset.Count + BatchSize - 1) / BatchSize;
+    public int BatchCount => (LocalCount + BatchSize - 1) / BatchSize;
 
     /// <summary>Total seconds the consumer has spent waiting for a batch that was not ready yet, over all epochs.</summary>
     public double WaitSeconds => Interlocked.Read(ref _waitTicks) / (double)Stopwatch.Frequency;
 
     /// <summary>The dataset indices of epoch <paramref name="epoch"/>, in the order they are served.</summary>
-    public int[] Order(int epoch)
+    public int[] Order(int epoch) => Schedule(epoch).Select(s => s.Index).ToArray();
+
+    /// <summary>
+    /// The epoch's (dataset index, position) pairs this process serves; an item's random stream comes from its
+    /// position in the whole epoch, so N ranks see the same items, augmented alike, as one process does.
+    /// </summary>
+    (int Index, int Position)[] Schedule(int epoch)
     {
         var order = Enumerable.Range(0, Dataset.Count).ToArray();
         if (Shuffle) Stream(epoch, -1).Shuffle(order);
-        return order;
+        if (Sampler is null) return order.Select((index, position) => (index, position)).ToArray();
+        if (order.Length == 0) return [];
+        return Sampler.Positions(order.Length).Select(p => (Distributed.DistributedSampler.IndexAt(order, p), p)).ToArray();
     }
 
     /// <summary>
@@ -62,7 +76,7 @@ public sealed class DataLoader
     /// </summary>
     public IEnumerable<DataBatch> Epoch(int epoch, int skipBatches = 0)
     {
-        var order = Order(epoch);
+        var order = Schedule(epoch);
         var first = Math.Min(order.Length, skipBatches * BatchSize);
         using var queue = new BlockingCollection<Produced>(PrefetchBatches);
         using var cts = new CancellationTokenSource();
@@ -95,7 +109,7 @@ public sealed class DataLoader
 
     sealed record Produced(DataBatch? Batch, ExceptionDispatchInfo? Error);
 
-    void Produce(int[] order, int first, int epoch, BlockingCollection<Produced> queue, CancellationToken token)
+    void Produce((int Index, int Position)[] order, int first, int epoch, BlockingCollection<Produced> queue, CancellationToken token)
     {
         try
         {
@@ -105,7 +119,7 @@ public sealed class DataLoader
                 for (int k = start; k < Math.Min(order.Length, start + BatchSize); k++)
                 {
                     token.ThrowIfCancellationRequested();
-                    items.Add(Dataset.GetItem(order[k], Stream(epoch, k)));
+                    items.Add(Dataset.GetItem(order[k].Index, Stream(epoch, order[k].Position)));
                 }
                 queue.Add(new Produced(DataBatch.Collate(items), null), token);
             }

@@ -171,7 +171,7 @@ public sealed class CycleGanModel : GanModel
     // --kernels fast: the batched passes (see the class summary). Same math per image, fewer and larger calls.
 
     /// <summary>Independent passes through one network may run as one batch: nothing in it mixes images or draws randomness.</summary>
-    bool Batched => Compute.FastKernels && Opt.Norm != "batch" && Opt.NoDropout;
+    bool Batched => Compute.FastKernels && Opt.Norm is not ("batch" or "syncbatch") && Opt.NoDropout;
 
     /// <summary><see cref="Forward"/> batched; with <paramref name="identity"/> the identity passes ride along.</summary>
     Pass BatchedForward(bool identity)

@@ -53,7 +53,7 @@ public static class CoupledDcgan
     }
 
     /// <summary>DCGAN convolutions that feed a batch norm have no bias; with instance or no norm they keep one.</summary>
-    static bool HasBias(NormLayer norm) => norm.Kind != "batch";
+    static bool HasBias(NormLayer norm) => norm.Kind is not ("batch" or "syncbatch");
 
     static Sequential Init(Sequential net, string initType, double gain)
     {

@@ -6,7 +6,8 @@ namespace CycleGan.Networks;
 
 /// <summary>
 /// The official <c>get_norm_layer</c>: <c>instance</c> (affine off, no running stats), <c>batch</c>
-/// (affine, tracking) or <c>none</c> (Identity, still occupying its Sequential index).
+/// (affine, tracking), <c>syncbatch</c> (batch norm over all ranks' batches, see <see cref="Distributed.SyncBatchNorm"/>)
+/// or <c>none</c> (Identity, still occupying its Sequential index).
 /// </summary>
 public sealed class NormLayer
 {
@@ -16,14 +17,17 @@ public sealed class NormLayer
 
     public static NormLayer Get(string kind) => kind switch
     {
-        "instance" or "batch" or "none" => new NormLayer(kind),
-        _ => throw new UserError($"normalization layer [{kind}] is not found (use instance, batch or none)"),
+        "instance" or "batch" or "syncbatch" or "none" => new NormLayer(kind),
+        _ => throw new UserError($"normalization layer [{kind}] is not found (use instance, batch, syncbatch or none)"),
     };
 
     public Module<Tensor, Tensor> Create(long channels) => Kind switch
     {
         "instance" => new InstanceNorm(channels),
         "batch" => BatchNorm2d(channels, eps: 1e-5, momentum: 0.1, affine: true, track_running_stats: true),
+        // In one process the global batch is the local one: syncbatch is plain BatchNorm2d (same keys, same kernel).
+        "syncbatch" when Distributed.MpiWorld.Current is { Size: > 1 } world => new Distributed.SyncBatchNorm(channels, world),
+        "syncbatch" => BatchNorm2d(channels, eps: 1e-5, momentum: 0.1, affine: true, track_running_stats: true),
         _ => Identity(),
     };
 

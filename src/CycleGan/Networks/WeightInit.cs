@@ -37,6 +37,10 @@ public static class WeightInit
                     nn.init.normal_(bn.weight!, 1.0, gain);
                     nn.init.constant_(bn.bias!, 0.0);
                     break;
+                case Distributed.SyncBatchNorm sbn:
+                    nn.init.normal_(sbn.Weight, 1.0, gain);
+                    nn.init.constant_(sbn.Bias, 0.0);
+                    break;
             }
         }
     }

@@ -33,7 +33,8 @@ public record BaseOptions
     public string NetG { get; set; } = "resnet_9blocks";
     [Option("n_layers_D", "only used if netD==n_layers")]
     public int NLayersD { get; set; } = 3;
-    [Option("norm", "instance normalization or batch normalization", Choices = ["instance", "batch", "none"])]
+    [Option("norm", "instance normalization or batch normalization (syncbatch: batch statistics over all ranks of a distributed run)",
+        Choices = ["instance", "batch", "syncbatch", "none"])]
     public string Norm { get; set; } = "instance";
     [Option("init_type", "network initialization", Choices = ["normal", "xavier", "kaiming", "orthogonal"])]
     public string InitType { get; set; } = "normal";

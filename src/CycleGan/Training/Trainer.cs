@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CycleGan.Data;
+using CycleGan.Distributed;
 using CycleGan.Models;
 using CycleGan.Options;
 using TorchSharp;
@@ -14,6 +15,9 @@ namespace CycleGan.Training;
 /// learning-rate update after the epoch. Saves the full training state with every checkpoint so that
 /// <c>--continue_train</c> resumes exactly. A <c>stop</c> request (e.g. a time budget) ends the run at the next
 /// iteration boundary with <c>latest</c> and the training state saved, so that it can be resumed or tested.
+/// In an MPI job (<see cref="MpiWorld.Current"/> of more than one rank, see docs/distributed.md) every rank trains
+/// a copy of the model on its share of each epoch with averaged gradients; rank 0 alone writes the run folder and
+/// publishes to the observers, and an iteration counts the samples of all ranks.
 /// </summary>
 public sealed class Trainer
 {
@@ -28,6 +32,9 @@ public sealed class Trainer
 
     public string RunDir => Path.Combine(_opt.CheckpointsDir, _opt.Name);
 
+    /// <summary>Test aid: a folder where every rank writes its final weights, <c>rank&lt;r&gt;_net_&lt;name&gt;.safetensors</c>.</summary>
+    public const string RankWeightsVariable = "CYCLEGAN_RANK_WEIGHTS_DIR";
+
     /// <param name="cancel">Aborts with <see cref="OperationCanceledException"/>; nothing is saved.</param>
     /// <param name="stop">Ends training cleanly before the next iteration: <c>latest</c> and the training state are saved.</param>
     public TrainingOutcome Run(CancellationToken cancel = default, CancellationToken stop = default)
@@ -35,27 +42,42 @@ public sealed class Trainer
         TorchRuntime.EnsureLoaded();
         _opt.ApplyAblation();
         TrainingValidation.Check(_opt);
-        var device = TorchRuntime.ResolveDevice(_opt.DeviceSpec());
+        var world = MpiWorld.Current is { Size: > 1 } w ? w : null;
+        var deviceSpec = _opt.DeviceSpec();
+        // One GPU per rank: without an index, rank k of a node takes CUDA device k (modulo the count).
+        if (world != null && deviceSpec is "" or "cuda" && torch.cuda.is_available())
+            deviceSpec = $"cuda:{LaunchEnvironment.LocalRank() % torch.cuda.device_count()}";
+        var device = TorchRuntime.ResolveDevice(deviceSpec);
+        var root = world?.IsRoot ?? true;
         var seed = _opt.Seed >= 0 ? _opt.Seed : Environment.TickCount & 0x7FFFFFFF;
+        if (world != null) seed = DistributedState.BroadcastSeed(world, seed);
         torch.manual_seed(seed);
-        AtomicFile.CreateDirectory(RunDir);
-        using var runLock = RunLock.Acquire(RunDir); // before anything in the folder is touched
-        // What a killed run left: temp files and half-written state folders (never under a final name).
-        AtomicFile.RemoveStaleTemps(RunDir);
-        TrainingState.RemoveStale(RunDir);
+        using var runLock = root ? AcquireRunDir() : null;
 
         using var model = ModelRegistry.Create(_opt, isTrain: true, device);
         model.SetTrainMode(true);
+        if (world != null)
+        {
+            if (model is not (CycleGanModel or Pix2PixModel))
+                throw new UserError($"--model {_opt.Model} does not train over MPI (cycle_gan, pix2pix and colorization do); "
+                    + "run it as one process or with --distributed none");
+            model.GradientSync = new FusedGradientAverager(world);
+        }
         if (Networks.ConvKernels.Shared.RemedySummary() is { } remedies) Publish(o => o.OnMessage(remedies));
 
         var progress = new TrainingProgress(_opt.EpochCount, 0, 0, seed);
         var resumed = false;
         if (_opt.ContinueTrain)
         {
-            var stateDir = _opt.Epoch == "latest" && _opt.LoadIter == 0 ? TrainingState.Find(RunDir) : null;
-            if (stateDir != null)
+            var stateDir = root && _opt.Epoch == "latest" && _opt.LoadIter == 0 ? TrainingState.Find(RunDir) : null;
+            var loaded = world != null ? DistributedState.Resume(world, model, stateDir)
+                : stateDir != null ? TrainingState.Load(stateDir, model) : null;
+            if (loaded != null)
             {
-                progress = TrainingState.Load(stateDir, model);
+                progress = loaded;
+                if (world is null && progress.WorldSize != 1)
+                    throw new UserError($"the training state in {stateDir} was saved by a {progress.WorldSize}-process run; "
+                        + $"resume it with {progress.WorldSize} processes (mpirun -np {progress.WorldSize})");
                 seed = progress.Seed;
                 resumed = true;
                 Publish(o => o.OnMessage($"resuming from the full training state in {stateDir}: epoch {progress.Epoch}, {progress.EpochBatches} batches into it, {progress.TotalIters} iterations done"));
@@ -64,13 +86,18 @@ public sealed class Trainer
             {
                 // Official behaviour: load <epoch>_net_*.pth (or iter_<load_iter>), start at --epoch_count with fresh optimizers.
                 var label = _opt.LoadIter > 0 ? $"iter_{_opt.LoadIter}" : _opt.Epoch;
-                model.LoadNetworks(RunDir, label);
+                if (root) model.LoadNetworks(RunDir, label);
                 Publish(o => o.OnMessage($"continuing from {label}_net_*.pth without a training state: fresh optimizers, starting at epoch {_opt.EpochCount}"));
             }
         }
+        // One set of weights for all ranks: rank 0's (fresh, resumed or loaded).
+        if (world != null) DistributedState.BroadcastNetworks(world, model);
         // Built once the seed is known (a resumed run takes the saved one): every file is validated here, once.
-        var data = TrainingData.Create(_opt, seed, Publish);
-        AtomicFile.WriteAllText(Path.Combine(RunDir, "train_opt.txt"), OptionInfo.Format(_opt));
+        var sampler = world is null ? null : new DistributedSampler(world.Rank, world.Size);
+        var data = TrainingData.Create(_opt, seed, Publish, sampler);
+        if (root) AtomicFile.WriteAllText(Path.Combine(RunDir, "train_opt.txt"), OptionInfo.Format(_opt));
+        var worldSize = world?.Size ?? 1;
+        var rank = world?.Rank ?? 0;
 
         var lastEpoch = _opt.NEpochs + _opt.NEpochsDecay;
         var batches = data.Loader.BatchCount;
@@ -91,17 +118,19 @@ public sealed class Trainer
             foreach (var batch in data.Loader.Epoch(epoch, skip))
             {
                 cancel.ThrowIfCancellationRequested();
-                if (stop.IsCancellationRequested)
+                // In an MPI job every rank must stop at the same iteration: the request of any rank stops all.
+                var stopNow = world is null ? stop.IsCancellationRequested : world.AllreduceMax(stop.IsCancellationRequested ? 1 : 0) > 0;
+                if (stopNow)
                 {
-                    SaveCheckpoint(model, "latest", new TrainingProgress(epoch, batchIndex, totalIters, seed));
+                    SaveCheckpoint(model, "latest", new TrainingProgress(epoch, batchIndex, totalIters, seed, worldSize));
                     Publish(o => o.OnMessage($"stopped as requested at epoch {epoch}, {batchIndex} of {batches} batches into it, {totalIters} iterations done"));
                     return new TrainingOutcome(totalIters, epoch, StoppedEarly: true);
                 }
                 var t0 = Stopwatch.GetTimestamp();
                 // Official t_data: how long this iteration waited for its batch (the loader prefetches in the background).
                 var dataSeconds = Stopwatch.GetElapsedTime(lastEnd, t0).TotalSeconds;
-                totalIters += _opt.BatchSize;
-                epochIter += _opt.BatchSize;
+                totalIters += _opt.BatchSize * worldSize;
+                epochIter += _opt.BatchSize * worldSize;
                 batchIndex++;
                 using (var scope = NewDisposeScope())
                 {
@@ -109,21 +138,21 @@ public sealed class Trainer
                     var b = batch.B?.ToTensor();
                     model.SetInput(a, b, batch.APaths, batch.BPaths);
                 }
-                // Every random draw of this iteration (dropout, pool, gradient penalty) comes from (seed, iteration).
-                torch.manual_seed((long)(Rng.Mix(seed, totalIters) >> 1));
-                model.OptimizeParameters(new Rng(Rng.Mix(seed, totalIters, 1)));
+                // Every random draw of this iteration (dropout, pool, gradient penalty) comes from (seed, iteration, rank).
+                torch.manual_seed((long)((rank == 0 ? Rng.Mix(seed, totalIters) : Rng.Mix(seed, totalIters, -rank)) >> 1));
+                model.OptimizeParameters(new Rng(rank == 0 ? Rng.Mix(seed, totalIters, 1) : Rng.Mix(seed, totalIters, 1, rank)));
                 var computeSeconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
                 CheckFinite(model, epoch, epochIter, totalIters);
 
                 var secondsPerIter = iterClock.Elapsed.TotalSeconds / Math.Max(1, batchIndex - skip);
                 Publish(o => o.OnIteration(new IterationInfo(epoch, epochIter, totalIters, batchIndex, batches, secondsPerIter)));
-                if (totalIters % _opt.DisplayFreq == 0)
+                if (root && totalIters % _opt.DisplayFreq == 0)
                 {
                     var save = totalIters % _opt.UpdateHtmlFreq == 0;
                     var images = model.CurrentVisualImages();
                     Publish(o => o.OnVisuals(new VisualsReport(epoch, totalIters, images, save)));
                 }
-                if (totalIters % _opt.PrintFreq == 0)
+                if (root && totalIters % _opt.PrintFreq == 0)
                 {
                     var losses = model.CurrentLosses();
                     Publish(o => o.OnLosses(new LossReport(epoch, epochIter, totalIters, computeSeconds / _opt.BatchSize, dataSeconds, losses)));
@@ -131,7 +160,7 @@ public sealed class Trainer
                 if (totalIters % _opt.SaveLatestFreq == 0)
                 {
                     var label = _opt.SaveByIter ? $"iter_{totalIters}" : "latest";
-                    SaveCheckpoint(model, label, new TrainingProgress(epoch, batchIndex, totalIters, seed));
+                    SaveCheckpoint(model, label, new TrainingProgress(epoch, batchIndex, totalIters, seed, worldSize));
                 }
                 lastEnd = Stopwatch.GetTimestamp();
             }
@@ -140,8 +169,8 @@ public sealed class Trainer
             savedFinalState = epoch == lastEpoch && epoch % _opt.SaveEpochFreq == 0;
             if (epoch % _opt.SaveEpochFreq == 0)
             {
-                SaveCheckpoint(model, "latest", new TrainingProgress(epoch + 1, 0, totalIters, seed));
-                model.SaveNetworks(RunDir, epoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                SaveCheckpoint(model, "latest", new TrainingProgress(epoch + 1, 0, totalIters, seed, worldSize));
+                if (root) model.SaveNetworks(RunDir, epoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 Publish(o => o.OnCheckpoint(epoch.ToString(System.Globalization.CultureInfo.InvariantCulture), totalIters));
             }
             var wait = data.Loader.WaitSeconds - waitBefore;
@@ -150,11 +179,36 @@ public sealed class Trainer
         // Like the official loop's last save_epoch_freq save, but always: the final weights and state are kept
         // (unless the last epoch's own save just wrote them).
         if (!savedFinalState)
-            SaveCheckpoint(model, "latest", new TrainingProgress(lastEpoch + 1, 0, totalIters, seed));
+            SaveCheckpoint(model, "latest", new TrainingProgress(lastEpoch + 1, 0, totalIters, seed, worldSize));
+        if (Environment.GetEnvironmentVariable(RankWeightsVariable) is { Length: > 0 } weightsDir)
+            foreach (var (name, net) in model.Networks)
+                using (var scope = NewDisposeScope())
+                    Checkpoints.SafeTensorsFile.Write(Path.Combine(weightsDir, $"rank{rank}_net_{name}.safetensors"),
+                        Networks.ModuleState.Ordered(net).Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value.detach().cpu()))
+                            .ToList());
         return new TrainingOutcome(totalIters, lastEpoch, StoppedEarly: false);
     }
 
+    RunLock AcquireRunDir()
+    {
+        AtomicFile.CreateDirectory(RunDir);
+        var runLock = RunLock.Acquire(RunDir); // before anything in the folder is touched
+        // What a killed run left: temp files and half-written state folders (never under a final name).
+        AtomicFile.RemoveStaleTemps(RunDir);
+        TrainingState.RemoveStale(RunDir);
+        return runLock;
+    }
+
     void SaveCheckpoint(GanModel model, string label, TrainingProgress progress)
+    {
+        // Collective in an MPI job: every rank hands its pools to rank 0, which alone writes.
+        var otherPools = MpiWorld.Current is { Size: > 1 } world ? DistributedState.GatherPools(world, model) : null;
+        if (MpiWorld.Current is { Size: > 1, IsRoot: false }) return;
+        try { SaveCheckpoint(model, label, progress, otherPools); }
+        finally { foreach (var kv in otherPools ?? []) kv.Value.Dispose(); }
+    }
+
+    void SaveCheckpoint(GanModel model, string label, TrainingProgress progress, List<KeyValuePair<string, Tensor>>? otherPools)
     {
         // The losses are computed before the step, so an optimizer step can leave non-finite weights behind finite
         // losses: checked here so that such weights never replace the last good checkpoint.
@@ -164,7 +218,7 @@ public sealed class Trainer
                     if (!p.isfinite().all().ToBoolean())
                         throw new UserError($"the weights of {name} ({key}) became non-finite at iteration {progress.TotalIters}; stopped, the last checkpoint is kept. Try a lower --lr");
         model.SaveNetworks(RunDir, label);
-        TrainingState.Save(RunDir, model, progress);
+        TrainingState.Save(RunDir, model, progress, otherPools);
         Publish(o => o.OnCheckpoint(label, progress.TotalIters));
     }
 

@@ -38,7 +38,9 @@ public sealed record TrainingData(DataLoader Loader, IReadOnlyList<BadImage> Ski
         Exclude = exclude ?? new HashSet<string>(),
     };
 
-    public static TrainingData Create(TrainOptions o, int seed, Action<Action<ITrainingObserver>> publish)
+    /// <param name="sampler">In a data-parallel run, this rank's share of each epoch.</param>
+    public static TrainingData Create(TrainOptions o, int seed, Action<Action<ITrainingObserver>> publish,
+        Distributed.DistributedSampler? sampler = null)
     {
         if (string.IsNullOrEmpty(o.Dataroot)) throw new UserError("--dataroot is required");
         if (!Directory.Exists(o.Dataroot)) throw new UserError($"--dataroot {o.Dataroot} does not exist");
@@ -58,7 +60,8 @@ public sealed record TrainingData(DataLoader Loader, IReadOnlyList<BadImage> Ski
             dataset = IImageDataset.Create(dataOptions);
         }
         if (o.Preprocess == "crop") CheckCropFits(dataset.Files, o.CropSize, o.DatasetMode == "aligned");
-        return new TrainingData(new DataLoader(dataset, o.BatchSize, !o.SerialBatches, seed, dataOptions.PrefetchBatches), bad);
+        var loader = new DataLoader(dataset, o.BatchSize, !o.SerialBatches, seed, dataOptions.PrefetchBatches) { Sampler = sampler };
+        return new TrainingData(loader, bad);
     }
 
     /// <summary>With <c>--preprocess crop</c> nothing is resized, so an image smaller than the crop cannot be used.</summary>

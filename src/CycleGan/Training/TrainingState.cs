@@ -7,8 +7,8 @@ using static TorchSharp.torch;
 
 namespace CycleGan.Training;
 
-/// <summary>Where a run stands: the loop counters saved with the full training state.</summary>
-public sealed record TrainingProgress(int Epoch, int EpochBatches, long TotalIters, int Seed);
+/// <summary>Where a run stands: the loop counters saved with the full training state, and how many ranks ran it.</summary>
+public sealed record TrainingProgress(int Epoch, int EpochBatches, long TotalIters, int Seed, int WorldSize = 1);
 
 /// <summary>
 /// The full training state the official code does not save: every network, both optimizers (Adam moments and step
@@ -23,7 +23,9 @@ public static class TrainingState
 
     public const string FolderName = "train_state";
 
-    public static void Save(string runDir, GanModel model, TrainingProgress progress)
+    /// <param name="otherPools">In an N-rank run, the pools of ranks 1 … N−1 (<c>rank&lt;r&gt;.pool&lt;p&gt;.&lt;k&gt;</c>).</param>
+    public static void Save(string runDir, GanModel model, TrainingProgress progress,
+        IEnumerable<KeyValuePair<string, Tensor>>? otherPools = null)
     {
         var final = Path.Combine(runDir, FolderName);
         var tmp = Path.Combine(runDir, $"{FolderName}.tmp-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
@@ -47,6 +49,7 @@ public static class TrainingState
                 for (int p = 0; p < model.Pools.Count; p++)
                     for (int k = 0; k < model.Pools[p].Images.Count; k++)
                         pools.Add(new($"pool{p}.{k}", model.Pools[p].Images[k].cpu()));
+                pools.AddRange(otherPools ?? []);
                 SafeTensorsFile.Write(Path.Combine(tmp, "pools.safetensors"), pools);
             }
             var doc = new StateDocument
@@ -55,6 +58,7 @@ public static class TrainingState
                 EpochBatches = progress.EpochBatches,
                 TotalIters = progress.TotalIters,
                 Seed = progress.Seed,
+                WorldSize = progress.WorldSize,
                 Model = model.Opt.Model,
                 Schedulers = model.Schedulers.Select(s => new SchedulerState(s.Steps, s.Lr, double.IsInfinity(s.Best) ? null : s.Best, s.NumBadEpochs)).ToList(),
             };
@@ -137,7 +141,7 @@ public static class TrainingState
                 model.Pools[p].Restore(images);
             }
         }
-        return new TrainingProgress(doc.Epoch, doc.EpochBatches, doc.TotalIters, doc.Seed);
+        return new TrainingProgress(doc.Epoch, doc.EpochBatches, doc.TotalIters, doc.Seed, doc.WorldSize);
     }
 
     sealed class StateDocument
@@ -148,6 +152,7 @@ public static class TrainingState
         public int EpochBatches { get; set; }
         public long TotalIters { get; set; }
         public int Seed { get; set; }
+        public int WorldSize { get; set; } = 1;
         public List<SchedulerState> Schedulers { get; set; } = [];
     }
 
