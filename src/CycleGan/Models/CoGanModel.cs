@@ -27,10 +27,10 @@ public sealed class CoGanModel : GanModel
     public CoGanModel(BaseOptions opt, bool isTrain, Device device) : base(opt, isTrain, device)
     {
         CoupledDcgan.CheckSize(opt.CropSize);
-        if (opt.Nz < 1) throw new UserError("--nz must be at least 1");
+        if (opt.CoGan.Nz < 1) throw new UserError("--nz must be at least 1");
         var norm = NormLayer.Get(opt.Norm);
         int s = opt.CropSize;
-        _gShared = OnDevice(CoupledDcgan.GeneratorTrunk(opt.Nz, opt.Ngf, s, norm, opt.InitType, opt.InitGain));
+        _gShared = OnDevice(CoupledDcgan.GeneratorTrunk(opt.CoGan.Nz, opt.Ngf, s, norm, opt.InitType, opt.InitGain));
         _gA = OnDevice(CoupledDcgan.GeneratorHead(opt.InputNc, opt.Ngf, s, norm, opt.InitType, opt.InitGain));
         _gB = OnDevice(CoupledDcgan.GeneratorHead(opt.OutputNc, opt.Ngf, s, norm, opt.InitType, opt.InitGain));
         _nets = new() { ["G_shared"] = _gShared, ["G_A"] = _gA, ["G_B"] = _gB };
@@ -58,7 +58,7 @@ public sealed class CoGanModel : GanModel
     public override void SetInput(Tensor a, Tensor? b, IReadOnlyList<string> aPaths, IReadOnlyList<string>? bPaths) =>
         TakeInput(a, b, aPaths, bPaths, IsTrain ? "--model cogan needs images from both domains to train (use --dataset_mode unaligned)" : null);
 
-    Tensor Latent(long n) => randn([n, Opt.Nz, 1, 1], device: Device);
+    Tensor Latent(long n) => randn([n, Opt.CoGan.Nz, 1, 1], device: Device);
 
     public override void Test()
     {
@@ -68,7 +68,7 @@ public sealed class CoGanModel : GanModel
         var z = new TorchSharp.Modules.Parameter(Latent(realA.shape[0]));
         using (enable_grad())
         using (var adam = optim.Adam([z], InferenceLr))
-            for (int i = 0; i < Opt.CoganInferenceSteps; i++)
+            for (int i = 0; i < Opt.CoGan.CoganInferenceSteps; i++)
             {
                 using var step = NewDisposeScope();
                 adam.zero_grad();

@@ -22,6 +22,9 @@ public static class ModelRegistry
 
     public static IReadOnlyCollection<string> Names => Models.Keys;
 
+    /// <summary>Adds (or replaces) a model under its <c>--model</c> name; the flag accepts it from then on.</summary>
+    public static void Register(string name, Func<BaseOptions, bool, Device, GanModel> create) => Models[name] = create;
+
     public static GanModel Create(BaseOptions opt, bool isTrain, Device device)
     {
         if (!Models.TryGetValue(opt.Model, out var make))

@@ -14,11 +14,12 @@ public sealed class NormLayer
 
     NormLayer(string kind) => Kind = kind;
 
-    public static NormLayer Get(string kind) => kind switch
-    {
-        "instance" or "batch" or "none" => new NormLayer(kind),
-        _ => throw new UserError($"normalization layer [{kind}] is not found (use instance, batch or none)"),
-    };
+    /// <summary>The <c>--norm</c> names.</summary>
+    public static IReadOnlyList<string> Kinds { get; } = ["instance", "batch", "none"];
+
+    public static NormLayer Get(string kind) => Kinds.Contains(kind)
+        ? new NormLayer(kind)
+        : throw new UserError($"normalization layer [{kind}] is not found (use {string.Join(", ", Kinds)})");
 
     public Module<Tensor, Tensor> Create(long channels) => Kind switch
     {
