@@ -80,8 +80,7 @@ public record BaseOptions : GeneratorOptions
     [Option("precision", "fp32, or bf16 (convolutions in bfloat16 where supported; weights, norms, losses, optimizer in fp32)",
         ChoicesFrom = typeof(Compute), ChoicesMember = nameof(Compute.Precisions))]
     public string Precision { get; set; } = "fp32";
-    [Option("kernels", "fast: the same results within float rounding, faster; official: PyTorch's kernels and call order, "
-        + "bit for bit the reference (see README)", ChoicesFrom = typeof(Compute), ChoicesMember = nameof(Compute.KernelNames))]
+    [Option("kernels", "fast: same results within float rounding, faster; official: PyTorch's kernels and call order, bit for bit (see README)", ChoicesFrom = typeof(Compute), ChoicesMember = nameof(Compute.KernelNames))]
     public string Kernels { get; set; } = "fast";
 
     /// <summary>The channel count of the generator's input and output for the configured direction.</summary>
