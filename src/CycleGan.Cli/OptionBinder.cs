@@ -13,34 +13,36 @@ namespace CycleGan.Cli;
 /// </summary>
 public sealed class OptionBinder<T> where T : class, new()
 {
-    readonly List<(OptionInfo Info, Option Option)> _options = [];
+    // Each flag, and its old spellings as hidden flags of their own, so that help shows one style.
+    readonly List<(OptionInfo Info, Option Option, Option[] Aliases)> _options = [];
 
     public OptionBinder(Command command)
     {
         var defaults = new T();
         foreach (var info in OptionInfo.All(typeof(T)))
         {
-            var option = Create(info, info.GetValue(defaults));
+            var option = Create(info, "--" + info.Name, info.GetValue(defaults));
+            var aliases = info.Aliases.Select(a => Create(info, "--" + a, info.GetValue(defaults))).ToArray();
+            foreach (var a in aliases) a.Hidden = true;
             command.Options.Add(option);
-            _options.Add((info, option));
+            foreach (var a in aliases) command.Options.Add(a);
+            _options.Add((info, option, aliases));
         }
     }
 
-    static Option Create(OptionInfo info, object? defaultValue)
+    static Option Create(OptionInfo info, string name, object? defaultValue)
     {
-        var name = "--" + info.Name;
-        var aliases = info.Aliases.Select(a => "--" + a).ToArray();
         var shown = Show(defaultValue);
         var help = info.Help + (defaultValue is bool || shown == "" ? "" : $" (default: {shown})");
         Option option = info.Type switch
         {
-            var t when t == typeof(bool) => new Option<bool>(name, aliases) { Arity = ArgumentArity.ZeroOrOne },
-            var t when t == typeof(int) => new Option<int>(name, aliases),
-            var t when t == typeof(int?) => new Option<int?>(name, aliases),
-            var t when t == typeof(long) => new Option<long>(name, aliases),
-            var t when t == typeof(double) => new Option<double>(name, aliases),
-            var t when t == typeof(double?) => new Option<double?>(name, aliases),
-            var t when t == typeof(string) || t == typeof(IReadOnlyList<string>) => new Option<string>(name, aliases),
+            var t when t == typeof(bool) => new Option<bool>(name) { Arity = ArgumentArity.ZeroOrOne },
+            var t when t == typeof(int) => new Option<int>(name),
+            var t when t == typeof(int?) => new Option<int?>(name),
+            var t when t == typeof(long) => new Option<long>(name),
+            var t when t == typeof(double) => new Option<double>(name),
+            var t when t == typeof(double?) => new Option<double?>(name),
+            var t when t == typeof(string) || t == typeof(IReadOnlyList<string>) => new Option<string>(name),
             var t => throw new InvalidOperationException($"--{info.Name}: flags of type {t.Name} are not supported"),
         };
         option.Description = defaultValue is bool ? info.Help : help;
@@ -71,16 +73,20 @@ public sealed class OptionBinder<T> where T : class, new()
     /// <summary>Whether the user gave the flag <c>--name</c> (under any of its spellings).</summary>
     public bool Given(ParseResult parse, string name)
     {
-        var option = _options.FirstOrDefault(o => o.Info.Name == name).Option
-            ?? throw new ArgumentException($"{typeof(T).Name} has no flag --{name}", nameof(name));
-        return parse.GetResult(option) is { Implicit: false };
+        var entry = _options.FirstOrDefault(o => o.Info.Name == name);
+        if (entry.Option is null) throw new ArgumentException($"{typeof(T).Name} has no flag --{name}", nameof(name));
+        return GivenAs(parse, entry.Option, entry.Aliases) != null;
     }
+
+    /// <summary>The spelling the user gave (the flag or an old spelling), or null.</summary>
+    static Option? GivenAs(ParseResult parse, Option option, Option[] aliases) =>
+        new[] { option }.Concat(aliases).FirstOrDefault(o => parse.GetResult(o) is { Implicit: false });
 
     /// <summary>The value of <c>--model</c> as given (or null), read before the options object is made.</summary>
     public string? GivenModel(ParseResult parse)
     {
-        var model = _options.FirstOrDefault(o => o.Info.Name == "model").Option;
-        return model != null && parse.GetResult(model) is { Implicit: false } ? parse.GetValue((Option<string>)model) : null;
+        var entry = _options.FirstOrDefault(o => o.Info.Name == "model");
+        return entry.Option is null ? null : GivenAs(parse, entry.Option, entry.Aliases) is Option<string> m ? parse.GetValue(m) : null;
     }
 
     /// <summary>
@@ -96,10 +102,9 @@ public sealed class OptionBinder<T> where T : class, new()
             ModelDefaults.Apply(b);
         }
         afterDefaults?.Invoke(opt);
-        foreach (var (info, option) in _options)
+        foreach (var (info, flag, aliases) in _options)
         {
-            var result = parse.GetResult(option);
-            if (result is null || result.Implicit) continue;
+            if (GivenAs(parse, flag, aliases) is not { } option) continue;
             object? value = option switch
             {
                 Option<bool> o => parse.GetValue(o),
