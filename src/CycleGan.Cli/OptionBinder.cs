@@ -42,7 +42,9 @@ public sealed class OptionBinder<T> where T : class, new()
             var t when t == typeof(long) => new Option<long>(name),
             var t when t == typeof(double) => new Option<double>(name),
             var t when t == typeof(double?) => new Option<double?>(name),
-            var t when t == typeof(string) || t == typeof(IReadOnlyList<string>) => new Option<string>(name),
+            var t when t == typeof(string) => new Option<string>(name),
+            // Lists: several values after the flag, the flag repeated, or values separated by commas.
+            var t when t == typeof(IReadOnlyList<string>) => new Option<string[]>(name) { AllowMultipleArgumentsPerToken = true },
             var t => throw new InvalidOperationException($"--{info.Name}: flags of type {t.Name} are not supported"),
         };
         option.Description = defaultValue is bool ? info.Help : help;
@@ -113,8 +115,8 @@ public sealed class OptionBinder<T> where T : class, new()
                 Option<long> o => parse.GetValue(o),
                 Option<double> o => parse.GetValue(o),
                 Option<double?> o => parse.GetValue(o),
-                Option<string> o when info.Type == typeof(IReadOnlyList<string>) =>
-                    (parse.GetValue(o) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Option<string[]> o => (parse.GetValue(o) ?? [])
+                    .SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
                 Option<string> o => parse.GetValue(o),
                 _ => null,
             };

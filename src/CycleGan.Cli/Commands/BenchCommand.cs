@@ -13,7 +13,8 @@ public static class BenchCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("bench", "Time a training step or a generator forward, like the PyTorch bench script of bench/README.md (one JSON line)");
+        var cmd = new Command("bench",
+            "Time a training step or a generator forward, like the PyTorch bench script of bench/README.md (one JSON line)");
         var binder = new OptionBinder<BenchOptions>(cmd);
         cmd.SetAction(parse =>
         {

@@ -89,7 +89,8 @@ public static class EvalCommand
 
     static Command FcnScore() => Sub<FcnScoreEvalOptions>("fcn-score",
         "FCN-score of labels→photo results: segment the photos and score against the input labels. Upper bound on real photos: " +
-        "eval fcn-score --segmenter seg.safetensors --photos facades/test --photos_side left --gt facades/test --gt_side right --palette facades/palette.pix2pix.json",
+        "eval fcn-score --segmenter seg.safetensors --photos facades/test --photos_side left --gt facades/test --gt_side right "
+        + "--palette facades/palette.pix2pix.json",
         (r, o) =>
         {
             var pal = Palette.Load(o.Palette);
@@ -102,7 +103,8 @@ public static class EvalCommand
             {
                 net.to(dev);
                 var ev = FcnScorer.Score(net, pairs, pal, ps, gs, o.Examples, Progress(r.InvocationConfiguration.Error, "fcn-score"));
-                return Finish(r, ev, o, "FCN-score (labels→photo)", [$"segmenter: {o.Segmenter}", $"photos: {o.Photos} ({ps}), labels: {o.Gt} ({gs})"]);
+                return Finish(r, ev, o, "FCN-score (labels→photo)",
+                    [$"segmenter: {o.Segmenter}", $"photos: {o.Photos} ({ps}), labels: {o.Gt} ({gs})"]);
             }
         });
 

@@ -11,8 +11,9 @@ public static class QuickstartCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("quickstart", "Generate a synthetic street dataset, train a small CycleGAN on the CPU (labels ↔ photos) within a time budget, " +
-                                            "translate the test scenes, score photo→labels against the true label maps and write index.html and scores.json");
+        var cmd = new Command("quickstart", "Generate a synthetic street dataset, train a small CycleGAN on the CPU (labels ↔ photos) "
+            + "within a time budget, translate the test scenes, score photo→labels against the true label maps and write index.html "
+            + "and scores.json");
         var binder = new OptionBinder<QuickstartOptions>(cmd);
         cmd.SetAction(r =>
         {

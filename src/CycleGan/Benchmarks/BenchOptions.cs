@@ -22,7 +22,8 @@ public sealed record BenchOptions
     public string Model { get; init; } = "cycle_gan";
     [Option("size", "image height = width in pixels")]
     public int Size { get; init; } = 256;
-    [Option("netG", "generator (default: the model's)", ChoicesFrom = typeof(NetworkRegistry), ChoicesMember = nameof(NetworkRegistry.GeneratorNames))]
+    [Option("netG", "generator (default: the model's)", ChoicesFrom = typeof(NetworkRegistry),
+        ChoicesMember = nameof(NetworkRegistry.GeneratorNames))]
     public string? NetG { get; init; }
     [Option("netD", "discriminator", ChoicesFrom = typeof(NetworkRegistry), ChoicesMember = nameof(NetworkRegistry.DiscriminatorNames))]
     public string NetD { get; init; } = "basic";

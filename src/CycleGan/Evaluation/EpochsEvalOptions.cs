@@ -16,7 +16,8 @@ public sealed record EpochsEvalOptions
     public string? Palette { get; init; }
     [Option("segmenter", "segmenter file from `cyclegan eval segmenter-train` (fcn)")]
     public string? Segmenter { get; init; }
-    [Option("pred_visual", "test visual that is scored (default fake_B; synthetic streets photo→labels: fake_A)", Aliases = ["pred-visual"])]
+    [Option("pred_visual", "test visual that is scored (default fake_B; synthetic streets photo→labels: fake_A)",
+        Aliases = ["pred-visual"])]
     public string? PredVisual { get; init; }
     [Option("gt_visual", "test visual it is compared with (default: real_B for labels and fd, real_A for fcn)", Aliases = ["gt-visual"])]
     public string? GtVisual { get; init; }

@@ -9,7 +9,8 @@ public sealed record LabelsEvalOptions : EvalOutputOptions
     public string Pred { get; init; } = "";
     [Option("gt", "folder of ground-truth label maps matched by file stem, or a results folder (<stem>_real_B.png)", Required = true)]
     public string Gt { get; init; } = "";
-    [Option("palette", "palette JSON: {\"classes\": [{\"name\": ..., \"rgb\": [r, g, b]}, ...]} (e.g. datasets/facades/palette.pix2pix.json)",
+    [Option("palette", "palette JSON: {\"classes\": [{\"name\": ..., \"rgb\": [r, g, b]}, ...]} "
+        + "(e.g. datasets/facades/palette.pix2pix.json)",
         Required = true)]
     public string Palette { get; init; } = "";
     [Option("pred_side", "predictions: " + SideHelp, Aliases = ["pred-side"])]

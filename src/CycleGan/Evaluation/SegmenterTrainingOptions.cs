@@ -19,7 +19,8 @@ public sealed record SegmenterTrainingOptions
 
     public void Validate()
     {
-        if (PhotoSide == AbSide.Full) throw new UserError("--photo_side must be left or right: segmenter training reads side-by-side photo|labels files");
+        if (PhotoSide == AbSide.Full)
+            throw new UserError("--photo_side must be left or right: segmenter training reads side-by-side photo|labels files");
         if (Epochs < 1) throw new UserError($"--epochs must be at least 1, got {Epochs}");
         if (BatchSize < 1) throw new UserError($"--batch_size must be at least 1, got {BatchSize}");
         if (Ngf < 1) throw new UserError($"--ngf must be at least 1, got {Ngf}");

@@ -40,7 +40,8 @@ public record BaseOptions : GeneratorOptions
     [OptionGroup]
     public CoGanOptions CoGan { get; set; } = new();
 
-    [Option("dataset_mode", "chooses how datasets are loaded", ChoicesFrom = typeof(DataOptions), ChoicesMember = nameof(DataOptions.DatasetModes))]
+    [Option("dataset_mode", "chooses how datasets are loaded", ChoicesFrom = typeof(DataOptions),
+        ChoicesMember = nameof(DataOptions.DatasetModes))]
     public string DatasetMode { get; set; } = "unaligned";
     [Option("direction", "AtoB or BtoA", Choices = ["AtoB", "BtoA"])]
     public string Direction { get; set; } = "AtoB";
@@ -80,7 +81,8 @@ public record BaseOptions : GeneratorOptions
     [Option("precision", "fp32, or bf16 (convolutions in bfloat16 where supported; weights, norms, losses, optimizer in fp32)",
         ChoicesFrom = typeof(Compute), ChoicesMember = nameof(Compute.Precisions))]
     public string Precision { get; set; } = "fp32";
-    [Option("kernels", "fast: same results within float rounding, faster; official: PyTorch's kernels and call order, bit for bit (see README)", ChoicesFrom = typeof(Compute), ChoicesMember = nameof(Compute.KernelNames))]
+    [Option("kernels", "fast: same results within float rounding, faster; official: PyTorch's kernels and call order, "
+        + "bit for bit (see README)", ChoicesFrom = typeof(Compute), ChoicesMember = nameof(Compute.KernelNames))]
     public string Kernels { get; set; } = "fast";
 
     /// <summary>The channel count of the generator's input and output for the configured direction.</summary>

@@ -14,9 +14,11 @@ public record GeneratorOptions
     public int OutputNc { get; set; } = 3;
     [Option("ngf", "# of gen filters in the last conv layer")]
     public int Ngf { get; set; } = 64;
-    [Option("netG", "specify generator architecture", ChoicesFrom = typeof(NetworkRegistry), ChoicesMember = nameof(NetworkRegistry.GeneratorNames))]
+    [Option("netG", "specify generator architecture", ChoicesFrom = typeof(NetworkRegistry),
+        ChoicesMember = nameof(NetworkRegistry.GeneratorNames))]
     public string NetG { get; set; } = "resnet_9blocks";
-    [Option("norm", "instance normalization or batch normalization", ChoicesFrom = typeof(NormLayer), ChoicesMember = nameof(NormLayer.Kinds))]
+    [Option("norm", "instance normalization or batch normalization", ChoicesFrom = typeof(NormLayer),
+        ChoicesMember = nameof(NormLayer.Kinds))]
     public string Norm { get; set; } = "instance";
     [Option("no_dropout", "no dropout for the generator")]
     public bool NoDropout { get; set; }

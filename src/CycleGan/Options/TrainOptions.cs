@@ -58,7 +58,8 @@ public record TrainOptions : BaseOptions
     public double LambdaIdentity { get; set; } = 0.5;
     [Option("lambda_GAN", "cycle_gan: weight of the adversarial terms G_A, G_B in the generator loss (0 = cycle alone: no discriminator is run or trained)")]
     public double LambdaGan { get; set; } = 1.0;
-    [Option("ablation", "cycle_gan: loss ablation preset of the paper's Table 4 (sets lambda_GAN, lambda_A, lambda_B, lambda_identity 0; do not also give those flags)",
+    [Option("ablation", "cycle_gan: loss ablation preset of the paper's Table 4 (sets lambda_GAN, lambda_A, lambda_B, "
+        + "lambda_identity 0; do not also give those flags)",
         ChoicesFrom = typeof(TrainOptions), ChoicesMember = nameof(AblationNames))]
     public string Ablation { get; set; } = "none";
     [Option("lambda_L1", "weight for L1 loss (pix2pix)")]

@@ -20,12 +20,14 @@ public sealed record AdaptationOptions : ExperimentOptions
 
     public override void Validate()
     {
-        if (!(Minutes > 0)) throw new UserError($"--minutes_per_model {Minutes} is not allowed; give a positive budget in minutes (e.g. 6)");
+        if (!(Minutes > 0))
+            throw new UserError($"--minutes_per_model {Minutes} is not allowed; give a positive budget in minutes (e.g. 6)");
         base.Validate();
     }
 
     protected override void ValidateSize()
     {
-        if (Size < 32 || Size % 8 != 0) throw new UserError($"--size {Size} is not allowed; use a multiple of 8 that is at least 32 (e.g. 32 or 64)");
+        if (Size < 32 || Size % 8 != 0)
+            throw new UserError($"--size {Size} is not allowed; use a multiple of 8 that is at least 32 (e.g. 32 or 64)");
     }
 }

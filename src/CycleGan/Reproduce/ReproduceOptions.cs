@@ -62,7 +62,8 @@ public sealed record ReproduceOptions : ExperimentOptions
     /// </summary>
     public AdaptationOptions ToAdaptation(double? minutes)
     {
-        if (Dataset != "synth") throw new UserError("--experiment adaptation needs --dataset synth: it uses the synthetic streets' two rendering styles");
+        if (Dataset != "synth")
+            throw new UserError("--experiment adaptation needs --dataset synth: it uses the synthetic streets' two rendering styles");
         var a = new AdaptationOptions(this);
         return minutes is { } m ? a with { Minutes = m } : a;
     }
