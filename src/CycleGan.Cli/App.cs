@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using CycleGan.Cli.Commands;
 
 namespace CycleGan.Cli;
@@ -16,7 +17,11 @@ public static class App
         stderr ??= Console.Error;
         var verbose = args.Contains("--verbose");
         TorchRuntime.NativeWarnings = verbose;
-        var root = new RootCommand("CycleGAN and pix2pix (C# / TorchSharp), compatible with junyanz/pytorch-CycleGAN-and-pix2pix");
+        // A named root (not RootCommand, which takes the assembly's name) so that help says `Usage: cyclegan`.
+        var root = new Command("cyclegan", "CycleGAN and pix2pix (C# / TorchSharp), compatible with junyanz/pytorch-CycleGAN-and-pix2pix")
+        {
+            new HelpOption(), new VersionOption(),
+        };
         foreach (var c in CommandRegistry.All()) root.Subcommands.Add(c);
         try
         {

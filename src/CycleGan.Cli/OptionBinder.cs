@@ -1,43 +1,65 @@
 using System.CommandLine;
+using System.CommandLine.Completions;
 using System.Globalization;
 using CycleGan.Options;
 
 namespace CycleGan.Cli;
 
 /// <summary>
-/// Builds System.CommandLine flags from an options record's <see cref="OptionAttribute"/> properties (official names,
-/// help and choices live on the record) and copies back only the flags the user gave, so model-specific defaults
-/// applied in between are kept unless overridden.
+/// Builds System.CommandLine flags from an options record's <see cref="OptionAttribute"/> properties (names, aliases,
+/// help and allowed values live on the record; allowed values are read from their registry) and copies back only the
+/// flags the user gave, so defaults applied in between (a model's) are kept unless overridden. Every command binds its
+/// flags through this.
 /// </summary>
-public sealed class OptionBinder<T> where T : BaseOptions, new()
+public sealed class OptionBinder<T> where T : class, new()
 {
-    readonly List<(OptionInfo Info, Option Option)> _options = [];
+    // Each flag, and its old spellings as hidden flags of their own, so that help shows one style.
+    readonly List<(OptionInfo Info, Option Option, Option[] Aliases)> _options = [];
 
     public OptionBinder(Command command)
     {
         var defaults = new T();
         foreach (var info in OptionInfo.All(typeof(T)))
         {
-            var option = Create(info, info.Property.GetValue(defaults));
+            var option = Create(info, "--" + info.Name, info.GetValue(defaults));
+            var aliases = info.Aliases.Select(a => Create(info, "--" + a, info.GetValue(defaults))).ToArray();
+            foreach (var a in aliases) a.Hidden = true;
             command.Options.Add(option);
-            _options.Add((info, option));
+            foreach (var a in aliases) command.Options.Add(a);
+            _options.Add((info, option, aliases));
         }
     }
 
-    static Option Create(OptionInfo info, object? defaultValue)
+    static Option Create(OptionInfo info, string name, object? defaultValue)
     {
-        var name = "--" + info.Name;
-        var help = info.Help + (defaultValue is bool ? "" : $" (default: {Show(defaultValue)})");
-        Option option = info.Property.PropertyType switch
+        var shown = Show(defaultValue);
+        var help = info.Help + (defaultValue is bool || shown == "" ? "" : $" (default: {shown})");
+        Option option = info.Type switch
         {
-            var t when t == typeof(bool) => new Option<bool>(name) { Description = info.Help, Arity = ArgumentArity.ZeroOrOne },
-            var t when t == typeof(int) => new Option<int>(name) { Description = help },
-            var t when t == typeof(long) => new Option<long>(name) { Description = help },
-            var t when t == typeof(double) => new Option<double>(name) { Description = help },
-            _ => new Option<string>(name) { Description = help },
+            var t when t == typeof(bool) => new Option<bool>(name) { Arity = ArgumentArity.ZeroOrOne },
+            var t when t == typeof(int) => new Option<int>(name),
+            var t when t == typeof(int?) => new Option<int?>(name),
+            var t when t == typeof(long) => new Option<long>(name),
+            var t when t == typeof(double) => new Option<double>(name),
+            var t when t == typeof(double?) => new Option<double?>(name),
+            var t when t == typeof(string) => new Option<string>(name),
+            // Lists: several values after the flag, the flag repeated, or values separated by commas.
+            var t when t == typeof(IReadOnlyList<string>) => new Option<string[]>(name) { AllowMultipleArgumentsPerToken = true },
+            var t => throw new InvalidOperationException($"--{info.Name}: flags of type {t.Name} are not supported"),
         };
-        if (info.Choices.Length > 0 && option is Option<string> s)
-            s.AcceptOnlyFromAmong(info.Choices);
+        option.Description = defaultValue is bool ? info.Help : help;
+        option.Hidden = info.Hidden;
+        option.Required = info.Required;
+        if (option is Option<string> s && info.Choices.Count > 0)
+        {
+            s.HelpName = string.Join("|", info.Choices);
+            s.CompletionSources.Add(_ => info.Choices.Select(c => new CompletionItem(c)));
+            // Checked against the registry when parsing: one line naming the flag and the allowed values.
+            s.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<string>() is { } v && !info.Choices.Contains(v)) r.AddError(info.ChoiceError(v));
+            });
+        }
         return option;
     }
 
@@ -45,41 +67,60 @@ public sealed class OptionBinder<T> where T : BaseOptions, new()
     {
         long l when l == long.MaxValue => "inf",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        IReadOnlyList<string> list => string.Join(",", list),
         null => "",
         _ => v.ToString() ?? "",
     };
 
+    /// <summary>Whether the user gave the flag <c>--name</c> (under any of its spellings).</summary>
+    public bool Given(ParseResult parse, string name)
+    {
+        var entry = _options.FirstOrDefault(o => o.Info.Name == name);
+        if (entry.Option is null) throw new ArgumentException($"{typeof(T).Name} has no flag --{name}", nameof(name));
+        return GivenAs(parse, entry.Option, entry.Aliases) != null;
+    }
+
+    /// <summary>The spelling the user gave (the flag or an old spelling), or null.</summary>
+    static Option? GivenAs(ParseResult parse, Option option, Option[] aliases) =>
+        new[] { option }.Concat(aliases).FirstOrDefault(o => parse.GetResult(o) is { Implicit: false });
+
     /// <summary>The value of <c>--model</c> as given (or null), read before the options object is made.</summary>
     public string? GivenModel(ParseResult parse)
     {
-        var model = _options.FirstOrDefault(o => o.Info.Name == "model").Option;
-        return model != null && parse.GetResult(model) is { Implicit: false } ? parse.GetValue((Option<string>)model) : null;
+        var entry = _options.FirstOrDefault(o => o.Info.Name == "model");
+        return entry.Option is null ? null : GivenAs(parse, entry.Option, entry.Aliases) is Option<string> m ? parse.GetValue(m) : null;
     }
 
     /// <summary>
-    /// Makes the options: record defaults, then the model's defaults (official modify_commandline_options), then the flags given.
+    /// Makes the options: record defaults, then for train/test options the model's defaults (official
+    /// modify_commandline_options), then <paramref name="afterDefaults"/>, then the flags given.
     /// </summary>
-    public T Bind(ParseResult parse, Action<T>? afterModelDefaults = null)
+    public T Bind(ParseResult parse, Action<T>? afterDefaults = null)
     {
         var opt = new T();
-        var model = GivenModel(parse);
-        if (model != null) opt.Model = model;
-        ModelDefaults.Apply(opt);
-        afterModelDefaults?.Invoke(opt);
-        foreach (var (info, option) in _options)
+        if (opt is BaseOptions b)
         {
-            var result = parse.GetResult(option);
-            if (result is null || result.Implicit) continue;
+            if (GivenModel(parse) is { } model) b.Model = model;
+            ModelDefaults.Apply(b);
+        }
+        afterDefaults?.Invoke(opt);
+        foreach (var (info, flag, aliases) in _options)
+        {
+            if (GivenAs(parse, flag, aliases) is not { } option) continue;
             object? value = option switch
             {
-                Option<bool> b => parse.GetValue(b),
-                Option<int> i => parse.GetValue(i),
-                Option<long> l => parse.GetValue(l),
-                Option<double> d => parse.GetValue(d),
-                Option<string> s => parse.GetValue(s),
+                Option<bool> o => parse.GetValue(o),
+                Option<int> o => parse.GetValue(o),
+                Option<int?> o => parse.GetValue(o),
+                Option<long> o => parse.GetValue(o),
+                Option<double> o => parse.GetValue(o),
+                Option<double?> o => parse.GetValue(o),
+                Option<string[]> o => (parse.GetValue(o) ?? [])
+                    .SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
+                Option<string> o => parse.GetValue(o),
                 _ => null,
             };
-            info.Property.SetValue(opt, value);
+            info.SetValue(opt, value);
         }
         return opt;
     }

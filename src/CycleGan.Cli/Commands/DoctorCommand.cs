@@ -10,14 +10,15 @@ public static class DoctorCommand
 {
     public static Command Create()
     {
-        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the table" };
         var cmd = new Command("doctor", "Check that this machine's convolution kernels compute correctly (exit 0) or not (exit 1), " +
-            "and which remedy each wrong configuration gets") { json };
+            "and which remedy each wrong configuration gets");
+        var binder = new OptionBinder<DoctorOptions>(cmd);
         cmd.SetAction(parse =>
         {
+            var opt = binder.Bind(parse);
             var report = Doctor.Run();
             var output = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(json)) output.WriteLine(JsonSerializer.Serialize(report));
+            if (opt.Json) output.WriteLine(JsonSerializer.Serialize(report));
             else Print(output, report);
             return report.ComputesCorrectly ? 0 : 1;
         });

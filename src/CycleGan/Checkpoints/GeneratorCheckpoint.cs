@@ -11,7 +11,7 @@ namespace CycleGan.Checkpoints;
 /// </summary>
 public static class GeneratorCheckpoint
 {
-    public static nn.Module<Tensor, Tensor> Load(BaseOptions opt, string checkpoint)
+    public static nn.Module<Tensor, Tensor> Load(GeneratorOptions opt, string checkpoint)
     {
         TorchRuntime.EnsureLoaded();
         if (string.IsNullOrEmpty(checkpoint)) throw new UserError("--checkpoint is required");

@@ -163,7 +163,7 @@ public static partial class EpochSweep
         var t = new TestOptions { Model = TrainOptFile.Str(train, "model", "cycle_gan") };
         ModelDefaults.Apply(t);
         foreach (var info in OptionInfo.All(typeof(TestOptions)).Where(i => RunFlags.Contains(i.Name)))
-            if (train.TryGetValue(info.Name, out var v)) info.Property.SetValue(t, Parse(v, info.Property.PropertyType, info.Name));
+            if (train.TryGetValue(info.Name, out var v)) info.SetValue(t, Parse(v, info.Type, info.Name));
         t.Dataroot = o.Dataroot;
         t.CheckpointsDir = Path.GetDirectoryName(runDir)!;
         t.Name = Path.GetFileName(runDir);

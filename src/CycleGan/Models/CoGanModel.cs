@@ -23,10 +23,10 @@ public sealed class CoGanModel : GanModel
     public CoGanModel(BaseOptions opt, bool isTrain, Device device) : base(opt, isTrain, device)
     {
         CoupledDcgan.CheckSize(opt.CropSize);
-        if (opt.Nz < 1) throw new UserError("--nz must be at least 1");
+        if (opt.CoGan.Nz < 1) throw new UserError("--nz must be at least 1");
         var norm = NormLayer.Get(opt.Norm);
         int s = opt.CropSize;
-        _gShared = AddNetwork("G_shared", OnDevice(CoupledDcgan.GeneratorTrunk(opt.Nz, opt.Ngf, s, norm, opt.InitType, opt.InitGain)));
+        _gShared = AddNetwork("G_shared", OnDevice(CoupledDcgan.GeneratorTrunk(opt.CoGan.Nz, opt.Ngf, s, norm, opt.InitType, opt.InitGain)));
         _gA = AddNetwork("G_A", OnDevice(CoupledDcgan.GeneratorHead(opt.InputNc, opt.Ngf, s, norm, opt.InitType, opt.InitGain)));
         _gB = AddNetwork("G_B", OnDevice(CoupledDcgan.GeneratorHead(opt.OutputNc, opt.Ngf, s, norm, opt.InitType, opt.InitGain)));
         if (isTrain) _training = new Training(this, (TrainOptions)opt, norm);
@@ -70,7 +70,7 @@ public sealed class CoGanModel : GanModel
         TakeInput(a, b, aPaths, bPaths,
             IsTrain ? "--model cogan needs images from both domains to train (use --dataset_mode unaligned)" : null);
 
-    Tensor Latent(long n) => randn([n, Opt.Nz, 1, 1], device: Device);
+    Tensor Latent(long n) => randn([n, Opt.CoGan.Nz, 1, 1], device: Device);
 
     /// <summary>Translation: fit z to x (gradients on z only, under enable_grad), then G_B(z*) and G_A(z*).</summary>
     protected override IEnumerable<(string Name, Tensor? Value)> ForwardVisuals()
@@ -80,7 +80,7 @@ public sealed class CoGanModel : GanModel
         var z = new TorchSharp.Modules.Parameter(Latent(realA.shape[0]));
         using (enable_grad())
         using (var adam = optim.Adam([z], InferenceLr))
-            for (int i = 0; i < Opt.CoganInferenceSteps; i++)
+            for (int i = 0; i < Opt.CoGan.CoganInferenceSteps; i++)
             {
                 using var step = NewDisposeScope();
                 adam.zero_grad();

@@ -6,7 +6,8 @@ namespace CycleGan.Models;
 /// <summary>Models by their official <c>--model</c> names. A new model is one class plus one line here.</summary>
 public static class ModelRegistry
 {
-    static readonly Dictionary<string, Func<BaseOptions, bool, Device, GanModel>> Models = new()
+    // Replaced, never changed, by Register: readers on other threads see the old or the new table.
+    static Dictionary<string, Func<BaseOptions, bool, Device, GanModel>> Models = new()
     {
         ["cycle_gan"] = (o, train, d) => new CycleGanModel(o, train, d),
         ["pix2pix"] = (o, train, d) => new Pix2PixModel(o, train, d),
@@ -35,6 +36,14 @@ public static class ModelRegistry
         ArgumentNullException.ThrowIfNull(create);
         lock (Models) Models[name] = create;
     }
+
+    /// <summary>Adds (or replaces) a model under its <c>--model</c> name; the flag accepts it from then on.</summary>
+    public static void Register(string name, Func<BaseOptions, bool, Device, GanModel> create)
+    {
+        lock (Gate) Models = new(Models) { [name] = create };
+    }
+
+    static readonly object Gate = new();
 
     public static GanModel Create(BaseOptions opt, bool isTrain, Device device)
     {

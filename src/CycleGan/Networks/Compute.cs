@@ -10,6 +10,11 @@ namespace CycleGan.Networks;
 /// </summary>
 public sealed record Compute(bool FastKernels, bool Bf16)
 {
+    /// <summary>The <c>--kernels</c> names.</summary>
+    public static IReadOnlyList<string> KernelNames { get; } = ["fast", "official"];
+    /// <summary>The <c>--precision</c> names.</summary>
+    public static IReadOnlyList<string> Precisions { get; } = ["fp32", "bf16"];
+
     public static Compute FromOptions(string kernels, string precision) => new(
         kernels switch
         {

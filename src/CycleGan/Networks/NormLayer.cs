@@ -15,11 +15,12 @@ public sealed class NormLayer
 
     NormLayer(string kind) => Kind = kind;
 
-    public static NormLayer Get(string kind) => kind switch
-    {
-        "instance" or "batch" or "syncbatch" or "none" => new NormLayer(kind),
-        _ => throw new UserError($"normalization layer [{kind}] is not found (use instance, batch, syncbatch or none)"),
-    };
+    /// <summary>The <c>--norm</c> names.</summary>
+    public static IReadOnlyList<string> Kinds { get; } = ["instance", "batch", "syncbatch", "none"];
+
+    public static NormLayer Get(string kind) => Kinds.Contains(kind)
+        ? new NormLayer(kind)
+        : throw new UserError($"normalization layer [{kind}] is not found (use {string.Join(", ", Kinds)})");
 
     public Module<Tensor, Tensor> Create(long channels) => Kind switch
     {

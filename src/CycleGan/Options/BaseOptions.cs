@@ -1,10 +1,15 @@
+using CycleGan.Data;
+using CycleGan.Models;
+using CycleGan.Networks;
+
 namespace CycleGan.Options;
 
 /// <summary>
 /// The official <c>options/base_options.py</c> at commit 2a7afba: every flag shared by training and testing,
-/// with the official names and defaults, plus <c>--device</c>, <c>--seed</c> and <c>--precision</c>.
+/// with the official names and defaults (the generator's in <see cref="GeneratorOptions"/>), plus <c>--device</c>,
+/// <c>--seed</c>, <c>--precision</c> and <c>--kernels</c>. Allowed values come from the registries that build them.
 /// </summary>
-public record BaseOptions
+public record BaseOptions : GeneratorOptions
 {
     [Option("dataroot", "path to images (should have subfolders trainA, trainB, valA, valB, etc)")]
     public string Dataroot { get; set; } = "";
@@ -17,37 +22,26 @@ public record BaseOptions
     [Option("device", "cpu, cuda or cuda:N (default: CUDA when available, else CPU)")]
     public string Device { get; set; } = "";
 
-    [Option("model", "chooses which model to use", Choices = ["cycle_gan", "pix2pix", "colorization", "test", "simgan", "feature_gan", "cogan", "bigan"])]
+    [Option("model", "chooses which model to use", ChoicesFrom = typeof(ModelRegistry))]
     public string Model { get; set; } = "cycle_gan";
-    [Option("input_nc", "# of input image channels: 3 for RGB and 1 for grayscale")]
-    public int InputNc { get; set; } = 3;
-    [Option("output_nc", "# of output image channels: 3 for RGB and 1 for grayscale")]
-    public int OutputNc { get; set; } = 3;
-    [Option("ngf", "# of gen filters in the last conv layer")]
-    public int Ngf { get; set; } = 64;
     [Option("ndf", "# of discrim filters in the first conv layer")]
     public int Ndf { get; set; } = 64;
-    [Option("netD", "specify discriminator architecture", Choices = ["basic", "n_layers", "pixel"])]
+    [Option("netD", "specify discriminator architecture", ChoicesFrom = typeof(NetworkRegistry),
+        ChoicesMember = nameof(NetworkRegistry.DiscriminatorNames))]
     public string NetD { get; set; } = "basic";
-    [Option("netG", "specify generator architecture", Choices = ["resnet_9blocks", "resnet_6blocks", "unet_256", "unet_128", "unet_64", "unet_32"])]
-    public string NetG { get; set; } = "resnet_9blocks";
     [Option("n_layers_D", "only used if netD==n_layers")]
     public int NLayersD { get; set; } = 3;
-    [Option("norm", "instance normalization or batch normalization (syncbatch: batch statistics over all ranks of a distributed run)",
-        Choices = ["instance", "batch", "syncbatch", "none"])]
-    public string Norm { get; set; } = "instance";
-    [Option("init_type", "network initialization", Choices = ["normal", "xavier", "kaiming", "orthogonal"])]
+    [Option("init_type", "network initialization", ChoicesFrom = typeof(WeightInit), ChoicesMember = nameof(WeightInit.Types))]
     public string InitType { get; set; } = "normal";
     [Option("init_gain", "scaling factor for normal, xavier and orthogonal")]
     public double InitGain { get; set; } = 0.02;
-    [Option("no_dropout", "no dropout for the generator")]
-    public bool NoDropout { get; set; }
-    [Option("nz", "cogan: size of the shared latent vector z")]
-    public int Nz { get; set; } = 64;
-    [Option("cogan_inference_steps", "cogan: Adam steps on z to fit G_A(z) to the input image when translating")]
-    public int CoganInferenceSteps { get; set; } = 100;
 
-    [Option("dataset_mode", "chooses how datasets are loaded", Choices = ["unaligned", "aligned", "single", "colorization"])]
+    /// <summary>CoGAN's flags (<c>--nz</c>, <c>--cogan_inference_steps</c>), kept beside the model.</summary>
+    [OptionGroup]
+    public CoGanOptions CoGan { get; set; } = new();
+
+    [Option("dataset_mode", "chooses how datasets are loaded", ChoicesFrom = typeof(DataOptions),
+        ChoicesMember = nameof(DataOptions.DatasetModes))]
     public string DatasetMode { get; set; } = "unaligned";
     [Option("direction", "AtoB or BtoA", Choices = ["AtoB", "BtoA"])]
     public string Direction { get; set; } = "AtoB";
@@ -63,7 +57,8 @@ public record BaseOptions
     public int CropSize { get; set; } = 256;
     [Option("max_dataset_size", "maximum number of samples allowed per dataset")]
     public long MaxDatasetSize { get; set; } = long.MaxValue;
-    [Option("preprocess", "scaling and cropping of images at load time", Choices = ["resize_and_crop", "crop", "scale_width", "scale_width_and_crop", "none"])]
+    [Option("preprocess", "scaling and cropping of images at load time", ChoicesFrom = typeof(DataOptions),
+        ChoicesMember = nameof(DataOptions.PreprocessModes))]
     public string Preprocess { get; set; } = "resize_and_crop";
     [Option("no_flip", "if specified, do not flip the images for data augmentation")]
     public bool NoFlip { get; set; }
@@ -74,8 +69,6 @@ public record BaseOptions
     public string Epoch { get; set; } = "latest";
     [Option("load_iter", "which iteration to load? if load_iter > 0, load models by iter_[load_iter]; otherwise by [epoch]")]
     public int LoadIter { get; set; }
-    [Option("verbose", "if specified, print more debugging information (and stack traces on errors)")]
-    public bool Verbose { get; set; }
     [Option("suffix", "customized suffix: opt.name = opt.name + suffix, e.g. {model}_{netG}_size{load_size}")]
     public string Suffix { get; set; } = "";
     [Option("use_wandb", "accepted and ignored (no network here)")]
@@ -85,9 +78,11 @@ public record BaseOptions
 
     [Option("seed", "random seed for initialisation, data order, augmentation, pool and dropout (-1: from the clock)")]
     public int Seed { get; set; } = -1;
-    [Option("precision", "fp32, or bf16 (convolutions in bfloat16 where supported; weights, norms, losses, optimizer in fp32)", Choices = ["fp32", "bf16"])]
+    [Option("precision", "fp32, or bf16 (convolutions in bfloat16 where supported; weights, norms, losses, optimizer in fp32)",
+        ChoicesFrom = typeof(Compute), ChoicesMember = nameof(Compute.Precisions))]
     public string Precision { get; set; } = "fp32";
-    [Option("kernels", "fast: same results within float rounding, faster (group-norm kernel for instance norm, batched CycleGAN passes, channels-last deconvolution, folded output convs); official: PyTorch's own kernels and call order, bit-for-bit the reference steps", Choices = ["fast", "official"])]
+    [Option("kernels", "fast: same results within float rounding, faster; official: PyTorch's kernels and call order, "
+        + "bit for bit (see README)", ChoicesFrom = typeof(Compute), ChoicesMember = nameof(Compute.KernelNames))]
     public string Kernels { get; set; } = "fast";
 
     /// <summary>The channel count of the generator's input and output for the configured direction.</summary>
@@ -99,7 +94,7 @@ public record BaseOptions
         if (string.IsNullOrEmpty(Suffix)) return;
         var s = Suffix;
         foreach (var p in OptionInfo.All(GetType()))
-            s = s.Replace("{" + p.Name + "}", Convert.ToString(p.Property.GetValue(this), System.Globalization.CultureInfo.InvariantCulture));
+            s = s.Replace("{" + p.Name + "}", Convert.ToString(p.GetValue(this), System.Globalization.CultureInfo.InvariantCulture));
         Name = Name + "_" + s;
     }
 

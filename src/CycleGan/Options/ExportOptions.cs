@@ -2,9 +2,9 @@ namespace CycleGan.Options;
 
 /// <summary>
 /// Options of <c>cyclegan export</c>: one generator checkpoint written as an ONNX model. The network flags are the
-/// base options, as for <c>translate</c> (<c>--init_type</c> is ignored: the weights come from the checkpoint).
+/// generator's (<see cref="GeneratorOptions"/>), as for <c>translate</c>.
 /// </summary>
-public record ExportOptions : BaseOptions
+public record ExportOptions : GeneratorOptions
 {
     [Option("checkpoint", "generator checkpoint (.pth, zip or legacy, or .safetensors), e.g. latest_net_G_A.pth")]
     public string Checkpoint { get; set; } = "";

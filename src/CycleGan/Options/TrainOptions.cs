@@ -1,3 +1,5 @@
+using CycleGan.Models;
+
 namespace CycleGan.Options;
 
 /// <summary>
@@ -39,11 +41,11 @@ public record TrainOptions : BaseOptions
     public double Beta1 { get; set; } = 0.5;
     [Option("lr", "initial learning rate for adam")]
     public double Lr { get; set; } = 0.0002;
-    [Option("gan_mode", "the type of GAN objective", Choices = ["vanilla", "lsgan", "wgangp"])]
+    [Option("gan_mode", "the type of GAN objective", ChoicesFrom = typeof(GanLoss), ChoicesMember = nameof(GanLoss.Modes))]
     public string GanMode { get; set; } = "lsgan";
     [Option("pool_size", "the size of image buffer that stores previously generated images")]
     public int PoolSize { get; set; } = 50;
-    [Option("lr_policy", "learning rate policy", Choices = ["linear", "step", "plateau", "cosine"])]
+    [Option("lr_policy", "learning rate policy", ChoicesFrom = typeof(LrScheduler), ChoicesMember = nameof(LrScheduler.Policies))]
     public string LrPolicy { get; set; } = "linear";
     [Option("lr_decay_iters", "multiply by a gamma every lr_decay_iters epochs (step policy)")]
     public int LrDecayIters { get; set; } = 50;
@@ -56,7 +58,9 @@ public record TrainOptions : BaseOptions
     public double LambdaIdentity { get; set; } = 0.5;
     [Option("lambda_GAN", "cycle_gan: weight of the adversarial terms G_A, G_B in the generator loss (0 = cycle alone: no discriminator is run or trained)")]
     public double LambdaGan { get; set; } = 1.0;
-    [Option("ablation", "cycle_gan: loss ablation preset of the paper's Table 4 (sets lambda_GAN, lambda_A, lambda_B, lambda_identity 0; do not also give those flags)", Choices = ["none", "cycle_alone", "gan_alone", "gan_forward", "gan_backward"])]
+    [Option("ablation", "cycle_gan: loss ablation preset of the paper's Table 4 (sets lambda_GAN, lambda_A, lambda_B, "
+        + "lambda_identity 0; do not also give those flags)",
+        ChoicesFrom = typeof(TrainOptions), ChoicesMember = nameof(AblationNames))]
     public string Ablation { get; set; } = "none";
     [Option("lambda_L1", "weight for L1 loss (pix2pix)")]
     public double LambdaL1 { get; set; } = 100.0;
@@ -80,6 +84,9 @@ public record TrainOptions : BaseOptions
         ["gan_forward"] = (1, 10, 0),
         ["gan_backward"] = (1, 0, 10),
     };
+
+    /// <summary>The <c>--ablation</c> names: none and the presets.</summary>
+    public static IEnumerable<string> AblationNames => ["none", .. AblationPresets.Keys];
 
     /// <summary>
     /// Puts the <c>--ablation</c> preset's weights into the options (so train_opt.txt records them). A weight that

@@ -1,10 +1,12 @@
+using CycleGan.Networks;
+
 namespace CycleGan.Options;
 
 /// <summary>
 /// Options of <c>cyclegan translate</c>: one generator checkpoint applied to image files of any size. The network
-/// flags are the base options; dropout is read from the checkpoint's keys for ResNet generators.
+/// flags are the generator's (<see cref="GeneratorOptions"/>); dropout is read from the checkpoint's keys for ResNet generators.
 /// </summary>
-public record TranslateOptions : BaseOptions
+public record TranslateOptions : GeneratorOptions
 {
     [Option("checkpoint", "generator checkpoint (.pth, zip or legacy, or .safetensors), e.g. latest_net_G_A.pth")]
     public string Checkpoint { get; set; } = "";
@@ -15,14 +17,23 @@ public record TranslateOptions : BaseOptions
     public string Input { get; set; } = "";
     [Option("output", "folder for the translated images (<stem>.png; existing files are replaced, except verified ones of a --shard)")]
     public string Output { get; set; } = "";
+    [Option("device", "cpu, cuda or cuda:N (default: CUDA when available, else CPU)")]
+    public string Device { get; set; } = "";
     [Option("eval", "run the generator in eval mode (BatchNorm running statistics, no dropout)")]
     public bool Eval { get; set; }
     [Option("keep_depth", "write 16-bit PNGs for 16-bit inputs (PNG, TIFF) instead of reducing them to 8 bits")]
     public bool KeepDepth { get; set; }
-    [Option("tile", "translate images larger than this in overlapping tiles of this size (0: whole images); bounds memory, changes instance-norm statistics")]
+    [Option("tile", "translate images larger than this in overlapping tiles of this size (0: whole images); "
+        + "bounds memory, changes instance-norm statistics")]
     public int Tile { get; set; }
     [Option("overlap", "pixels shared by neighbouring tiles, blended with a feathered window (with --tile)")]
     public int Overlap { get; set; } = 64;
+    [Option("precision", "fp32, or bf16 (convolutions in bfloat16 where supported)",
+        ChoicesFrom = typeof(Compute), ChoicesMember = nameof(Compute.Precisions))]
+    public string Precision { get; set; } = "fp32";
+    [Option("kernels", "fast: the same results within float rounding, faster; official: PyTorch's kernels (see README)",
+        ChoicesFrom = typeof(Compute), ChoicesMember = nameof(Compute.KernelNames))]
+    public string Kernels { get; set; } = "fast";
     [Option("shard", "translate only shard I of N (I/N, from 0) of the sorted inputs, with a manifest, a _SUCCESS marker "
         + "and resume in <output>/_shards/ (default: SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX with --shards)")]
     public string Shard { get; set; } = "";

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CycleGan.Options;
 
 namespace CycleGan.Quickstart;
 
@@ -10,28 +11,43 @@ namespace CycleGan.Quickstart;
 public sealed record QuickstartOptions
 {
     /// <summary>Folder for index.html, scores.json and the data, checkpoints and results behind them.</summary>
+    [Option("output", "folder for index.html, scores.json, the data, checkpoints and results")]
     [JsonPropertyName("output")] public string Output { get; init; } = "./quickstart";
     /// <summary>Training budget in minutes: training stops cleanly (latest saved) at the first iteration after it.</summary>
+    [Option("minutes", "training budget in minutes; training stops cleanly when it is spent")]
     [JsonPropertyName("minutes")] public double Minutes { get; init; } = 8;
     /// <summary>Image size of the synthetic dataset and of training.</summary>
+    [Option("size", "image size", Hidden = true)]
     [JsonPropertyName("size")] public int Size { get; init; } = 32;
     /// <summary>Training scenes per domain.</summary>
+    [Option("train", "training scenes per domain", Hidden = true)]
     [JsonPropertyName("train")] public int Train { get; init; } = 400;
     /// <summary>Test scenes, translated in both directions and scored.</summary>
+    [Option("test", "test scenes", Hidden = true)]
     [JsonPropertyName("test")] public int Test { get; init; } = 100;
     [JsonPropertyName("netG")] public string NetG { get; init; } = "resnet_6blocks";
+    [Option("ngf", "generator width", Hidden = true)]
     [JsonPropertyName("ngf")] public int Ngf { get; init; } = 16;
+    [Option("ndf", "discriminator width", Hidden = true)]
     [JsonPropertyName("ndf")] public int Ndf { get; init; } = 16;
+    [Option("lr", "initial learning rate", Hidden = true)]
     [JsonPropertyName("lr")] public double Lr { get; init; } = 0.0002;
+    [Option("lambda_identity", "weight of the identity loss", Hidden = true)]
     [JsonPropertyName("lambda_identity")] public double LambdaIdentity { get; init; } = 0.5;
     /// <summary>Epochs at the initial learning rate (the official n_epochs).</summary>
+    [Option("n_epochs", "epochs at the initial learning rate", Hidden = true)]
     [JsonPropertyName("n_epochs")] public int NEpochs { get; init; } = 5;
     /// <summary>Epochs of linear decay to zero (the official n_epochs_decay).</summary>
+    [Option("n_epochs_decay", "epochs of linear decay", Hidden = true)]
     [JsonPropertyName("n_epochs_decay")] public int NEpochsDecay { get; init; } = 5;
+    [Option("seed", "random seed", Hidden = true)]
     [JsonPropertyName("seed")] public int Seed { get; init; }
     /// <summary>cpu, cuda or cuda:N; the quickstart is meant for the CPU.</summary>
+    [Option("device", "cpu, cuda or cuda:N", Hidden = true)]
     [JsonPropertyName("device")] public string Device { get; init; } = "cpu";
     /// <summary>fp32, or bf16 (mixed precision, see <see cref="Networks.Conv"/>) for training and translating.</summary>
+    [Option("precision", "fp32, or bf16: convolutions in bfloat16, weights, norms, losses and optimizer in fp32",
+        ChoicesFrom = typeof(Networks.Compute), ChoicesMember = nameof(Networks.Compute.Precisions))]
     [JsonPropertyName("precision")] public string Precision { get; init; } = "fp32";
     /// <summary>Example rows on the page.</summary>
     [JsonPropertyName("examples")] public int Examples { get; init; } = 8;
@@ -45,7 +61,7 @@ public sealed record QuickstartOptions
         if (Train < 1) throw new UserError($"--train {Train} is not allowed; give at least 1 training scene");
         if (Test < 1) throw new UserError($"--test {Test} is not allowed; give at least 1 test scene");
         if (Ngf < 1 || Ndf < 1) throw new UserError("--ngf and --ndf must be positive");
-        if (NEpochs < 1 || NEpochsDecay < 0) throw new UserError("--epochs must be at least 1");
-        if (Precision is not ("fp32" or "bf16")) throw new UserError($"--precision {Precision}: expected fp32 or bf16");
+        if (NEpochs < 1 || NEpochsDecay < 0) throw new UserError("--n_epochs must be at least 1 and --n_epochs_decay at least 0");
+        if (!Networks.Compute.Precisions.Contains(Precision)) throw new UserError($"--precision {Precision}: expected fp32 or bf16");
     }
 }

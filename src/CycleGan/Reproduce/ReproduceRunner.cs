@@ -148,7 +148,7 @@ public static class ReproduceRunner
         t.Ndf = train.Ndf;
         t.Norm = train.Norm;
         t.NoDropout = train.NoDropout;
-        t.Nz = train.Nz;
+        t.CoGan = train.CoGan;
         t.Direction = train.Direction;
         t.DatasetMode = train.DatasetMode;
         t.LoadSize = train.CropSize;

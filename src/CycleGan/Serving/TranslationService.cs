@@ -60,7 +60,7 @@ public sealed partial class TranslationService(RunCatalog runs, long maxPixels) 
         return opt;
     }
 
-    static void Check(BaseOptions opt, string name, string value)
+    static void Check(GeneratorOptions opt, string name, string value)
     {
         var choices = OptionInfo.All(opt.GetType()).First(o => o.Name == name).Choices;
         if (!choices.Contains(value)) throw ServeError.BadRequest($"{name} '{value}' is not one of {string.Join(", ", choices)}");

@@ -32,13 +32,13 @@ public sealed class Translator : IDisposable
         {
             if (!string.IsNullOrEmpty(opt.Checkpoint)) throw new UserError("give --checkpoint or --onnx, not both");
             // ONNX Runtime runs on the CPU unless --device cuda asks for its CUDA execution provider
-            _onnx = OnnxGenerator.Open(opt.Onnx, opt.DeviceSpec());
+            _onnx = OnnxGenerator.Open(opt.Onnx, opt.Device);
             _device = CPU;
             _multiple = _onnx.SizeMultiple;
             _inputNc = _onnx.InputChannels;
             return;
         }
-        _device = TorchRuntime.ResolveDevice(opt.DeviceSpec());
+        _device = TorchRuntime.ResolveDevice(opt.Device);
         _g = GeneratorCheckpoint.Load(opt, opt.Checkpoint);
         _g.to(_device);
         _g.train(!opt.Eval);

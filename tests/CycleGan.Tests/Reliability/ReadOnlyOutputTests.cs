@@ -17,7 +17,7 @@ public class ReadOnlyOutputTests(TrainedRun run, ITestOutputHelper output) : ICl
     {
         "train" => ["train", "--dataroot", run.Data, "--name", "n", "--checkpoints_dir", outDir, .. Cli.Tiny(1, 0)],
         "test" => ["test", "--dataroot", run.Data, "--name", "run", "--checkpoints_dir", run.Checkpoints, "--model", "cycle_gan", "--results_dir", outDir, .. Gen],
-        _ => ["translate", "--checkpoint", run.GeneratorA, "--input", Path.Combine(run.Data, "testA"), "--output", outDir, .. Gen],
+        _ => ["translate", "--checkpoint", run.GeneratorA, "--input", Path.Combine(run.Data, "testA"), "--output", outDir, "--netG", "resnet_6blocks", "--ngf", "4"],
     };
 
     [Theory]

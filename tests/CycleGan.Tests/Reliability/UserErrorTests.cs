@@ -33,6 +33,8 @@ public sealed class TrainedRun : IDisposable
 public class UserErrorTests(TrainedRun run) : IClassFixture<TrainedRun>
 {
     static readonly string[] Gen = ["--netG", "resnet_6blocks", "--load_size", "32", "--crop_size", "32"];
+    // translate takes only the generator's flags (no load or crop size: it keeps each image's size)
+    static readonly string[] TranslateGen = ["--netG", "resnet_6blocks"];
 
     public static TheoryData<string, string> Cases => new()
     {
@@ -49,14 +51,14 @@ public class UserErrorTests(TrainedRun run) : IClassFixture<TrainedRun>
         { "test missing checkpoint", "test --dataroot {data} --name nothing --checkpoints_dir {ck} --model cycle_gan {gen}" },
         { "test checkpoint with the wrong ngf", "test --dataroot {data} --name run --checkpoints_dir {ck} --model cycle_gan --ngf 8 --results_dir {root}/res {gen}" },
         { "test checkpoint with the wrong netG", "test --dataroot {data} --name run --checkpoints_dir {ck} --model cycle_gan --ngf 4 --netG resnet_9blocks --results_dir {root}/res" },
-        { "translate missing checkpoint", "translate --checkpoint {ck}/run/none.pth --input {data}/testA --output {root}/out {gen}" },
-        { "translate checkpoint with the wrong ngf", "translate --checkpoint {genA} --ngf 8 --input {data}/testA --output {root}/out {gen}" },
-        { "translate a file that is not a checkpoint", "translate --checkpoint {data}/README.txt --ngf 4 --input {data}/testA --output {root}/out {gen}" },
-        { "translate missing input", "translate --checkpoint {genA} --ngf 4 --input {root}/nowhere --output {root}/out {gen}" },
+        { "translate missing checkpoint", "translate --checkpoint {ck}/run/none.pth --input {data}/testA --output {root}/out {tgen}" },
+        { "translate checkpoint with the wrong ngf", "translate --checkpoint {genA} --ngf 8 --input {data}/testA --output {root}/out {tgen}" },
+        { "translate a file that is not a checkpoint", "translate --checkpoint {data}/README.txt --ngf 4 --input {data}/testA --output {root}/out {tgen}" },
+        { "translate missing input", "translate --checkpoint {genA} --ngf 4 --input {root}/nowhere --output {root}/out {tgen}" },
     };
 
     string[] Args(string line) => line
-        .Replace("{gen}", string.Join(' ', Gen)).Replace("{root}", run.Root).Replace("{noB}", run.MissingTrainB)
+        .Replace("{gen}", string.Join(' ', Gen)).Replace("{tgen}", string.Join(' ', TranslateGen)).Replace("{root}", run.Root).Replace("{noB}", run.MissingTrainB)
         .Replace("{data}", run.Data).Replace("{ck}", run.Checkpoints).Replace("{genA}", run.GeneratorA)
         .Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
@@ -86,7 +88,7 @@ public class UserErrorTests(TrainedRun run) : IClassFixture<TrainedRun>
     [Fact]
     public void Mismatching_checkpoint_error_names_the_file_and_hints_the_ngf()
     {
-        var r = Cli.Run(Args("translate --checkpoint {genA} --ngf 8 --input {data}/testA --output {root}/out {gen}"));
+        var r = Cli.Run(Args("translate --checkpoint {genA} --ngf 8 --input {data}/testA --output {root}/out {tgen}"));
         Assert.Contains(run.GeneratorA, r.Stderr);
         Assert.Contains("--ngf 4", r.Stderr);
     }

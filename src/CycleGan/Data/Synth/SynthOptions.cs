@@ -1,3 +1,5 @@
+using CycleGan.Options;
+
 namespace CycleGan.Data.Synth;
 
 /// <summary>What <c>cyclegan datasets synth</c> generates; <see cref="Validate"/> turns bad values into <see cref="UserError"/>.</summary>
@@ -9,10 +11,22 @@ namespace CycleGan.Data.Synth;
 /// <param name="Seed">Decides every scene and every photo; the same options give the same bytes.</param>
 /// <param name="Style">Photo style, <see cref="PhotoStyle"/>: 1 day, 2 night with fog. Label maps do not depend on it.</param>
 /// <param name="Force">Allow a non-empty <paramref name="Out"/>; the generator's own files and folders there are replaced.</param>
-public sealed record SynthOptions(string Out, string Kind = "streets", int Size = 64, int Train = 400, int Test = 100,
-    long Seed = 0, int Style = 1, bool Force = false)
+public sealed record SynthOptions(
+    [property: Option("out", "dataset root to create (use it as --dataroot)", Required = true)] string Out,
+    [property: Option("kind", "scene family: streets", ChoicesFrom = typeof(SynthOptions), ChoicesMember = nameof(SynthOptions.Kinds))]
+    string Kind = "streets",
+    [property: Option("size", "image width and height in pixels (multiple of 4, at least 16)")] int Size = 64,
+    [property: Option("train", "training scenes per domain")] int Train = 400,
+    [property: Option("test", "test scenes")] int Test = 100,
+    [property: Option("seed", "random seed; the same options give the same bytes")] long Seed = 0,
+    [property: Option("style", "photo style: 1 day, 2 dusk/night with lit windows, lamps and fog (label maps are the same)")] int Style = 1,
+    [property: Option("force", "write into a non-empty --out, replacing the dataset folders and files there (other files are kept)")]
+    bool Force = false)
 {
     public static readonly string[] Kinds = ["streets"];
+
+    /// <summary>The defaults, with no output folder yet (the command's flags fill it in).</summary>
+    public SynthOptions() : this("") { }
 
     public PhotoStyle PhotoStyle => (PhotoStyle)Style;
 
