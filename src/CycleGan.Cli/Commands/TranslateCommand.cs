@@ -1,7 +1,7 @@
 using System.CommandLine;
 using CycleGan.Options;
 using CycleGan.Sharding;
-using CycleGan.Testing;
+using CycleGan.Inference;
 using Spectre.Console;
 
 namespace CycleGan.Cli.Commands;

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using CycleGan.Options;
 using CycleGan.Reporting;
 using CycleGan.Serving;
-using CycleGan.Testing;
+using CycleGan.Inference;
 using TorchSharp;
 
 namespace CycleGan.Evaluation;

@@ -21,25 +21,16 @@ public static class ModelRegistry
             : new TestModel((TestOptions)o, d),
     };
 
-    public static IReadOnlyCollection<string> Names
-    {
-        get { lock (Models) return [.. Models.Keys]; }
-    }
+    public static IReadOnlyCollection<string> Names => [.. Models.Keys];
 
     /// <summary>
-    /// Adds a model under its <c>--model</c> name (or replaces the one of that name): <paramref name="create"/> gets the
-    /// options, whether to build the training parts, and the device.
+    /// Adds a model under its <c>--model</c> name (or replaces the one of that name); the flag accepts it from then on.
+    /// <paramref name="create"/> gets the options, whether to build the training parts, and the device.
     /// </summary>
     public static void Register(string name, Func<BaseOptions, bool, Device, GanModel> create)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(create);
-        lock (Models) Models[name] = create;
-    }
-
-    /// <summary>Adds (or replaces) a model under its <c>--model</c> name; the flag accepts it from then on.</summary>
-    public static void Register(string name, Func<BaseOptions, bool, Device, GanModel> create)
-    {
         lock (Gate) Models = new(Models) { [name] = create };
     }
 
@@ -47,10 +38,9 @@ public static class ModelRegistry
 
     public static GanModel Create(BaseOptions opt, bool isTrain, Device device)
     {
-        Func<BaseOptions, bool, Device, GanModel>? make;
-        lock (Models)
-            if (!Models.TryGetValue(opt.Model, out make))
-                throw new UserError($"model [{opt.Model}] is not recognized (use {string.Join(", ", Models.Keys)})");
+        var models = Models;
+        if (!models.TryGetValue(opt.Model, out var make))
+            throw new UserError($"model [{opt.Model}] is not recognized (use {string.Join(", ", models.Keys)})");
         return make(opt, isTrain, device);
     }
 }

@@ -6,7 +6,7 @@ using CycleGan.Evaluation;
 using CycleGan.Models;
 using CycleGan.Options;
 using CycleGan.Reporting;
-using CycleGan.Testing;
+using CycleGan.Inference;
 using CycleGan.Training;
 using TorchSharp;
 

@@ -5,7 +5,7 @@ using CycleGan.Data.Synth;
 using CycleGan.Evaluation;
 using CycleGan.Options;
 using CycleGan.Reporting;
-using CycleGan.Testing;
+using CycleGan.Inference;
 using TorchSharp;
 
 namespace CycleGan.Reproduce;

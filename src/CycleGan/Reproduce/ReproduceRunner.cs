@@ -4,7 +4,7 @@ using CycleGan.Data;
 using CycleGan.Evaluation;
 using CycleGan.Options;
 using CycleGan.Reporting;
-using CycleGan.Testing;
+using CycleGan.Inference;
 using CycleGan.Training;
 using TorchSharp;
 

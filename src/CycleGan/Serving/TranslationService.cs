@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using CycleGan.Data;
 using CycleGan.Options;
-using CycleGan.Testing;
+using CycleGan.Inference;
 using SkiaSharp;
 
 namespace CycleGan.Serving;

@@ -21,7 +21,7 @@ public static class ShardSettings
     {
         var text = new StringBuilder();
         foreach (var o in OptionInfo.All(options.GetType()).Where(o => !Ignored.Contains(o.Name)))
-            text.Append(CultureInfo.InvariantCulture, $"{o.Name}={o.Property.GetValue(options)}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{o.Name}={o.GetValue(options)}\n");
         foreach (var f in networkFiles)
             text.Append(CultureInfo.InvariantCulture, $"{Path.GetFileName(f)}:{ShardManifest.Sha256OfFile(f) ?? "unreadable"}\n");
         return ShardManifest.Sha256(Encoding.UTF8.GetBytes(text.ToString()));

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using CycleGan.Data;
 using CycleGan.Options;
 using CycleGan.Sharding;
-using CycleGan.Testing;
+using CycleGan.Inference;
 using CycleGan.Tests.Cli;
 
 namespace CycleGan.Tests.Sharding;

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace CycleGan.Testing;
+namespace CycleGan.Inference;
 
 /// <summary>
 /// Translation of an image in overlapping tiles (<c>translate --tile T --overlap O</c>): each tile goes through the

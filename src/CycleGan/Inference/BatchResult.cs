@@ -1,6 +1,6 @@
 using CycleGan.Sharding;
 
-namespace CycleGan.Testing;
+namespace CycleGan.Inference;
 
 /// <summary>
 /// What a run of <c>translate</c> or <c>test</c> over many inputs did: the inputs written now, those found complete

@@ -6,7 +6,7 @@ using CycleGan.Options;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace CycleGan.Testing;
+namespace CycleGan.Inference;
 
 /// <summary>
 /// One-direction translation of images of any size: each image is padded (reflect, or replicate where the image is

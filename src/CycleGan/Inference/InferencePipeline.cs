@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 
-namespace CycleGan.Testing;
+namespace CycleGan.Inference;
 
 /// <summary>
 /// Decode → network → encode and write, as three stages on three threads with bounded queues between them: a

@@ -8,7 +8,7 @@ using CycleGan.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace CycleGan.Testing;
+namespace CycleGan.Inference;
 
 /// <summary>
 /// The official <c>test.py</c>: builds the model, loads <c>&lt;epoch&gt;_net_*.pth</c> (or <c>iter_&lt;load_iter&gt;</c>),

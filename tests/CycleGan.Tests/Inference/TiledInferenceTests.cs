@@ -1,9 +1,9 @@
 using CycleGan.Data;
-using CycleGan.Testing;
+using CycleGan.Inference;
 using CycleGan.Tests.Cli;
 using TorchSharp;
 
-namespace CycleGan.Tests.Testing;
+namespace CycleGan.Tests.Inference;
 
 /// <summary>Tiled translation: where tiles go, that blending is exact, and that its buffer stays one tile high.</summary>
 public class TiledInferenceTests

@@ -1,6 +1,6 @@
-using CycleGan.Testing;
+using CycleGan.Inference;
 
-namespace CycleGan.Tests.Testing;
+namespace CycleGan.Tests.Inference;
 
 /// <summary>The decode → network → write pipeline keeps input order, passes unreadable inputs on, and stops cleanly on errors.</summary>
 public class InferencePipelineTests

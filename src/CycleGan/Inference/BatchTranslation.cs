@@ -1,7 +1,7 @@
 using CycleGan.Options;
 using CycleGan.Sharding;
 
-namespace CycleGan.Testing;
+namespace CycleGan.Inference;
 
 /// <summary>
 /// <c>cyclegan translate</c> over a file or folder: the sorted inputs (or one shard of them, with a manifest, a marker
