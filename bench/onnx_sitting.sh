@@ -7,15 +7,11 @@
 set -euo pipefail
 out=${1:?usage: onnx_sitting.sh OUT.jsonl [ROUNDS]}
 rounds=${2:-3}
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-shared="$root/../shared/bench"
-[ -d "$shared" ] || shared=/work/shared/bench
 configs=(
   "--mode infer --size 256 --netG resnet_9blocks --ngf 64 --iters 4 --warmup 1 --threads 2"
   "--mode infer --model pix2pix --size 256 --netG unet_256 --ngf 64 --iters 4 --warmup 1 --threads 2"
 )
-tag() { python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d["round"]=int(sys.argv[2]); d["impl_run"]=sys.argv[3]; print(json.dumps(d))' "$1" "$2" "$3"; }
-"$root/cyclegan" --help >/dev/null   # build first, outside the timings
+source "$(dirname "${BASH_SOURCE[0]}")/sitting-common.sh"
 for r in $(seq 1 "$rounds"); do
   for c in "${configs[@]}"; do
     tag "$("$root/cyclegan" bench $c 2>/dev/null | tail -1)" "$r" csharp >>"$out"

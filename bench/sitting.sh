@@ -8,16 +8,12 @@
 set -euo pipefail
 out=${1:?usage: sitting.sh OUT.jsonl [ROUNDS]}
 rounds=${2:-3}
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-shared="$root/../shared/bench"
-[ -d "$shared" ] || shared=/work/shared/bench
 configs=(
   "--mode train --size 64 --netG resnet_6blocks --ngf 32 --ndf 32 --iters 10 --warmup 2 --threads 2"
   "--mode train --size 128 --netG resnet_9blocks --ngf 64 --ndf 64 --iters 3 --warmup 1 --threads 2"
   "--mode infer --size 256 --netG resnet_9blocks --ngf 64 --iters 4 --warmup 1 --threads 2"
 )
-tag() { python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d["round"]=int(sys.argv[2]); d["impl_run"]=sys.argv[3]; print(json.dumps(d))' "$1" "$2" "$3"; }
-"$root/cyclegan" --help >/dev/null   # build first, outside the timings
+source "$(dirname "${BASH_SOURCE[0]}")/sitting-common.sh"
 for r in $(seq 1 "$rounds"); do
   for c in "${configs[@]}"; do
     tag "$("$root/cyclegan" bench $c | tail -1)" "$r" csharp >>"$out"
