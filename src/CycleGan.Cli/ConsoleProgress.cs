@@ -18,7 +18,8 @@ public sealed class ConsoleProgress(TextWriter output) : ITrainingObserver
 
     public void OnStart(TrainingStart s)
     {
-        var line = $"training {s.DatasetSize} images, batch {s.BatchSize}, epochs {s.FirstEpoch}..{s.LastEpoch}, {s.BatchesPerEpoch} iterations per epoch; writing to {s.RunDir}";
+        var line = $"training {s.DatasetSize} images, batch {s.BatchSize}, epochs {s.FirstEpoch}..{s.LastEpoch}, {s.BatchesPerEpoch} " +
+            $"iterations per epoch; writing to {s.RunDir}";
         if (_ctx != null)
         {
             AnsiConsole.MarkupLine(Markup.Escape(line));
@@ -41,14 +42,16 @@ public sealed class ConsoleProgress(TextWriter output) : ITrainingObserver
         _losses = string.Join(" ", r.Losses.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}:{kv.Value:F3}")));
         if (_task == null)
         {
-            var line = string.Create(CultureInfo.InvariantCulture, $"(epoch: {r.Epoch}, iters: {r.EpochIter}, time: {r.ComputeSeconds:F3}, data: {r.DataSeconds:F3}) ")
+            var line = string.Create(CultureInfo.InvariantCulture, $"(epoch: {r.Epoch}, iters: {r.EpochIter}, " +
+                $"time: {r.ComputeSeconds:F3}, data: {r.DataSeconds:F3}) ")
                 + string.Join(" ", r.Losses.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}: {kv.Value:F3}")));
             output.WriteLine(line);
         }
     }
 
     public void OnEpochEnd(EpochEnd e) => Write(string.Create(CultureInfo.InvariantCulture,
-        $"End of epoch {e.Epoch} / {e.LastEpoch} \t Time Taken: {e.Seconds:F0} sec; learning rate {e.OldLr:G7} -> {e.NewLr:G7}; waited {e.DataWaitSeconds:F2} s for data"));
+        $"End of epoch {e.Epoch} / {e.LastEpoch} \t Time Taken: {e.Seconds:F0} sec; learning rate {e.OldLr:G7} -> {e.NewLr:G7}; " +
+        $"waited {e.DataWaitSeconds:F2} s for data"));
 
     public void OnCheckpoint(string label, long totalIters) =>
         Write($"saving the model ({label}) at total iterations {totalIters}");
@@ -61,5 +64,6 @@ public sealed class ConsoleProgress(TextWriter output) : ITrainingObserver
         else output.WriteLine(line);
     }
 
-    public static bool IsInteractive(TextWriter output) => ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+    public static bool IsInteractive(TextWriter output) => ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected
+        && AnsiConsole.Profile.Capabilities.Interactive;
 }

@@ -60,13 +60,15 @@ public sealed class ReproduceProgress(TextWriter output) : IReproduceObserver
         if (_model != null)
         {
             _model.Value = Math.Min(_model.MaxValue, elapsed.TotalSeconds);
-            _model.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{_run}: epoch {i.Epoch} it {i.TotalIters} {1 / Math.Max(1e-9, i.SecondsPerIter):F1} it/s {_losses}"));
+            _model.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"{_run}: epoch {i.Epoch} it {i.TotalIters} {1 / Math.Max(1e-9, i.SecondsPerIter):F1} it/s {_losses}"));
         }
         else if (_ctx == null && elapsed - _lastPlain >= PlainEvery)
         {
             _lastPlain = elapsed;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {_run}: {elapsed.TotalSeconds:F0} of {_budget.TotalSeconds:F0} s, {i.TotalIters} iterations, epoch {i.Epoch}; {_losses}"));
+                $"  {_run}: {elapsed.TotalSeconds:F0} of {_budget.TotalSeconds:F0} s, {i.TotalIters} iterations, " +
+                $"epoch {i.Epoch}; {_losses}"));
         }
     }
 

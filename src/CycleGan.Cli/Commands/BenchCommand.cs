@@ -20,9 +20,11 @@ public static class BenchCommand
         {
             var options = binder.Bind(parse);
             var err = parse.InvocationConfiguration.Error;
-            var r = Benchmark.Run(options, (i, mb) => err.WriteLine(string.Create(CultureInfo.InvariantCulture, $"iteration {i}: rss {mb:F1} MB")));
+            var r = Benchmark.Run(options, (i, mb) => err.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"iteration {i}: rss {mb:F1} MB")));
             if (r.ProfilePhasesS is not null) PrintBreakdown(err, "step phases (s / iteration)", r.ProfilePhasesS, r.MeanS);
-            if (r.ProfileForwardByLayerS is not null) PrintBreakdown(err, "forward time by layer kind (s / iteration, hooks on)", r.ProfileForwardByLayerS, r.MeanS);
+            if (r.ProfileForwardByLayerS is not null) PrintBreakdown(err, "forward time by layer kind (s / iteration, hooks on)",
+                r.ProfileForwardByLayerS, r.MeanS);
             parse.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(r));
             return 0;
         });

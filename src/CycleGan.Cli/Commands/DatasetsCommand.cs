@@ -58,7 +58,8 @@ public static class DatasetsCommand
             var options = binder.Bind(parse);
             var r = SynthDataset.Write(options);
             parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"wrote {r.Train} trainA + {r.Train} trainB + {r.Train} train pairs, {r.Test} test scenes (testA, testB, test pairs), {r.Size} px, style {(int)r.Style} ({r.Style}), to {r.Root} in {r.Elapsed.TotalSeconds:F1} s"));
+                $"wrote {r.Train} trainA + {r.Train} trainB + {r.Train} train pairs, {r.Test} test scenes (testA, testB, test " +
+                $"pairs), {r.Size} px, style {(int)r.Style} ({r.Style}), to {r.Root} in {r.Elapsed.TotalSeconds:F1} s"));
             return 0;
         });
         return cmd;

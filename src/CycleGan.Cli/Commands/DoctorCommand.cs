@@ -46,7 +46,8 @@ public static class DoctorCommand
                 "and threads on this machine, so shapes of its class take the checked remedy)");
         o.WriteLine();
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{r.Checks.Count} configurations checked in {r.CheckMilliseconds:F0} ms; {r.WrongConfigurations} wrong in libtorch's kernels; ") +
+            $"{r.Checks.Count} configurations checked in {r.CheckMilliseconds:F0} ms; {r.WrongConfigurations} " +
+            $"wrong in libtorch's kernels; ") +
             (r.ComputesCorrectly ? "with the remedies everything computes correctly" : "SOME CONFIGURATIONS HAVE NO CORRECT KERNEL"));
     }
 

@@ -13,7 +13,8 @@ public static class EvalCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("eval", "Evaluate results: segmentation scores (labels, fcn-score), FD/KD-ResNet18 (fd), L1/PSNR/SSIM (paired)");
+        var cmd = new Command("eval", "Evaluate results: segmentation scores (labels, fcn-score), FD/KD-ResNet18 " +
+            "(fd), L1/PSNR/SSIM (paired)");
         cmd.Subcommands.Add(Labels());
         cmd.Subcommands.Add(SegmenterTrain());
         cmd.Subcommands.Add(FcnScore());
@@ -56,7 +57,8 @@ public static class EvalCommand
     static int Finish(ParseResult r, LabelEvaluation ev, EvalOutputOptions o, string title, IReadOnlyList<string> notes)
     {
         var s = ev.Scores;
-        r.InvocationConfiguration.Output.WriteLine($"pixel_accuracy {F(s.PixelAccuracy)}  mean_class_accuracy {F(s.MeanClassAccuracy)}  mean_class_iou {F(s.MeanClassIou)}  ({s.Images} images)");
+        r.InvocationConfiguration.Output.WriteLine($"pixel_accuracy {F(s.PixelAccuracy)}  mean_class_accuracy {F(s.MeanClassAccuracy)}  " +
+            $"mean_class_iou {F(s.MeanClassIou)}  ({s.Images} images)");
         if (o.Json is { } j) EvalJson.Write(j, s);
         if (o.Report is { } d) EvalReport.WriteLabels(d, title, ev, notes);
         return 0;
@@ -80,7 +82,8 @@ public static class EvalCommand
                 using var net = SegmenterTrainer.Train(photos, targets, pal.Count, o, dev, (e, latest) =>
                 {
                     SegmenterFile.Save(latest, names, c.Out);
-                    err.WriteLine($"epoch {e.Epoch}/{e.Epochs}  loss {e.Loss:0.0000}  train pixel accuracy {e.PixelAccuracy:0.0000}  ({e.Elapsed.TotalSeconds:0} s)");
+                    err.WriteLine($"epoch {e.Epoch}/{e.Epochs}  loss {e.Loss:0.0000}  train pixel accuracy {e.PixelAccuracy:0.0000}  " +
+                        $"({e.Elapsed.TotalSeconds:0} s)");
                 });
             }
             r.InvocationConfiguration.Output.WriteLine($"saved segmenter to {c.Out}");
@@ -123,7 +126,9 @@ public static class EvalCommand
             var kd = KernelDistance.Compute(xa, xb, o.Subsets, o.SubsetSize, o.Seed);
             var s = DistributionScores.From(FrechetDistance.Compute(xa, xb), kd, xa.Length, xb.Length);
             r.InvocationConfiguration.Output.WriteLine(
-                $"FD-ResNet18 {s.FdResNet18.ToString("0.000", CultureInfo.InvariantCulture)}  KD-ResNet18 {s.KdResNet18.ToString("0.00000", CultureInfo.InvariantCulture)} ± {s.KdResNet18Std.ToString("0.00000", CultureInfo.InvariantCulture)}  ({s.ImagesA} vs {s.ImagesB} images)");
+                $"FD-ResNet18 {s.FdResNet18.ToString("0.000", CultureInfo.InvariantCulture)}  " +
+                $"KD-ResNet18 {s.KdResNet18.ToString("0.00000", CultureInfo.InvariantCulture)} " +
+                $"± {s.KdResNet18Std.ToString("0.00000", CultureInfo.InvariantCulture)}  ({s.ImagesA} vs {s.ImagesB} images)");
             if (o.Json is { } j) EvalJson.Write(j, s);
             if (o.Report is { } d)
             {
@@ -142,12 +147,14 @@ public static class EvalCommand
             var gs = EvalOutputOptions.ParseSide(o.GtSide, "gt_side");
             var pairs = EvalImages.Match(o.Pred, o.Gt, "_fake_B", "_real_B", "generated", "ground-truth");
             var s = PairedScores.Evaluate(pairs, ps, gs, Progress(r.InvocationConfiguration.Error, "paired"));
-            r.InvocationConfiguration.Output.WriteLine($"L1 {F(s.L1)}  PSNR {s.Psnr.ToString("0.00", CultureInfo.InvariantCulture)} dB  SSIM {F(s.Ssim)}  ({s.Images} images)");
+            r.InvocationConfiguration.Output.WriteLine($"L1 {F(s.L1)}  PSNR {s.Psnr.ToString("0.00", CultureInfo.InvariantCulture)} dB  " +
+                $"SSIM {F(s.Ssim)}  ({s.Images} images)");
             if (o.Json is { } j) EvalJson.Write(j, s);
             if (o.Report is { } d)
             {
                 var rows = pairs.Take(o.Examples).Select(p => new ExampleRow(p.Stem,
-                    [("generated", EvalImages.Load(p.PredictionPath, ps)), ("ground truth", EvalImages.Load(p.GroundTruthPath, gs))])).ToList();
+                    [("generated", EvalImages.Load(p.PredictionPath, ps)), ("ground truth", EvalImages.Load(p.GroundTruthPath, gs))]))
+                        .ToList();
                 EvalReport.WritePaired(d, "Paired metrics", s, rows, [$"generated: {o.Pred} ({ps}), ground truth: {o.Gt} ({gs})"]);
             }
             return 0;
@@ -164,7 +171,8 @@ public static class EvalCommand
             var best = res.Epochs.First(e => e.Best);
             var last = res.Epochs.First(e => e.Last);
             r.InvocationConfiguration.Output.WriteLine(
-                $"{res.Epochs.Count} epochs, {res.Score}: best epoch {best.Epoch} ({F(best.Score)}), last epoch {last.Epoch} ({F(last.Score)}); report {Path.Combine(o.Out, "index.html")}");
+                $"{res.Epochs.Count} epochs, {res.Score}: best epoch {best.Epoch} ({F(best.Score)}), last epoch {last.Epoch} " +
+                $"({F(last.Score)}); report {Path.Combine(o.Out, "index.html")}");
             return 0;
         });
 }

@@ -26,14 +26,17 @@ public static class QuickstartCommand
             void Work() => result = QuickstartRunner.Run(o, [progress], progress.OnMessage);
             if (ConsoleProgress.IsInteractive(stdout))
                 AnsiConsole.Progress()
-                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                        new RemainingTimeColumn())
                     .Start(ctx => { progress.Attach(ctx); Work(); });
             else
                 Work();
             var p = result!.Scores.PhotoToLabels;
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"photo→labels pixel accuracy {p.Trained.PixelAccuracy:P1} trained, {p.Untrained.PixelAccuracy:P1} untrained, {p.Identity.PixelAccuracy:P1} identity; " +
-                $"mean class IoU {p.Trained.MeanClassIou:P1} trained, {p.Untrained.MeanClassIou:P1} untrained ({result.Scores.TotalSeconds:F0} s in all)"));
+                $"photo→labels pixel accuracy {p.Trained.PixelAccuracy:P1} trained, {p.Untrained.PixelAccuracy:P1} " +
+                $"untrained, {p.Identity.PixelAccuracy:P1} identity; " +
+                $"mean class IoU {p.Trained.MeanClassIou:P1} trained, {p.Untrained.MeanClassIou:P1} untrained " +
+                $"({result.Scores.TotalSeconds:F0} s in all)"));
             stdout.WriteLine($"open {result.PagePath} (scores in {result.ScoresPath})");
             return 0;
         });

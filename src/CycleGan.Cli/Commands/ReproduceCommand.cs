@@ -6,13 +6,16 @@ using Spectre.Console;
 
 namespace CycleGan.Cli.Commands;
 
-/// <summary>`cyclegan reproduce`: the paper's Tables 2–4 (<see cref="ReproduceRunner"/>) or the adaptation experiment (<see cref="AdaptationRunner"/>).</summary>
+/// <summary>`cyclegan reproduce`: the paper's Tables 2–4 (<see cref="ReproduceRunner"/>) or the adaptation experiment
+/// (<see cref="AdaptationRunner"/>).</summary>
 public static class ReproduceCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("reproduce", "Train CycleGAN, its four loss ablations, CoGAN, BiGAN/ALI, SimGAN, feature loss + GAN and pix2pix under the same time budget, " +
-                                           "score photo→labels and labels→photo (FCN-score, FD/KD) and write the paper's Tables 2–4 to index.html and scores.json; " +
+        var cmd = new Command("reproduce", "Train CycleGAN, its four loss ablations, CoGAN, BiGAN/ALI, SimGAN, feature loss + GAN " +
+                                           "and pix2pix under the same time budget, " +
+                                           "score photo→labels and labels→photo (FCN-score, FD/KD) and write the paper's " +
+                                           "Tables 2–4 to index.html and scores.json; " +
                                            "or, with --experiment adaptation, the domain adaptation table");
         var binder = new OptionBinder<ReproduceOptions>(cmd);
         cmd.SetAction(r =>
@@ -30,9 +33,11 @@ public static class ReproduceCommand
                 {
                     var result = AdaptationRunner.Run(o, progress);
                     var lines = result.Report.Rows.Select(x => string.Create(CultureInfo.InvariantCulture,
-                        $"{x.TrainedOn}: per-pixel {x.Style2Test.PixelAccuracy:F3}, per-class {x.Style2Test.MeanClassAccuracy:F3}, class IoU {x.Style2Test.MeanClassIou:F3}"));
+                        $"{x.TrainedOn}: per-pixel {x.Style2Test.PixelAccuracy:F3}, per-class {x.Style2Test.MeanClassAccuracy:F3}, class " +
+                        $"IoU {x.Style2Test.MeanClassIou:F3}"));
                     return string.Join(Environment.NewLine, lines) + Environment.NewLine +
-                           string.Create(CultureInfo.InvariantCulture, $"{result.Report.TotalSeconds / 60:F1} minutes in all; open {result.PagePath} (scores in {result.JsonPath})");
+                           string.Create(CultureInfo.InvariantCulture, $"{result.Report.TotalSeconds / 60:F1} minutes in all; " +
+                               $"open {result.PagePath} (scores in {result.JsonPath})");
                 };
             }
             else
@@ -50,18 +55,22 @@ public static class ReproduceCommand
                             : string.Create(CultureInfo.InvariantCulture, $"{v.Mean:F2} ± {v.Sd:F2}");
                     }
                     var lines = result.Report.Methods.Select(m =>
-                        $"{m.PaperName} ({m.Seeds.Count} seeds): labels→photo FCN pixel accuracy {Pm(m.Seeds.Select(x => x.LabelsToPhotoFcn.PixelAccuracy))}, " +
-                        $"class IoU {Pm(m.Seeds.Select(x => x.LabelsToPhotoFcn.MeanClassIou))}; photo→labels pixel accuracy {Pm(m.Seeds.Select(x => x.PhotoToLabels.PixelAccuracy))}, " +
+                        $"{m.PaperName} ({m.Seeds.Count} seeds): labels→photo FCN pixel " +
+                        $"accuracy {Pm(m.Seeds.Select(x => x.LabelsToPhotoFcn.PixelAccuracy))}, " +
+                        $"class IoU {Pm(m.Seeds.Select(x => x.LabelsToPhotoFcn.MeanClassIou))}; photo→labels pixel " +
+                        $"accuracy {Pm(m.Seeds.Select(x => x.PhotoToLabels.PixelAccuracy))}, " +
                         $"class IoU {Pm(m.Seeds.Select(x => x.PhotoToLabels.MeanClassIou))}");
                     return string.Join(Environment.NewLine, lines) + Environment.NewLine +
-                           string.Create(CultureInfo.InvariantCulture, $"{result.Report.TotalSeconds / 60:F1} minutes in all; open {result.PagePath} (scores in {result.JsonPath})");
+                           string.Create(CultureInfo.InvariantCulture, $"{result.Report.TotalSeconds / 60:F1} minutes in all; " +
+                               $"open {result.PagePath} (scores in {result.JsonPath})");
                 };
             }
             TorchRuntime.EnsureLoaded();
             string summary = "";
             if (ConsoleProgress.IsInteractive(stdout))
                 AnsiConsole.Progress()
-                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                        new RemainingTimeColumn())
                     .Start(ctx => { progress.Attach(ctx); summary = work(); progress.Finish(); });
             else
                 summary = work();

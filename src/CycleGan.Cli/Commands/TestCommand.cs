@@ -10,7 +10,8 @@ public static class TestCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("test", "Apply trained generators with the official test.py options; writes <results_dir>/<name>/<phase>_<epoch>/images and index.html");
+        var cmd = new Command("test", "Apply trained generators with the official test.py options; writes " +
+            "<results_dir>/<name>/<phase>_<epoch>/images and index.html");
         var binder = new OptionBinder<TestOptions>(cmd);
         cmd.SetAction(parse =>
         {

@@ -11,7 +11,8 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("train", "Train CycleGAN, pix2pix or a baseline of the paper (docs/baselines.md) with the official train.py options; --continue_train resumes exactly");
+        var cmd = new Command("train", "Train CycleGAN, pix2pix or a baseline of the paper (docs/baselines.md) with the official " +
+            "train.py options; --continue_train resumes exactly");
         var binder = new OptionBinder<TrainOptions>(cmd);
         cmd.SetAction(parse =>
         {
@@ -43,7 +44,8 @@ public static class TrainCommand
         var trainer = new Trainer(opt, observers);
         if (interactive)
             AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                    new RemainingTimeColumn())
                 .Start(ctx => { progress.Attach(ctx); trainer.Run(); });
         else
             trainer.Run();

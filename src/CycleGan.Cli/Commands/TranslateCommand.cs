@@ -11,7 +11,8 @@ public static class TranslateCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("translate", "Translate image files of any size with one generator checkpoint (pads to what the network needs and crops back)");
+        var cmd = new Command("translate", "Translate image files of any size with one generator checkpoint (pads to what the " +
+            "network needs and crops back)");
         var binder = new OptionBinder<TranslateOptions>(cmd);
         cmd.SetAction(parse =>
         {

@@ -178,7 +178,8 @@ public static class Benchmark
         {
             var img = ImageFile.LoadRgb(o.Image);
             if (img.Width != o.Size || img.Height != o.Size || img.Channels != 3)
-                throw new UserError($"--image {o.Image} is {img.Width}x{img.Height}x{img.Channels}; --size {o.Size} needs a {o.Size}x{o.Size} RGB image");
+                throw new UserError($"--image {o.Image} is {img.Width}x{img.Height}x{img.Channels}; --size {o.Size} needs " +
+                    $"a {o.Size}x{o.Size} RGB image");
             x = ImageTensor.ToTensor(img).unsqueeze(0).expand(o.Batch, -1, -1, -1).contiguous();
         }
         return x.MoveToOuterDisposeScope();

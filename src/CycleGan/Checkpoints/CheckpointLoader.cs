@@ -34,7 +34,8 @@ public static class CheckpointLoader
             var netShapes = target.ToDictionary(kv => kv.Key, kv => kv.Value.shape, StringComparer.Ordinal);
             var sdShapes = sd.ToDictionary(kv => kv.Key, kv => kv.Value.shape, StringComparer.Ordinal);
             var modules = net.named_modules().ToDictionary(m => m.name, m => m.module.GetType().Name, StringComparer.Ordinal);
-            throw new UserError(MismatchMessage(sourceName, net.GetType().Name, missing, unexpected, mismatched, netShapes, sdShapes, modules));
+            throw new UserError(MismatchMessage(sourceName, net.GetType().Name, missing, unexpected, mismatched, netShapes, sdShapes,
+                modules));
         }
 
         using (torch.no_grad())
@@ -84,9 +85,11 @@ public static class CheckpointLoader
         if (missing.Count > 0) parts.Add($"{missing.Count} missing key(s) {List(missing)}");
         if (unexpected.Count > 0) parts.Add($"{unexpected.Count} unexpected key(s) {List(unexpected)}");
         if (mismatched.Count > 0)
-            parts.Add($"{mismatched.Count} shape mismatch(es) {List(mismatched.Select(k => $"{k}: checkpoint {Shape(ckpt[k])}, network {Shape(net[k])}").ToList())}");
+            parts.Add($"{mismatched.Count} shape " +
+                $"mismatch(es) {List(mismatched.Select(k => $"{k}: checkpoint {Shape(ckpt[k])}, network {Shape(net[k])}").ToList())}");
         var hints = Hints(unexpected, missing, net, ckpt, modules);
-        var hint = hints.Count > 0 ? " Hint: " + string.Join("; ", hints) + "." : " Check that the network options (--netG/--netD, --norm, --ngf/--ndf, --no_dropout, --input_nc/--output_nc) match the ones used for training.";
+        var hint = hints.Count > 0 ? " Hint: " + string.Join("; ", hints) + "." : " Check that the network options (--netG/--netD, " +
+            "--norm, --ngf/--ndf, --no_dropout, --input_nc/--output_nc) match the ones used for training.";
         return $"{source} does not fit the {netType} built from the options: {string.Join("; ", parts)}.{hint}";
     }
 
@@ -97,7 +100,8 @@ public static class CheckpointLoader
 
     static string ModuleOf(string key) => key.LastIndexOf('.') is var d and >= 0 ? key[..d] : "";
 
-    static List<string> Hints(List<string> unexpected, List<string> missing, Dictionary<string, long[]> net, Dictionary<string, long[]> ckpt,
+    static List<string> Hints(List<string> unexpected, List<string> missing, Dictionary<string, long[]> net,
+        Dictionary<string, long[]> ckpt,
         Dictionary<string, string> modules)
     {
         var hints = new List<string>();
@@ -105,12 +109,14 @@ public static class CheckpointLoader
         var ckptArch = Architecture(ckpt.Keys.ToList(), ckpt);
         var isD = netArch.Flag == "--netD";
         if (netArch.Name != ckptArch.Name && ckptArch.Name != null)
-            hints.Add($"the checkpoint looks like {ckptArch.Flag} {ckptArch.Name} but the network is {netArch.Name ?? "different"}: looks like a different {ckptArch.Flag}");
+            hints.Add($"the checkpoint looks like {ckptArch.Flag} {ckptArch.Name} but the network is {netArch.Name ?? "different"}: " +
+                $"looks like a different {ckptArch.Flag}");
 
         string Kind(string key) => modules.TryGetValue(ModuleOf(key), out var t) ? t : "";
         if (unexpected.Any(k => Kind(k).StartsWith("InstanceNorm", StringComparison.Ordinal)))
             hints.Add("the checkpoint has BatchNorm parameters where the network has InstanceNorm: looks like --norm batch");
-        else if (missing.Any(k => Kind(k).StartsWith("BatchNorm", StringComparison.Ordinal) && (k.EndsWith(".running_mean", StringComparison.Ordinal) || k.EndsWith(".running_var", StringComparison.Ordinal))))
+        else if (missing.Any(k => Kind(k).StartsWith("BatchNorm", StringComparison.Ordinal)
+            && (k.EndsWith(".running_mean", StringComparison.Ordinal) || k.EndsWith(".running_var", StringComparison.Ordinal))))
             hints.Add("the checkpoint has no BatchNorm running statistics: looks like --norm instance (or --norm none)");
         else if (unexpected.Any(k => k.EndsWith(".bias", StringComparison.Ordinal) && Kind(k).StartsWith("Conv", StringComparison.Ordinal)))
             hints.Add("the checkpoint's convolutions have biases that the network's lack: looks like --norm instance");
@@ -128,13 +134,16 @@ public static class CheckpointLoader
         if (firstConv != null && ckpt.TryGetValue(firstConv, out var cs) && cs.Length == 4)
         {
             var ns = net[firstConv];
-            if (cs[0] != ns[0]) hints.Add($"the first convolution has {cs[0]} filters in the checkpoint and {ns[0]} in the network: looks like {(isD ? "--ndf" : "--ngf")} {cs[0]}");
-            if (cs[1] != ns[1]) hints.Add($"the first convolution takes {cs[1]} channels in the checkpoint and {ns[1]} in the network: looks like --input_nc {cs[1]}");
+            if (cs[0] != ns[0]) hints.Add($"the first convolution has {cs[0]} filters in the checkpoint and {ns[0]} in the network: " +
+                $"looks like {(isD ? "--ndf" : "--ngf")} {cs[0]}");
+            if (cs[1] != ns[1]) hints.Add($"the first convolution takes {cs[1]} channels in the checkpoint and {ns[1]} in the network: " +
+                $"looks like --input_nc {cs[1]}");
         }
         return hints;
     }
 
-    /// <summary>Whether ResNet blocks have the conv at <c>conv_block.6</c> (dropout inserted at 4) or at <c>conv_block.5</c>; null if not a ResNet.</summary>
+    /// <summary>Whether ResNet blocks have the conv at <c>conv_block.6</c> (dropout inserted at 4) or at <c>conv_block.5</c>; null if not a
+    /// ResNet.</summary>
     static bool? ResnetDropout(Dictionary<string, long[]> shapes)
     {
         foreach (var (k, s) in shapes)
@@ -156,7 +165,8 @@ public static class CheckpointLoader
             var downs = keys.Max(k => k.Split('.').Count(p => p == "model")) - 1;
             return (downs is 7 or 8 ? $"unet_{(downs == 7 ? 128 : 256)}" : $"a U-Net with {downs} downsamplings", "--netG");
         }
-        var blocks = keys.Where(k => k.Contains(".conv_block.", StringComparison.Ordinal)).Select(k => k[..k.IndexOf(".conv_block.", StringComparison.Ordinal)]).Distinct().Count();
+        var blocks = keys.Where(k => k.Contains(".conv_block.", StringComparison.Ordinal))
+            .Select(k => k[..k.IndexOf(".conv_block.", StringComparison.Ordinal)]).Distinct().Count();
         if (blocks > 0) return ($"resnet_{blocks}blocks", "--netG");
         if (keys.Contains("model.0.weight"))
         {

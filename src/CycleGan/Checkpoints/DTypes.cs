@@ -45,6 +45,7 @@ static class DTypes
     {
         foreach (var e in Table)
             if (e.Type == type) return e;
-        throw new UserError($"cannot save tensors of type {type}: checkpoints hold float32/64, float16, bfloat16, int64/32/16/8, uint8 and bool");
+        throw new UserError($"cannot save tensors of type {type}: checkpoints hold float32/64, float16, bfloat16, " +
+            $"int64/32/16/8, uint8 and bool");
     }
 }

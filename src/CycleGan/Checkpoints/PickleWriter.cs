@@ -4,10 +4,12 @@ using static TorchSharp.torch;
 
 namespace CycleGan.Checkpoints;
 
-/// <summary>Writes the protocol-2 pickle that <c>torch.save(state_dict)</c> writes into <c>data.pkl</c> (without memo entries, which are optional).</summary>
+/// <summary>Writes the protocol-2 pickle that <c>torch.save(state_dict)</c> writes into <c>data.pkl</c> (without memo entries, which are
+/// optional).</summary>
 static class PickleWriter
 {
-    /// <summary>An OrderedDict name → <c>_rebuild_tensor_v2(('storage', torch.XStorage, key, 'cpu', numel), 0, size, stride, False, OrderedDict())</c>.</summary>
+    /// <summary>An OrderedDict name → <c>_rebuild_tensor_v2(('storage', torch.XStorage, key, 'cpu', numel), 0, size, stride, False,
+    /// OrderedDict())</c>.</summary>
     public static byte[] StateDict(IReadOnlyList<(string Name, string StorageKey, Tensor Tensor)> tensors)
     {
         var o = new MemoryStream();
@@ -80,7 +82,8 @@ static class PickleWriter
         Span<byte> b = stackalloc byte[8];
         if (v is >= 0 and < 256) { o.WriteByte((byte)'K'); o.WriteByte((byte)v); }
         else if (v is >= 0 and < 65536) { o.WriteByte((byte)'M'); BinaryPrimitives.WriteUInt16LittleEndian(b, (ushort)v); o.Write(b[..2]); }
-        else if (v is >= int.MinValue and <= int.MaxValue) { o.WriteByte((byte)'J'); BinaryPrimitives.WriteInt32LittleEndian(b, (int)v); o.Write(b[..4]); }
+        else if (v is >= int.MinValue and <= int.MaxValue) { o.WriteByte((byte)'J'); BinaryPrimitives.WriteInt32LittleEndian(b, (int)v);
+            o.Write(b[..4]); }
         else { o.WriteByte(0x8a); o.WriteByte(8); BinaryPrimitives.WriteInt64LittleEndian(b, v); o.Write(b); }
     }
 

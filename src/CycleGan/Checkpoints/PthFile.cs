@@ -32,7 +32,8 @@ public static class PthFile
             return head is [(byte)'P', (byte)'K', 3, 4] ? ReadZip(fs) : ReadLegacy(fs);
         }
         catch (CheckpointFormatException e) { throw new UserError($"{path}: {e.Message}", e); }
-        catch (EndOfStreamException e) { throw new UserError($"{path}: the file ends early; it is truncated or not a PyTorch checkpoint", e); }
+        catch (EndOfStreamException e) { throw new UserError($"{path}: the file ends early; it is truncated or not a PyTorch checkpoint",
+            e); }
         catch (InvalidDataException e) { throw new UserError($"{path}: damaged zip archive ({e.Message})", e); }
         catch (IOException e) { throw new UserError($"cannot read {path}: {e.Message}", e); }
         catch (UnauthorizedAccessException e) { throw new UserError($"cannot read {path}: {e.Message}", e); }
@@ -44,7 +45,8 @@ public static class PthFile
         var entries = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
         foreach (var e in zip.Entries) entries.TryAdd(e.FullName, e);
         // The folder is the saved file's own stem (`latest_net_G/`), or `archive/` for newer in-memory saves.
-        var pkl = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) && e.FullName.Count(c => c == '/') == 1)
+        var pkl = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)
+            && e.FullName.Count(c => c == '/') == 1)
             ?? throw new CheckpointFormatException("zip archive has no <name>/data.pkl entry: not a PyTorch checkpoint");
         var stem = pkl.FullName[..^"data.pkl".Length];
         if (entries.TryGetValue(stem + "byteorder", out var bo) && ReadSmallText(bo, fs.Length).Trim() != "little")
@@ -97,10 +99,12 @@ public static class PthFile
                 fs.ReadExactly(n);
                 var count = BinaryPrimitives.ReadInt64LittleEndian(n);
                 if (count != storage.Numel)
-                    throw new CheckpointFormatException($"storage '{key}' holds {count} elements but its tensors were saved with {storage.Numel}");
+                    throw new CheckpointFormatException($"storage '{key}' holds {count} elements but its tensors " +
+                        $"were saved with {storage.Numel}");
                 var bytes = ByteCount(storage);
                 if (bytes > fs.Length - fs.Position)
-                    throw new CheckpointFormatException($"storage '{key}' claims {bytes} bytes but only {fs.Length - fs.Position} remain in the file");
+                    throw new CheckpointFormatException($"storage '{key}' claims {bytes} bytes but " +
+                        $"only {fs.Length - fs.Position} remain in the file");
                 loaded[key] = ReadStorage(fs, storage, bytes);
             }
             return Materialize(tensors, main.Storages, s => loaded.Remove(s.Key, out var t) ? t
@@ -161,7 +165,8 @@ public static class PthFile
     /// <summary>The (name, tensor) pairs of the top-level object, without <c>_metadata</c>.</summary>
     static List<(string Name, PickledTensor Tensor)> StateDictEntries(object? top)
     {
-        if (top is not PyDict dict) throw new CheckpointFormatException("the file holds no state dict (its top-level object is not a dict)");
+        if (top is not PyDict dict) throw new CheckpointFormatException("the file holds no state dict (its " +
+            "top-level object is not a dict)");
         if (dict.Entries.Count > 0 && !dict.Entries.Any(e => e.Value is PickledTensor))
             foreach (var nested in new[] { "state_dict", "model" })
                 if (dict.Get(nested) is PyDict inner && inner.Entries.Any(e => e.Value is PickledTensor))
@@ -222,7 +227,8 @@ public static class PthFile
         var list = tensors.ToList();
         var stem = Path.GetFileNameWithoutExtension(path);
         if (string.IsNullOrEmpty(stem) || stem.Contains('/')) stem = "archive";
-        var pickle = PickleWriter.StateDict(list.Select((kv, i) => (kv.Key, i.ToString(System.Globalization.CultureInfo.InvariantCulture), kv.Value)).ToList());
+        var pickle = PickleWriter.StateDict(list.Select((kv, i) => (kv.Key, i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            kv.Value)).ToList());
         AtomicFile.Write(path, stream =>
         {
             var zip = new StoredZipWriter(stream);

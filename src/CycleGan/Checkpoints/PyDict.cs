@@ -2,7 +2,8 @@ using System.Numerics;
 
 namespace CycleGan.Checkpoints;
 
-/// <summary>A pickled dict or <c>collections.OrderedDict</c>: insertion-ordered, plus the attributes a BUILD set (<c>_metadata</c>).</summary>
+/// <summary>A pickled dict or <c>collections.OrderedDict</c>: insertion-ordered, plus the attributes a BUILD set
+/// (<c>_metadata</c>).</summary>
 public sealed class PyDict
 {
     readonly Dictionary<object, int> _index = [];

@@ -42,7 +42,8 @@ public static class SafeTensorsFile
         fs.ReadExactly(n);
         var headerLen = BinaryPrimitives.ReadUInt64LittleEndian(n);
         if (headerLen > (ulong)(fs.Length - 8))
-            throw new CheckpointFormatException($"the header claims {headerLen} bytes but the file has only {fs.Length - 8} after the length field");
+            throw new CheckpointFormatException($"the header claims {headerLen} bytes but the file has " +
+                $"only {fs.Length - 8} after the length field");
         if (headerLen > MaxHeaderBytes)
             throw new CheckpointFormatException($"the header claims {headerLen} bytes, more than the {MaxHeaderBytes} allowed");
         var header = new byte[headerLen];
@@ -104,8 +105,10 @@ public static class SafeTensorsFile
     static Entry ParseEntry(string name, JsonElement v, long dataLen)
     {
         if (v.ValueKind != JsonValueKind.Object) throw new CheckpointFormatException($"'{name}' is not a tensor description");
-        if (!v.TryGetProperty("dtype", out var dt) || dt.ValueKind != JsonValueKind.String || !DTypes.TryFromSafeTensors(dt.GetString()!, out var dtype))
-            throw new CheckpointFormatException($"'{name}' has a missing or unsupported dtype (supported: F32, F64, F16, BF16, I64, I32, I16, I8, U8, BOOL)");
+        if (!v.TryGetProperty("dtype", out var dt) || dt.ValueKind != JsonValueKind.String
+            || !DTypes.TryFromSafeTensors(dt.GetString()!, out var dtype))
+            throw new CheckpointFormatException($"'{name}' has a missing or unsupported dtype (supported: F32, F64, F16, BF16, " +
+                $"I64, I32, I16, I8, U8, BOOL)");
         var shape = Longs(name, v, "shape", 64);
         var offsets = Longs(name, v, "data_offsets", 2);
         if (offsets.Length != 2) throw new CheckpointFormatException($"'{name}' needs two data_offsets");
@@ -138,7 +141,8 @@ public static class SafeTensorsFile
     }
 
     /// <summary>Writes tensors (in the given order) and optional string metadata.</summary>
-    public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors,
+        IReadOnlyDictionary<string, string>? metadata = null)
     {
         TorchRuntime.EnsureLoaded();
         var list = tensors.ToList();

@@ -147,7 +147,8 @@ public sealed class SafeUnpickler
     }
 
     object? MemoGet(long index) =>
-        _memo.TryGetValue(index, out var v) ? v : throw Error($"pickle at byte {_opStart} reads memo slot {index}, which was never written");
+        _memo.TryGetValue(index, out var v) ? v : throw Error($"pickle at byte {_opStart} reads memo " +
+            $"slot {index}, which was never written");
 
     object? Run()
     {
@@ -192,7 +193,8 @@ public sealed class SafeUnpickler
                 case (byte)'G': Push(BinaryPrimitives.ReadDoubleBigEndian(ReadBytes(8))); break; // BINFLOAT
                 case (byte)'F': // FLOAT
                     var fl = ReadLine();
-                    Push(double.TryParse(fl, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d)
+                    Push(double.TryParse(fl, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture,
+                        out var d)
                         ? d : throw Error($"bad FLOAT '{fl}' at byte {_opStart}"));
                     break;
 
@@ -287,7 +289,8 @@ public sealed class SafeUnpickler
                     {
                         var name = Pop();
                         var module = Pop();
-                        if (module is not string m || name is not string n) throw Error($"STACK_GLOBAL without two strings at byte {_opStart}");
+                        if (module is not string m || name is not string n) throw Error($"STACK_GLOBAL without " +
+                            $"two strings at byte {_opStart}");
                         Push(ResolveGlobal(m, n));
                         break;
                     }
@@ -325,9 +328,11 @@ public sealed class SafeUnpickler
 
                 case (byte)'i': // INST
                 case (byte)'o': // OBJ
-                    throw Error($"refusing to load: pickle opcode {(op == 'i' ? "INST" : "OBJ")} at byte {_opStart} builds arbitrary objects; only tensors, storages and plain containers are allowed");
+                    throw Error($"refusing to load: pickle opcode {(op == 'i' ? "INST" : "OBJ")} at byte {_opStart} builds arbitrary " +
+                        $"objects; only tensors, storages and plain containers are allowed");
                 case 0x82: case 0x83: case 0x84: // EXT1/2/4
-                    throw Error($"refusing to load: pickle uses the extension registry (opcode 0x{op:x2}) at byte {_opStart}; only tensors, storages and plain containers are allowed");
+                    throw Error($"refusing to load: pickle uses the extension registry (opcode 0x{op:x2}) at byte {_opStart}; only " +
+                        $"tensors, storages and plain containers are allowed");
                 case 0x97: case 0x98: // NEXT_BUFFER / READONLY_BUFFER
                     throw Error($"pickle uses out-of-band buffers (opcode 0x{op:x2}) at byte {_opStart}, which torch.save never writes");
                 default:
@@ -340,7 +345,8 @@ public sealed class SafeUnpickler
     {
         if (line == "00") return 0;
         if (line == "01") return 1;
-        return long.TryParse(line, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var v)
+        return long.TryParse(line, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture,
+            out var v)
             ? v : throw Error($"bad integer '{(line.Length > 40 ? line[..40] + "…" : line)}' at byte {_opStart}");
     }
 
@@ -388,7 +394,8 @@ public sealed class SafeUnpickler
             case "torch._utils._rebuild_parameter" when a.Length is 2 or 3:
                 return a[0] is PickledTensor p ? p : throw Error($"_rebuild_parameter without a tensor at byte {_opStart}");
             case "torch.Size" when a.Length <= 1:
-                return a.Length == 0 ? new PyTuple([]) : a[0] is PyTuple st ? st : throw Error($"torch.Size without a tuple at byte {_opStart}");
+                return a.Length == 0 ? new PyTuple([]) : a[0] is PyTuple st ? st : throw Error($"torch.Size " +
+                    $"without a tuple at byte {_opStart}");
             case "torch.device" when a.Length is 1 or 2:
                 return a[0] is string dev ? dev : throw Error($"torch.device without a name at byte {_opStart}");
             default:
@@ -465,7 +472,8 @@ public sealed class SafeUnpickler
         var numel = AsLong(a[4], "storage size");
         if (numel < 0) throw Error($"negative storage size at byte {_opStart}");
         if (a.Length == 6 && a[5] is not null)
-            throw Error($"storage '{key}' is a view of another storage (PyTorch ≤ 0.4 legacy views), which is not supported; re-save the checkpoint with a recent PyTorch");
+            throw Error($"storage '{key}' is a view of another storage (PyTorch ≤ 0.4 legacy views), which is not supported; re-save " +
+                $"the checkpoint with a recent PyTorch");
         if (_storages.TryGetValue(key, out var existing))
         {
             if (existing.DType != dtype || existing.Numel != numel)

@@ -8,7 +8,8 @@ static class TensorBytes
     /// <summary>TorchSharp exposes a tensor's memory as one <see cref="Span{T}"/>, so one tensor is limited to 2 GiB.</summary>
     public static void CheckSize(long bytes)
     {
-        if (bytes > int.MaxValue) throw new CheckpointFormatException($"a tensor or storage of {bytes} bytes is larger than the 2 GiB this reader supports");
+        if (bytes > int.MaxValue) throw new CheckpointFormatException($"a tensor or storage of {bytes} bytes is larger than " +
+            $"the 2 GiB this reader supports");
     }
 
     /// <summary>The bytes of a contiguous CPU tensor, valid while the tensor lives.</summary>

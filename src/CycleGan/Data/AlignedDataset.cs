@@ -18,7 +18,8 @@ public sealed class AlignedDataset : IImageDataset
         o.Validate();
         // Official: assert(self.opt.load_size >= self.opt.crop_size).
         if (o.LoadSize < o.CropSize)
-            throw new UserError($"--load_size {o.LoadSize} is smaller than --crop_size {o.CropSize}; aligned data needs load_size >= crop_size");
+            throw new UserError($"--load_size {o.LoadSize} is smaller than --crop_size {o.CropSize}; aligned data " +
+                $"needs load_size >= crop_size");
         _o = o;
         ABPaths = ImageFolder.ListNonEmpty(Path.Combine(o.Dataroot, o.Phase), o.MaxDatasetSize).Where(f => !o.Exclude.Contains(f)).ToList();
         _grayA = (o.IsBtoA ? o.OutputNc : o.InputNc) == 1;

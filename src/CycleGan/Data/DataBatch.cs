@@ -14,7 +14,8 @@ public sealed record DataBatch(HostTensor A, HostTensor? B, IReadOnlyList<string
         if (items.Count == 0) throw new ArgumentException("an empty batch", nameof(items));
         var a = Stack(items.Select(i => i.A).ToList(), items, "A");
         HostTensor? b = items[0].B == null ? null : Stack(items.Select(i => i.B!).ToList(), items, "B");
-        return new DataBatch(a, b, items.Select(i => i.APath).ToList(), items[0].BPath == null ? null : items.Select(i => i.BPath!).ToList());
+        return new DataBatch(a, b, items.Select(i => i.APath).ToList(), items[0].BPath == null ? null : items.Select(i => i.BPath!)
+            .ToList());
     }
 
     static HostTensor Stack(IReadOnlyList<HostTensor> parts, IReadOnlyList<DataItem> items, string side)
@@ -22,8 +23,10 @@ public sealed record DataBatch(HostTensor A, HostTensor? B, IReadOnlyList<string
         var shape = parts[0].Shape;
         for (int i = 1; i < parts.Count; i++)
             if (!parts[i].Shape.SequenceEqual(shape))
-                throw new UserError($"images in one batch differ in size after preprocessing ({side}: {items[0].APath} is [{string.Join(", ", shape)}], " +
-                                    $"{items[i].APath} is [{string.Join(", ", parts[i].Shape)}]); use --batch_size 1 or a --preprocess mode with a crop");
+                throw new UserError($"images in one batch differ in size after preprocessing ({side}: {items[0].APath} is " +
+                                    $"[{string.Join(", ", shape)}], " +
+                                    $"{items[i].APath} is [{string.Join(", ", parts[i].Shape)}]); use --batch_size 1 or a " +
+                                    $"--preprocess mode with a crop");
         int n = parts[0].Data.Length;
         var data = new float[checked(n * parts.Count)];
         for (int i = 0; i < parts.Count; i++) Array.Copy(parts[i].Data, 0, data, (long)i * n, n);

@@ -80,7 +80,8 @@ public sealed class DataLoader
         var first = Math.Min(order.Length, skipBatches * BatchSize);
         using var queue = new BlockingCollection<Produced>(PrefetchBatches);
         using var cts = new CancellationTokenSource();
-        var worker = new Thread(() => Produce(order, first, epoch, queue, cts.Token)) { IsBackground = true, Name = "cyclegan-data-loader" };
+        var worker = new Thread(() => Produce(order, first, epoch, queue, cts.Token)) { IsBackground = true,
+            Name = "cyclegan-data-loader" };
         worker.Start();
         try
         {

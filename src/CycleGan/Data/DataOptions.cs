@@ -6,7 +6,8 @@ namespace CycleGan.Data;
 /// </summary>
 public sealed record DataOptions
 {
-    /// <summary><c>--dataroot</c>: folder holding <c>trainA</c>/<c>trainB</c> (unaligned), <c>train</c> (aligned) or the images (single).</summary>
+    /// <summary><c>--dataroot</c>: folder holding <c>trainA</c>/<c>trainB</c> (unaligned), <c>train</c> (aligned) or the images
+    /// (single).</summary>
     public string Dataroot { get; init; } = "";
     /// <summary><c>--dataset_mode</c>: unaligned | aligned | single | colorization.</summary>
     public string DatasetMode { get; init; } = "unaligned";

@@ -86,7 +86,8 @@ public static class ImageFile
         {
             byte[] data;
             try { data = File.ReadAllBytes(path); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { bad.Add(new BadImage(path, "cannot read: " + e.Message)); return; }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { bad.Add(new BadImage(path, "cannot read: "
+                + e.Message)); return; }
             if (TryDecode(data, out var reason) == null) bad.Add(new BadImage(path, reason));
         });
         return bad.OrderBy(b => b.Path, StringComparer.Ordinal).ToList();
@@ -214,7 +215,8 @@ public static class ImageFile
     {
         try { return File.ReadAllBytes(path); }
         catch (FileNotFoundException) { throw new UserError($"{path}: image file does not exist"); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UserError($"{path}: cannot read: {e.Message}", e); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UserError($"{path}: " +
+            $"cannot read: {e.Message}", e); }
     }
 
     static RgbImage? TryDecode(byte[] data, out string reason)
@@ -327,7 +329,8 @@ public static class ImageFile
     {
         reason = "";
         char kind = (char)d[1];
-        if (kind != '5' && kind != '6') { reason = $"unsupported PNM variant P{kind} (only binary P5/P6 with maxval 255 are read)"; return null; }
+        if (kind != '5' && kind != '6') { reason = $"unsupported PNM variant P{kind} (only binary P5/P6 with maxval 255 are read)";
+            return null; }
         int pos = 2;
         var fields = new int[3];
         for (int f = 0; f < 3; f++)

@@ -14,8 +14,10 @@ public static class ImageFolder
     public static IReadOnlyList<string> List(string dir, int maxDatasetSize = int.MaxValue)
     {
         if (!Directory.Exists(dir))
-            throw new UserError(File.Exists(dir) ? $"{dir} is a file, not a folder of images" : $"{dir} does not exist (check --dataroot and --phase)");
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true, MatchCasing = MatchCasing.CaseSensitive };
+            throw new UserError(File.Exists(dir) ? $"{dir} is a file, not a folder of images"
+                : $"{dir} does not exist (check --dataroot and --phase)");
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true,
+            MatchCasing = MatchCasing.CaseSensitive };
         var files = Directory.EnumerateFiles(dir, "*", options).Where(ImageFile.IsImageFile).ToList();
         files.Sort(StringComparer.Ordinal);
         if (files.Count > maxDatasetSize) files.RemoveRange(maxDatasetSize, files.Count - maxDatasetSize);
@@ -27,7 +29,8 @@ public static class ImageFolder
     {
         var files = List(dir, maxDatasetSize);
         if (files.Count == 0)
-            throw new UserError($"{dir} contains no images (looked for {string.Join(" ", ImageFile.Extensions.Where((_, i) => i % 2 == 0))} and upper case, recursively)");
+            throw new UserError($"{dir} contains no images (looked " +
+                $"for {string.Join(" ", ImageFile.Extensions.Where((_, i) => i % 2 == 0))} and upper case, recursively)");
         return files;
     }
 }

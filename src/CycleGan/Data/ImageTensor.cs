@@ -40,7 +40,8 @@ public static class ImageTensor
         {
             4 => t[0],
             3 => t,
-            _ => throw new ArgumentException($"expected a [N, C, H, W] or [C, H, W] tensor, got shape [{string.Join(", ", t.shape)}]", nameof(t)),
+            _ => throw new ArgumentException($"expected a [N, C, H, W] or [C, H, W] tensor, got shape [{string.Join(", ", t.shape)}]",
+                nameof(t)),
         };
         int c = (int)img.shape[0], h = (int)img.shape[1], w = (int)img.shape[2];
         if (c != 1 && c != 3) throw new ArgumentException($"tensor2im needs 1 or 3 channels, got {c}", nameof(t));

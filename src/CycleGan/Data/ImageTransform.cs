@@ -42,7 +42,8 @@ public static class ImageTransform
             else
             {
                 if (img.Width < o.CropSize || img.Height < o.CropSize)
-                    throw new UserError($"{pathForErrors}: {img.Width}x{img.Height} after --preprocess {o.Preprocess} is smaller than --crop_size {o.CropSize}; lower --crop_size or raise --load_size");
+                    throw new UserError($"{pathForErrors}: {img.Width}x{img.Height} after --preprocess {o.Preprocess} is smaller than " +
+                        $"--crop_size {o.CropSize}; lower --crop_size or raise --load_size");
                 var r = rng ?? throw new ArgumentNullException(nameof(rng), "a random crop needs a generator");
                 // torchvision RandomCrop draws the row (i) before the column (j).
                 int y = r.NextInt(0, img.Height - o.CropSize + 1);
@@ -54,7 +55,8 @@ public static class ImageTransform
 
         if (!o.NoFlip)
         {
-            bool flip = p?.Flip ?? (rng ?? throw new ArgumentNullException(nameof(rng), "a random flip needs a generator")).NextDouble() < 0.5;
+            bool flip = p?.Flip ?? (rng ?? throw new ArgumentNullException(nameof(rng), "a random flip needs a generator"))
+                .NextDouble() < 0.5;
             if (flip) img = FlipLeftRight(img);
         }
         return img;

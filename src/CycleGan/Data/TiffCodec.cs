@@ -12,7 +12,8 @@ static class TiffCodec
     static TiffCodec() => Tiff.SetErrorHandler(new Quiet());
 
     public static bool IsTiff(ReadOnlySpan<byte> d) =>
-        d.Length >= 4 && ((d[0] == 'I' && d[1] == 'I' && d[2] == 42 && d[3] == 0) || (d[0] == 'M' && d[1] == 'M' && d[2] == 0 && d[3] == 42));
+        d.Length >= 4 && ((d[0] == 'I' && d[1] == 'I' && d[2] == 42 && d[3] == 0)
+            || (d[0] == 'M' && d[1] == 'M' && d[2] == 0 && d[3] == 42));
 
     /// <summary>The decoded image at the file's depth, gray as 1 channel, or null with the reason.</summary>
     public static DeepImage? Decode(byte[] data, out string reason, out int orientation)

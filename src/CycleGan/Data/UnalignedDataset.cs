@@ -19,8 +19,10 @@ public sealed class UnalignedDataset : IImageDataset
     {
         o.Validate();
         _o = o;
-        APaths = ImageFolder.ListNonEmpty(Path.Combine(o.Dataroot, o.Phase + "A"), o.MaxDatasetSize).Where(f => !o.Exclude.Contains(f)).ToList();
-        BPaths = ImageFolder.ListNonEmpty(Path.Combine(o.Dataroot, o.Phase + "B"), o.MaxDatasetSize).Where(f => !o.Exclude.Contains(f)).ToList();
+        APaths = ImageFolder.ListNonEmpty(Path.Combine(o.Dataroot, o.Phase + "A"), o.MaxDatasetSize).Where(f => !o.Exclude.Contains(f))
+            .ToList();
+        BPaths = ImageFolder.ListNonEmpty(Path.Combine(o.Dataroot, o.Phase + "B"), o.MaxDatasetSize).Where(f => !o.Exclude.Contains(f))
+            .ToList();
         // Official: with BtoA the A folder feeds the output side, so it gets output_nc channels.
         _grayA = (o.IsBtoA ? o.OutputNc : o.InputNc) == 1;
         _grayB = (o.IsBtoA ? o.InputNc : o.OutputNc) == 1;

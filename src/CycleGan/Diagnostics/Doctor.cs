@@ -19,7 +19,8 @@ public static class Doctor
         ("unet_256", () => NetworkRegistry.CreateGenerator(new NetworkSpec { NetG = "unet_256", Norm = "batch" })),
         ("basic D (ndf 64)", () => NetworkRegistry.CreateDiscriminator(new NetworkSpec(), 3)),
         ("basic D pix2pix (6 channels)", () => NetworkRegistry.CreateDiscriminator(new NetworkSpec { Norm = "batch" }, 6)),
-        ("quickstart G (resnet_6blocks, ngf 16)", () => NetworkRegistry.CreateGenerator(new NetworkSpec { NetG = "resnet_6blocks", Ngf = 16 })),
+        ("quickstart G (resnet_6blocks, ngf 16)", () => NetworkRegistry.CreateGenerator(new NetworkSpec { NetG = "resnet_6blocks",
+            Ngf = 16 })),
         ("quickstart D (basic, ndf 16)", () => NetworkRegistry.CreateDiscriminator(new NetworkSpec { Ndf = 16 }, 3)),
     ];
 

@@ -26,7 +26,8 @@ public sealed class ConfusionMatrix
         for (int i = 0; i < groundTruth.Length; i++)
         {
             int g = groundTruth[i], p = prediction[i];
-            if (g >= Classes || p >= Classes) throw new ArgumentOutOfRangeException(nameof(groundTruth), $"class index {Math.Max(g, p)} outside 0..{Classes - 1}");
+            if (g >= Classes || p >= Classes) throw new ArgumentOutOfRangeException(nameof(groundTruth),
+                $"class index {Math.Max(g, p)} outside 0..{Classes - 1}");
             _counts[g * Classes + p]++;
         }
     }

@@ -15,7 +15,8 @@ public enum SweepMetric { Labels, Fcn, Fd }
 /// <summary>Options of <see cref="EpochSweep"/>: the run, the test data, the metric and which result images it compares.</summary>
 public sealed record EpochSweepOptions
 {
-    /// <summary>The run folder, <c>&lt;checkpoints_dir&gt;/&lt;name&gt;</c>, holding <c>&lt;epoch&gt;_net_*.pth</c> and <c>train_opt.txt</c>.</summary>
+    /// <summary>The run folder, <c>&lt;checkpoints_dir&gt;/&lt;name&gt;</c>, holding <c>&lt;epoch&gt;_net_*.pth</c> and
+    /// <c>train_opt.txt</c>.</summary>
     public required string RunDir { get; init; }
     public required string Dataroot { get; init; }
     public required SweepMetric Metric { get; init; }
@@ -25,7 +26,8 @@ public sealed record EpochSweepOptions
     public string? Palette { get; init; }
     /// <summary>Segmenter file (fcn).</summary>
     public string? Segmenter { get; init; }
-    /// <summary>The test visual that is scored (labels: the predicted label maps; fcn: the generated photos; fd: the generated images).</summary>
+    /// <summary>The test visual that is scored (labels: the predicted label maps; fcn: the generated photos; fd: the generated
+    /// images).</summary>
     public string PredVisual { get; init; } = "fake_B";
     /// <summary>The test visual it is compared with (labels: true label maps; fcn: the input label maps; fd: real images).</summary>
     public string GtVisual { get; init; } = "real_B";
@@ -91,7 +93,8 @@ public static partial class EpochSweep
         var runDir = Path.GetFullPath(o.RunDir.TrimEnd('/', Path.DirectorySeparatorChar));
         var epochs = SavedEpochs(runDir);
         if (epochs.Count == 0)
-            throw new UserError($"--run {o.RunDir} has no <epoch>_net_*.pth checkpoints with a numeric epoch (train with --save_epoch_freq)");
+            throw new UserError($"--run {o.RunDir} has no <epoch>_net_*.pth checkpoints with a numeric epoch " +
+                $"(train with --save_epoch_freq)");
         var palette = o.Metric is SweepMetric.Labels or SweepMetric.Fcn
             ? Evaluation.Palette.Load(o.Palette ?? throw new UserError($"--metric {Name(o.Metric)} needs --palette"))
             : null;
@@ -202,8 +205,10 @@ public static partial class EpochSweep
             ? ["epoch", "pixel accuracy", "mean class accuracy", "mean class IoU", "images", ""]
             : ["epoch", "FD-ResNet18", "KD-ResNet18 (mean ± std)", "images", ""];
         page.Table(header, r.Epochs.Select(e => (IReadOnlyList<string>)(seg
-            ? [I(e.Epoch), F(e.Segmentation!.PixelAccuracy), F(e.Segmentation.MeanClassAccuracy), F(e.Segmentation.MeanClassIou), I(e.Segmentation.Images), Mark(e)]
-            : [I(e.Epoch), F(e.Distribution!.FdResNet18, "0.000"), F(e.Distribution.KdResNet18, "0.00000") + " ± " + F(e.Distribution.KdResNet18Std, "0.00000"),
+            ? [I(e.Epoch), F(e.Segmentation!.PixelAccuracy), F(e.Segmentation.MeanClassAccuracy), F(e.Segmentation.MeanClassIou),
+                I(e.Segmentation.Images), Mark(e)]
+            : [I(e.Epoch), F(e.Distribution!.FdResNet18, "0.000"), F(e.Distribution.KdResNet18, "0.00000") + " ± "
+                + F(e.Distribution.KdResNet18Std, "0.00000"),
                 I(e.Distribution.ImagesA), Mark(e)])), "Scores per epoch");
         Plots.Epochs(Path.Combine(dir, "plots", "epochs.png"), r.Epochs.Select(e => (double)e.Epoch).ToArray(),
             r.Epochs.Select(e => e.Score).ToArray(), r.BestEpoch, r.LastEpoch, $"{r.Score} per epoch", r.Score);

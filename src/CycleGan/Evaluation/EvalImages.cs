@@ -33,7 +33,8 @@ public static class EvalImages
                 stem = stem[..^resultsSuffix.Length];
             }
             if (!map.TryAdd(stem, f))
-                throw new UserError($"{what} folder {dir} has two images with the stem '{stem}' ({Path.GetFileName(map[stem])}, {Path.GetFileName(f)})");
+                throw new UserError($"{what} folder {dir} has two images with the stem '{stem}' " +
+                    $"({Path.GetFileName(map[stem])}, {Path.GetFileName(f)})");
         }
         if (map.Count == 0)
             throw new UserError(results
@@ -43,13 +44,15 @@ public static class EvalImages
     }
 
     static bool IsResultsFolder(string dir) =>
-        Directory.EnumerateFiles(dir).Any(f => ImageFile.IsImageFile(f) && Path.GetFileNameWithoutExtension(f).EndsWith("_fake_B", StringComparison.Ordinal));
+        Directory.EnumerateFiles(dir).Any(f => ImageFile.IsImageFile(f)
+            && Path.GetFileNameWithoutExtension(f).EndsWith("_fake_B", StringComparison.Ordinal));
 
     /// <summary>
     /// Pairs two folders by stem. Stems present on one side only are an error, naming the first few, so a
     /// silently shrunk test set cannot pass for a full one.
     /// </summary>
-    public static IReadOnlyList<ImagePair> Match(string predDir, string gtDir, string predSuffix, string gtSuffix, string predWhat, string gtWhat)
+    public static IReadOnlyList<ImagePair> Match(string predDir, string gtDir, string predSuffix, string gtSuffix, string predWhat,
+        string gtWhat)
     {
         var pred = List(predDir, predSuffix, predWhat);
         var gt = List(gtDir, gtSuffix, gtWhat);
@@ -58,8 +61,10 @@ public static class EvalImages
         if (missing.Count > 0 || extra.Count > 0)
         {
             var parts = new List<string>();
-            if (missing.Count > 0) parts.Add($"{missing.Count} {gtWhat} image(s) have no {predWhat} image (e.g. {string.Join(", ", missing.Take(3))})");
-            if (extra.Count > 0) parts.Add($"{extra.Count} {predWhat} image(s) have no {gtWhat} image (e.g. {string.Join(", ", extra.Take(3))})");
+            if (missing.Count > 0) parts.Add($"{missing.Count} {gtWhat} image(s) have no {predWhat} image " +
+                $"(e.g. {string.Join(", ", missing.Take(3))})");
+            if (extra.Count > 0) parts.Add($"{extra.Count} {predWhat} image(s) have no {gtWhat} image " +
+                $"(e.g. {string.Join(", ", extra.Take(3))})");
             throw new UserError($"{predDir} and {gtDir} do not match by file name: " + string.Join("; ", parts));
         }
         return gt.Select(kv => new ImagePair(kv.Key, pred[kv.Key], kv.Value)).ToList();

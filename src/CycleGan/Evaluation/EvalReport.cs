@@ -19,14 +19,18 @@ public static class EvalReport
         var page = new HtmlReport(title);
         foreach (var n in notes) page.Paragraph(n);
         page.Table(["score", "value"],
-            [["pixel accuracy", F(s.PixelAccuracy)], ["mean class accuracy", F(s.MeanClassAccuracy)], ["mean class IoU", F(s.MeanClassIou)], ["images", s.Images.ToString(CultureInfo.InvariantCulture)]],
+            [["pixel accuracy", F(s.PixelAccuracy)], ["mean class accuracy", F(s.MeanClassAccuracy)], ["mean class IoU", F(s.MeanClassIou)],
+                ["images", s.Images.ToString(CultureInfo.InvariantCulture)]],
             "Scores (one confusion matrix over all images)");
         page.Table(["class", "accuracy", "IoU", "ground-truth pixels"],
-            s.PerClass.Select(c => (IReadOnlyList<string>)[c.Name, F(c.Accuracy), F(c.Iou), c.Pixels.ToString(CultureInfo.InvariantCulture)]), "Per class");
+            s.PerClass.Select(c => (IReadOnlyList<string>)[c.Name, F(c.Accuracy), F(c.Iou),
+                c.Pixels.ToString(CultureInfo.InvariantCulture)]), "Per class");
         var names = s.PerClass.Select(c => c.Name).ToArray();
         Plots.Bars(Path.Combine(dir, "plots", "per_class_iou.png"), names, s.PerClass.Select(c => c.Iou).ToArray(), "IoU per class", "IoU");
-        Plots.Bars(Path.Combine(dir, "plots", "per_class_accuracy.png"), names, s.PerClass.Select(c => c.Accuracy).ToArray(), "Accuracy per class", "accuracy");
-        Plots.Histogram(Path.Combine(dir, "plots", "pixel_accuracy_hist.png"), ev.PerImage.Select(p => p.PixelAccuracy).ToArray(), 20, "Pixel accuracy per image", "pixel accuracy");
+        Plots.Bars(Path.Combine(dir, "plots", "per_class_accuracy.png"), names, s.PerClass.Select(c => c.Accuracy).ToArray(),
+            "Accuracy per class", "accuracy");
+        Plots.Histogram(Path.Combine(dir, "plots", "pixel_accuracy_hist.png"), ev.PerImage.Select(p => p.PixelAccuracy).ToArray(), 20,
+            "Pixel accuracy per image", "pixel accuracy");
         page.Heading("Plots")
             .Plot("plots/per_class_iou.png", "IoU per class (missing bar: empty union)")
             .Plot("plots/per_class_accuracy.png", "Accuracy per class (missing bar: no ground-truth pixels)")
@@ -34,20 +38,25 @@ public static class EvalReport
         var matrixHeader = new List<string> { "gt \\ pred" };
         matrixHeader.AddRange(names);
         page.Table(matrixHeader, Enumerable.Range(0, ev.Matrix.Classes).Select(i =>
-            (IReadOnlyList<string>)[names[i], .. Enumerable.Range(0, ev.Matrix.Classes).Select(j => ev.Matrix[i, j].ToString(CultureInfo.InvariantCulture))]),
+            (IReadOnlyList<string>)[names[i],
+                .. Enumerable.Range(0, ev.Matrix.Classes).Select(j => ev.Matrix[i, j].ToString(CultureInfo.InvariantCulture))]),
             "Confusion matrix (pixels; rows ground truth, columns prediction)");
         AddExamples(page, dir, ev.Examples, ev.PerImage.ToDictionary(p => p.Stem, p => "pixel accuracy " + F(p.PixelAccuracy)));
         Finish(page, dir, s);
     }
 
-    public static void WritePaired(string dir, string title, PairedScores s, IReadOnlyList<ExampleRow> examples, IReadOnlyList<string> notes)
+    public static void WritePaired(string dir, string title, PairedScores s, IReadOnlyList<ExampleRow> examples,
+        IReadOnlyList<string> notes)
     {
         var page = new HtmlReport(title);
         foreach (var n in notes) page.Paragraph(n);
         page.Table(["metric", "mean"],
-            [["L1 (0..1)", F(s.L1)], ["PSNR (dB)", F(s.Psnr, "0.00")], ["SSIM", F(s.Ssim)], ["images", s.Images.ToString(CultureInfo.InvariantCulture)]], "Means over images");
-        Plots.Line(Path.Combine(dir, "plots", "psnr.png"), s.PerImage.Select(p => p.Psnr).ToArray(), "PSNR per image", "image (file order)", "dB");
-        Plots.Line(Path.Combine(dir, "plots", "ssim.png"), s.PerImage.Select(p => p.Ssim).ToArray(), "SSIM per image", "image (file order)", "SSIM");
+            [["L1 (0..1)", F(s.L1)], ["PSNR (dB)", F(s.Psnr, "0.00")], ["SSIM", F(s.Ssim)],
+                ["images", s.Images.ToString(CultureInfo.InvariantCulture)]], "Means over images");
+        Plots.Line(Path.Combine(dir, "plots", "psnr.png"), s.PerImage.Select(p => p.Psnr).ToArray(), "PSNR per image", "image (file order)",
+            "dB");
+        Plots.Line(Path.Combine(dir, "plots", "ssim.png"), s.PerImage.Select(p => p.Ssim).ToArray(), "SSIM per image", "image (file order)",
+            "SSIM");
         page.Heading("Plots").Plot("plots/psnr.png", "PSNR per image").Plot("plots/ssim.png", "SSIM per image");
         AddExamples(page, dir, examples, s.PerImage.ToDictionary(p => p.Stem, p => $"PSNR {F(p.Psnr, "0.00")} dB, SSIM {F(p.Ssim)}"));
         page.Table(["image", "L1", "PSNR (dB)", "SSIM"],
@@ -55,7 +64,8 @@ public static class EvalReport
         Finish(page, dir, s);
     }
 
-    public static void WriteDistribution(string dir, string title, DistributionScores s, IReadOnlyList<double> kdSubsetValues, IReadOnlyList<ExampleRow> examples, IReadOnlyList<string> notes)
+    public static void WriteDistribution(string dir, string title, DistributionScores s, IReadOnlyList<double> kdSubsetValues,
+        IReadOnlyList<ExampleRow> examples, IReadOnlyList<string> notes)
     {
         var page = new HtmlReport(title);
         foreach (var n in notes) page.Paragraph(n);
@@ -67,8 +77,10 @@ public static class EvalReport
             ["KD subsets × size", $"{s.KdSubsets} × {s.KdSubsetSize}"],
             ["images A / B", $"{s.ImagesA} / {s.ImagesB}"],
         ], "Distances");
-        Plots.Histogram(Path.Combine(dir, "plots", "kd_subsets.png"), kdSubsetValues, 20, "KD-ResNet18 per random subset", "unbiased MMD²");
-        page.Heading("Plots").Plot("plots/kd_subsets.png", $"KD-ResNet18 over {s.KdSubsets} subsets of {s.KdSubsetSize} images (its spread is the ± above)");
+        Plots.Histogram(Path.Combine(dir, "plots", "kd_subsets.png"), kdSubsetValues, 20, "KD-ResNet18 per random subset",
+            "unbiased MMD²");
+        page.Heading("Plots").Plot("plots/kd_subsets.png", $"KD-ResNet18 over {s.KdSubsets} subsets of {s.KdSubsetSize} images " +
+            $"(its spread is the ± above)");
         AddExamples(page, dir, examples, new Dictionary<string, string>());
         Finish(page, dir, s);
     }

@@ -24,7 +24,8 @@ public static class FcnScorer
             var pred = Resample.NearestIndexMap(segmenter.Segment(photo), photo.Width, photo.Height, gtImg.Width, gtImg.Height);
             perImage.Add(new ImageScore(p.Stem, LabelScorer.Accumulate(m, gt, pred)));
             if (rows.Count < examples)
-                rows.Add(new ExampleRow(p.Stem, [("photo", photo), ("segmentation", palette.Colorize(pred, gtImg.Width, gtImg.Height)), ("ground-truth labels", gtImg)]));
+                rows.Add(new ExampleRow(p.Stem, [("photo", photo), ("segmentation", palette.Colorize(pred, gtImg.Width, gtImg.Height)),
+                    ("ground-truth labels", gtImg)]));
             progress?.Invoke(i + 1, pairs.Count);
         }
         return new LabelEvaluation(m.Scores(palette, pairs.Count), m, perImage, rows);

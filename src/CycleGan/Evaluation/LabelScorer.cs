@@ -9,7 +9,8 @@ public sealed record ImageScore(string Stem, double PixelAccuracy);
 public sealed record ExampleRow(string Stem, IReadOnlyList<(string Caption, RgbImage Image)> Images);
 
 /// <summary>The outcome of a segmentation evaluation: the scores, the matrix behind them, per-image accuracies and examples.</summary>
-public sealed record LabelEvaluation(SegmentationScores Scores, ConfusionMatrix Matrix, IReadOnlyList<ImageScore> PerImage, IReadOnlyList<ExampleRow> Examples);
+public sealed record LabelEvaluation(SegmentationScores Scores, ConfusionMatrix Matrix, IReadOnlyList<ImageScore> PerImage,
+    IReadOnlyList<ExampleRow> Examples);
 
 /// <summary>
 /// Photo→labels scores (<c>cyclegan eval labels</c>): predicted and ground-truth label maps are both mapped
@@ -34,7 +35,8 @@ public static class LabelScorer
             pred = Resample.NearestIndexMap(pred, predImg.Width, predImg.Height, gtImg.Width, gtImg.Height);
             perImage.Add(new ImageScore(p.Stem, Accumulate(m, gt, pred)));
             if (rows.Count < examples)
-                rows.Add(new ExampleRow(p.Stem, [("prediction", predImg), ("prediction, nearest palette colours", palette.Colorize(pred, gtImg.Width, gtImg.Height)), ("ground truth", gtImg)]));
+                rows.Add(new ExampleRow(p.Stem, [("prediction", predImg), ("prediction, nearest palette colours",
+                    palette.Colorize(pred, gtImg.Width, gtImg.Height)), ("ground truth", gtImg)]));
             progress?.Invoke(i + 1, pairs.Count);
         }
         return new LabelEvaluation(m.Scores(palette, pairs.Count), m, perImage, rows);

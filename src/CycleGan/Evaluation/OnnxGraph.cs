@@ -9,7 +9,8 @@ namespace CycleGan.Evaluation;
 /// </summary>
 public sealed class OnnxGraph
 {
-    public sealed record Node(string OpType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs, IReadOnlyDictionary<string, Attribute> Attributes)
+    public sealed record Node(string OpType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs,
+        IReadOnlyDictionary<string, Attribute> Attributes)
     {
         public long[] Ints(string name, long[] fallback) => Attributes.TryGetValue(name, out var a) ? a.Ints : fallback;
         public long Int(string name, long fallback) => Attributes.TryGetValue(name, out var a) ? a.Int : fallback;
@@ -164,7 +165,8 @@ public sealed class OnnxGraph
                 case 5: yield return (field, wire, b.AsMemory(pos, 4)); pos += 4; break;
                 case 2:
                     var len = (long)ReadVarint(b, ref pos);
-                    if (len < 0 || pos + len > b.Length) throw new InvalidDataException($"field {field} claims {len} bytes, {b.Length - pos} left");
+                    if (len < 0 || pos + len > b.Length) throw new InvalidDataException($"field {field} claims {len} " +
+                        $"bytes, {b.Length - pos} left");
                     yield return (field, wire, b.AsMemory(pos, (int)len));
                     pos += (int)len;
                     break;

@@ -33,7 +33,8 @@ public static class PairedMetrics
     public static double Ssim(RgbImage a, RgbImage b)
     {
         CheckSameSize(a, b);
-        if (a.Width < Window || a.Height < Window) throw new UserError($"SSIM needs images of at least {Window}×{Window} px, got {a.Width}×{a.Height}");
+        if (a.Width < Window || a.Height < Window) throw new UserError($"SSIM needs images of at least {Window}×{Window} " +
+            $"px, got {a.Width}×{a.Height}");
         var w = GaussianWindow();
         const double c1 = 0.01 * 255 * 0.01 * 255, c2 = 0.03 * 255 * 0.03 * 255;
         int ch = a.Channels, ow = a.Width - Window + 1, oh = a.Height - Window + 1;
@@ -73,6 +74,7 @@ public static class PairedMetrics
     static void CheckSameSize(RgbImage a, RgbImage b)
     {
         if (a.Width != b.Width || a.Height != b.Height || a.Channels != b.Channels)
-            throw new UserError($"paired images differ in size: {a.Width}×{a.Height}×{a.Channels} vs {b.Width}×{b.Height}×{b.Channels}");
+            throw new UserError($"paired images differ in size: {a.Width}×{a.Height}×{a.Channels} " +
+                $"vs {b.Width}×{b.Height}×{b.Channels}");
     }
 }

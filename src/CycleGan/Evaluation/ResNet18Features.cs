@@ -27,7 +27,8 @@ public sealed class ResNet18Features : IDisposable
         var prep = Path.Combine(modelFolder, "ResNetPrepOnnx", "ResNetPreprocess.onnx");
         var net = Path.Combine(modelFolder, "ResNet18Onnx", "ResNet18.onnx");
         foreach (var f in new[] { prep, net })
-            if (!File.Exists(f)) throw new UserError($"{f} is missing; it is copied from the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 by the build (rebuild)");
+            if (!File.Exists(f)) throw new UserError($"{f} is missing; it is copied from the NuGet package " +
+                $"Microsoft.ML.DnnImageFeaturizer.ResNet18 by the build (rebuild)");
         _prep = new InferenceSession(prep);
         _net = new InferenceSession(net);
     }

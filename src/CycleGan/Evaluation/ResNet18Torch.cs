@@ -28,7 +28,8 @@ public sealed class ResNet18Torch : Module<Tensor, Tensor>
         var prepPath = Path.Combine(modelFolder, "ResNetPrepOnnx", "ResNetPreprocess.onnx");
         var netPath = Path.Combine(modelFolder, "ResNet18Onnx", "ResNet18.onnx");
         foreach (var f in new[] { prepPath, netPath })
-            if (!File.Exists(f)) throw new UserError($"{f} is missing; it is copied from the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 by the build (rebuild)");
+            if (!File.Exists(f)) throw new UserError($"{f} is missing; it is copied from the NuGet package " +
+                $"Microsoft.ML.DnnImageFeaturizer.ResNet18 by the build (rebuild)");
         var prep = OnnxGraph.Read(prepPath);
         var net = OnnxGraph.Read(netPath);
         if (!prep.Initializers.TryGetValue("MeanImage", out var mean))
@@ -65,7 +66,8 @@ public sealed class ResNet18Torch : Module<Tensor, Tensor>
         return values[Output].flatten(1);
     }
 
-    Tensor Weight(string name) => _weights.TryGetValue(name, out var w) ? w : throw new InvalidOperationException($"ONNX graph input {name} is neither computed nor an initializer");
+    Tensor Weight(string name) => _weights.TryGetValue(name, out var w) ? w : throw new InvalidOperationException($"ONNX graph " +
+        $"input {name} is neither computed nor an initializer");
 
     static Tensor Run(OnnxGraph.Node node, Tensor[] x)
     {
@@ -86,7 +88,8 @@ public sealed class ResNet18Torch : Module<Tensor, Tensor>
             case "Add":
                 return x[0] + x[1];
             case "MaxPool":
-                return functional.max_pool2d(Pad(x[0], node, double.NegativeInfinity), node.Ints("kernel_shape", []), node.Ints("strides", [1, 1]));
+                return functional.max_pool2d(Pad(x[0], node, double.NegativeInfinity), node.Ints("kernel_shape", []),
+                    node.Ints("strides", [1, 1]));
             case "AveragePool":
                 if (node.Ints("pads", [0, 0, 0, 0]).Any(p => p != 0))
                     throw new UserError("ONNX AveragePool with padding is not supported here");

@@ -33,12 +33,14 @@ public static class SegmenterFile
     /// <summary>Loads a segmenter written by <see cref="Save"/>; any mismatch is a <see cref="UserError"/> naming the file.</summary>
     public static (Segmenter Network, IReadOnlyList<string> ClassNames) Load(string path)
     {
-        if (!File.Exists(path)) throw new UserError($"segmenter file {path} does not exist (train one with `cyclegan eval segmenter-train`)");
+        if (!File.Exists(path)) throw new UserError($"segmenter file {path} does not exist (train one with " +
+            $"`cyclegan eval segmenter-train`)");
         using var sd = SafeTensorsFile.Read(path);
         var meta = sd.Metadata;
         if (!meta.TryGetValue("format", out var fmt) || fmt != Format)
             throw new UserError($"{path}: not a segmenter file (no __metadata__.format = {Format})");
-        int Int(string key) => meta.TryGetValue(key, out var v) && int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)
+        int Int(string key) => meta.TryGetValue(key, out var v) && int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture,
+            out var n)
             ? n : throw new UserError($"{path}: segmenter metadata lacks a valid {key}");
         string[] names;
         try { names = JsonSerializer.Deserialize<string[]>(meta.GetValueOrDefault("class_names", "[]")) ?? []; }

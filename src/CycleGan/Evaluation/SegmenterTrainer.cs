@@ -32,7 +32,8 @@ public static class SegmenterTrainer
         return (p.MoveToOuterDisposeScope(), t.MoveToOuterDisposeScope());
     }
 
-    public static Segmenter Train(Tensor photos, Tensor targets, int numClasses, SegmenterTrainingOptions o, Device? device = null, Action<SegmenterEpoch, Segmenter>? onEpoch = null)
+    public static Segmenter Train(Tensor photos, Tensor targets, int numClasses, SegmenterTrainingOptions o, Device? device = null,
+        Action<SegmenterEpoch, Segmenter>? onEpoch = null)
     {
         o.Validate();
         device ??= CPU;

@@ -25,7 +25,8 @@ public sealed record SegmenterTrainingOptions
         if (BatchSize < 1) throw new UserError($"--batch_size must be at least 1, got {BatchSize}");
         if (Ngf < 1) throw new UserError($"--ngf must be at least 1, got {Ngf}");
         if (Levels is < 1 or > 8) throw new UserError($"--levels must be 1..8, got {Levels}");
-        if (ImageSize < 1 || ImageSize % (1 << (Levels - 1)) != 0) throw new UserError($"--size {ImageSize} must be a positive multiple of {1 << (Levels - 1)}");
+        if (ImageSize < 1 || ImageSize % (1 << (Levels - 1)) != 0) throw new UserError($"--size {ImageSize} must be a positive " +
+            $"multiple of {1 << (Levels - 1)}");
         if (!(Lr > 0)) throw new UserError($"--lr must be positive, got {Lr}");
         if (MaxImages < 0) throw new UserError($"--max_images must be 0 (all) or more, got {MaxImages}");
     }

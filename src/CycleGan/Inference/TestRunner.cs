@@ -13,7 +13,8 @@ namespace CycleGan.Inference;
 /// <summary>
 /// The official <c>test.py</c>: builds the model, loads <c>&lt;epoch&gt;_net_*.pth</c> (or <c>iter_&lt;load_iter&gt;</c>),
 /// runs at most num_test images in order (train mode unless <c>--eval</c>, as officially), and writes
-/// <c>&lt;results_dir&gt;/&lt;name&gt;/&lt;phase&gt;_&lt;epoch&gt;[_iter&lt;N&gt;]/images/&lt;stem&gt;_&lt;visual&gt;.png</c> and <c>index.html</c>.
+/// <c>&lt;results_dir&gt;/&lt;name&gt;/&lt;phase&gt;_&lt;epoch&gt;[_iter&lt;N&gt;]/images/&lt;stem&gt;_&lt;visual&gt;.png</c> and
+/// <c>index.html</c>.
 /// Items are decoded ahead and written behind the model (<see cref="InferencePipeline"/>). With a shard, only its part
 /// of the first num_test items runs, with a manifest and marker in <c>_shards/</c> and the page
 /// <c>index-shard-I-of-N.html</c>; item i gets the same randomness as in an unsharded run.

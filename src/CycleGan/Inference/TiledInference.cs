@@ -37,7 +37,8 @@ public static class TiledInference
     public static Tensor Run(int h, int w, Func<int, int, int, int, Tensor> region, int tile, int overlap,
         Func<Tensor, Tensor> net, out int bandRows)
     {
-        if (tile <= overlap || overlap < 0) throw new UserError($"--tile {tile} must be larger than --overlap {overlap} (and --overlap at least 0)");
+        if (tile <= overlap || overlap < 0) throw new UserError($"--tile {tile} must be larger than " +
+            $"--overlap {overlap} (and --overlap at least 0)");
         var ys = Spans(h, tile, overlap);
         var xs = Spans(w, tile, overlap);
         bandRows = ys.Max(s => s.Length);

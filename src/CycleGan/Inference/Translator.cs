@@ -47,7 +47,8 @@ public sealed class Translator : IDisposable
         _inputNc = opt.InputNc;
         _keepDepth = opt.KeepDepth;
         if (opt.Tile < 0 || (opt.Tile > 0 && (opt.Tile % _multiple != 0 || opt.Overlap < 0 || opt.Overlap >= opt.Tile)))
-            throw new UserError($"--tile {opt.Tile} must be a multiple of {_multiple} (for --netG {opt.NetG}) and larger than --overlap {opt.Overlap} >= 0");
+            throw new UserError($"--tile {opt.Tile} must be a multiple of {_multiple} (for --netG {opt.NetG}) and larger than " +
+                $"--overlap {opt.Overlap} >= 0");
         _tile = opt.Tile;
         _overlap = opt.Overlap;
     }

@@ -26,7 +26,8 @@ public sealed class CoGanModel : GanModel
         if (opt.CoGan.Nz < 1) throw new UserError("--nz must be at least 1");
         var norm = NormLayer.Get(opt.Norm);
         int s = opt.CropSize;
-        _gShared = AddNetwork("G_shared", OnDevice(CoupledDcgan.GeneratorTrunk(opt.CoGan.Nz, opt.Ngf, s, norm, opt.InitType, opt.InitGain)));
+        _gShared = AddNetwork("G_shared", OnDevice(CoupledDcgan.GeneratorTrunk(opt.CoGan.Nz, opt.Ngf, s, norm, opt.InitType,
+            opt.InitGain)));
         _gA = AddNetwork("G_A", OnDevice(CoupledDcgan.GeneratorHead(opt.InputNc, opt.Ngf, s, norm, opt.InitType, opt.InitGain)));
         _gB = AddNetwork("G_B", OnDevice(CoupledDcgan.GeneratorHead(opt.OutputNc, opt.Ngf, s, norm, opt.InitType, opt.InitGain)));
         if (isTrain) _training = new Training(this, (TrainOptions)opt, norm);

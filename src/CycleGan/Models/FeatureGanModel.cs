@@ -19,7 +19,8 @@ public sealed class FeatureGanModel : OneSidedGanModel
     {
         if (!isTrain) return;
         foreach (var (flag, nc) in new[] { ("input_nc", opt.InputNc), ("output_nc", opt.OutputNc) })
-            if (nc != 1 && nc != 3) throw new UserError($"--model feature_gan feeds images to an RGB ResNet18 and needs --{flag} 1 or 3, not {nc}");
+            if (nc != 1 && nc != 3) throw new UserError($"--model feature_gan feeds images to an RGB ResNet18 and " +
+                $"needs --{flag} 1 or 3, not {nc}");
         _phi = new ResNet18Torch();
         _phi.to(device);
         _phi.eval();

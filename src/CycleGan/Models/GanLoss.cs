@@ -45,7 +45,8 @@ public sealed class GanLoss
     /// <c>λ · mean((‖∇D(αr + (1−α)f)‖₂ − 1)²)</c> with α ~ U(0,1) per sample. The official models never call it;
     /// we apply it for <c>wgangp</c> with <c>--lambda_gp</c> (0 reproduces the official step).
     /// </summary>
-    public static Tensor GradientPenalty(Module<Tensor, Tensor> netD, Tensor real, Tensor fake, double lambdaGp, Generator? generator = null)
+    public static Tensor GradientPenalty(Module<Tensor, Tensor> netD, Tensor real, Tensor fake, double lambdaGp,
+        Generator? generator = null)
     {
         var n = real.shape[0];
         using var alpha = rand([n, 1, 1, 1], dtype: real.dtype, device: real.device, generator: generator);

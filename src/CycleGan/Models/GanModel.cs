@@ -271,7 +271,8 @@ public abstract class GanModel : IDisposable
         foreach (var g in opt.ParamGroups) g.LearningRate = lr;
     }
 
-    /// <summary>Official <c>save_networks</c>: <c>&lt;label&gt;_net_&lt;name&gt;.pth</c> in <paramref name="dir"/>, each written atomically.</summary>
+    /// <summary>Official <c>save_networks</c>: <c>&lt;label&gt;_net_&lt;name&gt;.pth</c> in <paramref name="dir"/>, each written
+    /// atomically.</summary>
     public void SaveNetworks(string dir, string label)
     {
         foreach (var (name, net) in Networks)
@@ -282,7 +283,8 @@ public abstract class GanModel : IDisposable
         }
     }
 
-    /// <summary>Official <c>load_networks</c>: <c>&lt;label&gt;_net_&lt;name&gt;.pth</c> (or a file per network name given by <paramref name="fileFor"/>).</summary>
+    /// <summary>Official <c>load_networks</c>: <c>&lt;label&gt;_net_&lt;name&gt;.pth</c> (or a file per network name given by
+    /// <paramref name="fileFor"/>).</summary>
     public void LoadNetworks(string dir, string label, Func<string, string>? fileFor = null)
     {
         foreach (var (name, net) in Networks)

@@ -27,7 +27,8 @@ public sealed class LrScheduler
 
     public LrScheduler(string policy, double lr, int nEpochs, int nEpochsDecay, int epochCount, int lrDecayIters)
     {
-        if (!Policies.Contains(policy)) throw new UserError($"learning rate policy [{policy}] is not implemented (use linear, step, plateau or cosine)");
+        if (!Policies.Contains(policy)) throw new UserError($"learning rate policy [{policy}] is not implemented (use " +
+            $"linear, step, plateau or cosine)");
         if (policy == "step" && lrDecayIters < 1) throw new UserError("--lr_decay_iters must be at least 1 with --lr_policy step");
         if (policy == "cosine" && nEpochs < 1) throw new UserError("--n_epochs must be at least 1 with --lr_policy cosine");
         Policy = policy;

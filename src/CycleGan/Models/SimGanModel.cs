@@ -14,7 +14,8 @@ public sealed class SimGanModel : OneSidedGanModel
     public SimGanModel(BaseOptions opt, bool isTrain, Device device) : base(opt, isTrain, device)
     {
         if (opt.InputNc != opt.OutputNc)
-            throw new UserError($"--model simgan compares G(x) with x pixel by pixel and needs --input_nc equal to --output_nc (got {opt.InputNc} and {opt.OutputNc})");
+            throw new UserError($"--model simgan compares G(x) with x pixel by pixel and needs --input_nc equal to --output_nc " +
+                $"(got {opt.InputNc} and {opt.OutputNc})");
     }
 
     protected override string RegularizerName => "G_reg";

@@ -51,7 +51,8 @@ public sealed class Conv : Convolution
     /// <summary>Where this layer's convolutions are checked and routed; <see cref="ConvKernels.Shared"/> unless set.</summary>
     public ConvKernels Kernels { get; set; } = ConvKernels.Shared;
 
-    /// <summary>The layer's state-dict path (e.g. <c>model.26</c>), named in kernel-check errors; set by <see cref="Compute.Apply"/>.</summary>
+    /// <summary>The layer's state-dict path (e.g. <c>model.26</c>), named in kernel-check errors; set by
+    /// <see cref="Compute.Apply"/>.</summary>
     public string? LayerName { get; set; }
 
     /// <summary>

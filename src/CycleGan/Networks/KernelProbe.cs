@@ -5,7 +5,8 @@ namespace CycleGan.Networks;
 /// <summary>
 /// The small problem <see cref="ConvKernels"/> checks a configuration on: a batch of two inputs giving about a 6×6
 /// output, in the configuration's dtype and memory layout, with values from a generator of its own (no draw from the global
-/// random generator, so the check never changes a seeded run), and the float64 answer for output and gradients (computed without any convolution kernel).
+/// random generator, so the check never changes a seeded run), and the float64 answer for output and gradients (computed without any
+/// convolution kernel).
 /// </summary>
 sealed class KernelProbe
 {

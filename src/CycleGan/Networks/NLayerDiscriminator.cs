@@ -43,7 +43,8 @@ public sealed class NLayerDiscriminator : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input) => model.forward(input);
 }
 
-/// <summary>The official 1×1 <c>PixelDiscriminator</c>; its attribute is <c>net</c>, and its last conv follows the use_bias rule.</summary>
+/// <summary>The official 1×1 <c>PixelDiscriminator</c>; its attribute is <c>net</c>, and its last conv follows the use_bias
+/// rule.</summary>
 public sealed class PixelDiscriminator : Module<Tensor, Tensor>
 {
     readonly Sequential net;

@@ -56,7 +56,8 @@ public record TrainOptions : BaseOptions
     public double LambdaB { get; set; } = 10.0;
     [Option("lambda_identity", "use identity mapping: the weight of the identity loss relative to the reconstruction loss")]
     public double LambdaIdentity { get; set; } = 0.5;
-    [Option("lambda_GAN", "cycle_gan: weight of the adversarial terms G_A, G_B in the generator loss (0 = cycle alone: no discriminator is run or trained)")]
+    [Option("lambda_GAN", "cycle_gan: weight of the adversarial terms G_A, G_B in the generator loss (0 = cycle alone: no " +
+        "discriminator is run or trained)")]
     public double LambdaGan { get; set; } = 1.0;
     [Option("ablation", "cycle_gan: loss ablation preset of the paper's Table 4 (sets lambda_GAN, lambda_A, lambda_B, "
         + "lambda_identity 0; do not also give those flags)",
@@ -77,7 +78,8 @@ public record TrainOptions : BaseOptions
     public bool SkipBadImages { get; set; }
 
     /// <summary>The loss weights of each <c>--ablation</c> preset: (lambda_GAN, lambda_A, lambda_B), lambda_identity always 0.</summary>
-    public static readonly IReadOnlyDictionary<string, (double Gan, double A, double B)> AblationPresets = new Dictionary<string, (double, double, double)>
+    public static readonly IReadOnlyDictionary<string, (double Gan, double A, double B)> AblationPresets =
+        new Dictionary<string, (double, double, double)>
     {
         ["cycle_alone"] = (0, 10, 10),
         ["gan_alone"] = (1, 0, 0),
@@ -107,7 +109,9 @@ public record TrainOptions : BaseOptions
             ("lambda_B", LambdaB, p.B, defaults.LambdaB), ("lambda_identity", LambdaIdentity, 0.0, defaults.LambdaIdentity),
         })
             if (value != preset && value != dflt)
-                throw new UserError($"--{flag} {value.ToString(System.Globalization.CultureInfo.InvariantCulture)} contradicts --ablation {Ablation}, which sets it to {preset.ToString(System.Globalization.CultureInfo.InvariantCulture)}; give either the preset or the weights");
+                throw new UserError($"--{flag} {value.ToString(System.Globalization.CultureInfo.InvariantCulture)} contradicts " +
+                    $"--ablation {Ablation}, which sets it to {preset.ToString(System.Globalization.CultureInfo.InvariantCulture)}; give " +
+                    $"either the preset or the weights");
         (LambdaGan, LambdaA, LambdaB, LambdaIdentity) = (p.Gan, p.A, p.B, 0.0);
     }
 }

@@ -57,7 +57,8 @@ public sealed record QuickstartOptions
         if (string.IsNullOrWhiteSpace(Output)) throw new UserError("--output is empty; give the folder to write the quickstart to");
         if (!(Minutes > 0)) throw new UserError($"--minutes {Minutes} is not allowed; give a positive training budget in minutes (e.g. 8)");
         // The basic PatchGAN discriminator's last 4x4 convolutions need at least 32 px.
-        if (Size < 32 || Size % 4 != 0) throw new UserError($"--size {Size} is not allowed; use a multiple of 4 that is at least 32 (e.g. 32 or 64)");
+        if (Size < 32 || Size % 4 != 0) throw new UserError($"--size {Size} is not allowed; use a multiple of 4 that is " +
+            $"at least 32 (e.g. 32 or 64)");
         if (Train < 1) throw new UserError($"--train {Train} is not allowed; give at least 1 training scene");
         if (Test < 1) throw new UserError($"--test {Test} is not allowed; give at least 1 test scene");
         if (Ngf < 1 || Ndf < 1) throw new UserError("--ngf and --ndf must be positive");

@@ -44,7 +44,8 @@ public static class QuickstartRunner
             if (Directory.Exists(owned)) Directory.Delete(owned, recursive: true);
 
         var synth = SynthDataset.Write(new SynthOptions(data, Size: o.Size, Train: o.Train, Test: o.Test, Seed: o.Seed, Force: true));
-        log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"wrote the synthetic dataset ({o.Train} + {o.Train} training images, {o.Test} test scenes, {o.Size} px) to {data} in {synth.Elapsed.TotalSeconds:F1} s"));
+        log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"wrote the synthetic dataset ({o.Train} + {o.Train} training " +
+            $"images, {o.Test} test scenes, {o.Size} px) to {data} in {synth.Elapsed.TotalSeconds:F1} s"));
 
         var train = TrainOptionsFor(o, data, checkpoints);
         var runDir = Path.Combine(checkpoints, Name);
@@ -54,9 +55,11 @@ public static class QuickstartRunner
         var clock = Stopwatch.StartNew();
         using var budget = new CancellationTokenSource(TimeSpan.FromMinutes(o.Minutes));
         var outcome = new Trainer(train, [lossLog, .. observers ?? []]).Run(cancel, budget.Token);
-        var training = new QuickstartTraining(outcome.TotalIters, (long)o.Train * (o.NEpochs + o.NEpochsDecay), clock.Elapsed.TotalSeconds, outcome.StoppedEarly);
+        var training = new QuickstartTraining(outcome.TotalIters, (long)o.Train * (o.NEpochs + o.NEpochsDecay), clock.Elapsed.TotalSeconds,
+            outcome.StoppedEarly);
         log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"trained {training.Iterations} of {training.PlannedIterations} iterations in {training.Seconds:F0} s{(training.StoppedByBudget ? " (stopped by the time budget)" : "")}"));
+            $"trained {training.Iterations} of {training.PlannedIterations} iterations in {training.Seconds:F0} " +
+            $"s{(training.StoppedByBudget ? " (stopped by the time budget)" : "")}"));
 
         var trainedDir = Path.Combine(TestRunner.Run(TestOptionsFor(o, data, checkpoints, results, "latest")), "images");
         var untrainedDir = Path.Combine(TestRunner.Run(TestOptionsFor(o, data, checkpoints, results, Untrained)), "images");
@@ -69,11 +72,14 @@ public static class QuickstartRunner
         string TestB(string stem) => Path.Combine(data, "testB", stem + ".png");
         string Result(string dir, string stem, string visual) => Path.Combine(dir, $"{stem}_{visual}.png");
 
-        var trained = LabelScorer.Score(stems.Select(s => new ImagePair(s, Result(trainedDir, s, "fake_A"), TestA(s))).ToList(), palette, examples: 0);
-        var untrained = LabelScorer.Score(stems.Select(s => new ImagePair(s, Result(untrainedDir, s, "fake_A"), TestA(s))).ToList(), palette, examples: 0);
+        var trained = LabelScorer.Score(stems.Select(s => new ImagePair(s, Result(trainedDir, s, "fake_A"), TestA(s))).ToList(), palette,
+            examples: 0);
+        var untrained = LabelScorer.Score(stems.Select(s => new ImagePair(s, Result(untrainedDir, s, "fake_A"), TestA(s))).ToList(),
+            palette, examples: 0);
         var identity = LabelScorer.Score(stems.Select(s => new ImagePair(s, TestB(s), TestA(s))).ToList(), palette, examples: 0);
         var pixels = trained.Scores.PerClass.Select(c => c.Pixels).ToList();
-        var photoToLabels = new PhotoToLabelsScores(trained.Scores, untrained.Scores, identity.Scores, (double)pixels.Max() / Math.Max(1, pixels.Sum()));
+        var photoToLabels = new PhotoToLabelsScores(trained.Scores, untrained.Scores, identity.Scores,
+            (double)pixels.Max() / Math.Max(1, pixels.Sum()));
         var labelsToPhoto = new LabelsToPhotoScores(
             PhotoScoresOf(stems.Select(s => new ImagePair(s, Result(trainedDir, s, "fake_B"), TestB(s))).ToList()),
             PhotoScoresOf(stems.Select(s => new ImagePair(s, Result(untrainedDir, s, "fake_B"), TestB(s))).ToList()));
@@ -140,21 +146,28 @@ public static class QuickstartRunner
 
     static string N(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
 
-    static void WritePage(string root, string pagePath, QuickstartScores s, IReadOnlyList<string> examples, string trainedDir, string untrainedDir,
+    static void WritePage(string root, string pagePath, QuickstartScores s, IReadOnlyList<string> examples,
+        string trainedDir, string untrainedDir,
         string data, Palette palette, LossLog lossLog)
     {
         var p = s.PhotoToLabels;
         var page = new HtmlReport("CycleGAN quickstart: synthetic streets, photo ↔ labels");
-        var budget = s.Training.StoppedByBudget ? string.Create(CultureInfo.InvariantCulture, $" (stopped by the {s.Options.Minutes:G} minute budget)") : "";
+        var budget = s.Training.StoppedByBudget ? string.Create(CultureInfo.InvariantCulture,
+            $" (stopped by the {s.Options.Minutes:G} minute budget)") : "";
         page.Paragraph(string.Create(CultureInfo.InvariantCulture,
-            $"A CycleGAN (netG {s.Options.NetG}, ngf {s.Options.Ngf}, ndf {s.Options.Ndf}) trained on {s.Options.Train} unpaired label maps and {s.Options.Train} photos of {s.Options.Size} px for {s.Training.Iterations} of {s.Training.PlannedIterations} planned iterations in {s.Training.Seconds:F0} s{budget}. Scores over the {s.Options.Test} test scenes; photo→labels predictions are read by nearest palette colour."));
+            $"A CycleGAN (netG {s.Options.NetG}, ngf {s.Options.Ngf}, ndf {s.Options.Ndf}) trained on {s.Options.Train} unpaired label " +
+            $"maps and {s.Options.Train} photos of {s.Options.Size} px for {s.Training.Iterations} of {s.Training.PlannedIterations} " +
+            $"planned iterations in {s.Training.Seconds:F0} s{budget}. Scores over the {s.Options.Test} test scenes; photo→labels " +
+            $"predictions are read by nearest palette colour."));
 
         page.Heading("Photo → labels (G_B)");
         page.Table(["generator", "pixel accuracy", "mean class accuracy", "mean class IoU"],
         [
             ["trained", P(p.Trained.PixelAccuracy), P(p.Trained.MeanClassAccuracy), P(p.Trained.MeanClassIou)],
-            ["untrained (same initialisation)", P(p.Untrained.PixelAccuracy), P(p.Untrained.MeanClassAccuracy), P(p.Untrained.MeanClassIou)],
-            ["identity (the photo read as labels)", P(p.Identity.PixelAccuracy), P(p.Identity.MeanClassAccuracy), P(p.Identity.MeanClassIou)],
+            ["untrained (same initialisation)", P(p.Untrained.PixelAccuracy), P(p.Untrained.MeanClassAccuracy),
+                P(p.Untrained.MeanClassIou)],
+            ["identity (the photo read as labels)", P(p.Identity.PixelAccuracy), P(p.Identity.MeanClassAccuracy),
+                P(p.Identity.MeanClassIou)],
             ["most frequent class everywhere", P(p.MajorityClassPixelAccuracy), "", ""],
         ]);
         page.Table(["class", "pixels", "accuracy, trained", "IoU, trained", "accuracy, untrained", "IoU, untrained"],
@@ -180,7 +193,8 @@ public static class QuickstartRunner
             {
                 ("photo", "real photo", ImageFile.LoadRgb(Path.Combine(data, "testB", stem + ".png"))),
                 ("labels", "predicted labels", predicted),
-                ("labels_palette", "predicted labels, nearest palette colours", palette.Colorize(palette.ToIndexMap(predicted), predicted.Width, predicted.Height)),
+                ("labels_palette", "predicted labels, nearest palette colours", palette.Colorize(palette.ToIndexMap(predicted),
+                    predicted.Width, predicted.Height)),
                 ("labels_untrained", "untrained prediction", ImageFile.LoadRgb(Path.Combine(untrainedDir, stem + "_fake_A.png"))),
                 ("truth", "ground-truth labels", ImageFile.LoadRgb(Path.Combine(data, "testA", stem + ".png"))),
                 ("generated", "photo generated from the labels", ImageFile.LoadRgb(Path.Combine(trainedDir, stem + "_fake_B.png"))),

@@ -3,8 +3,10 @@ using CycleGan.Evaluation;
 
 namespace CycleGan.Quickstart;
 
-/// <summary>Photo→labels (G_B, BtoA) against the test label maps: the trained generator, the same generator before training, and two baselines.</summary>
-/// <param name="Identity">The photo itself read as a label map (each pixel's nearest palette colour): what a do-nothing generator scores.</param>
+/// <summary>Photo→labels (G_B, BtoA) against the test label maps: the trained generator, the same generator before training, and two
+/// baselines.</summary>
+/// <param name="Identity">The photo itself read as a label map (each pixel's nearest palette colour): what a do-nothing generator
+/// scores.</param>
 /// <param name="MajorityClassPixelAccuracy">Pixel accuracy of predicting the most frequent ground-truth class everywhere.</param>
 public sealed record PhotoToLabelsScores(
     [property: JsonPropertyName("trained")] SegmentationScores Trained,
@@ -18,7 +20,8 @@ public sealed record PhotoScores(
     [property: JsonPropertyName("psnr")] double Psnr,
     [property: JsonPropertyName("ssim")] double Ssim);
 
-/// <summary>Labels→photo (G_A, AtoB). A CycleGAN need not reproduce the exact photo, so these are rough; they still separate trained from untrained.</summary>
+/// <summary>Labels→photo (G_A, AtoB). A CycleGAN need not reproduce the exact photo, so these are rough; they still separate trained from
+/// untrained.</summary>
 public sealed record LabelsToPhotoScores(
     [property: JsonPropertyName("trained")] PhotoScores Trained,
     [property: JsonPropertyName("untrained")] PhotoScores Untrained);

@@ -71,7 +71,8 @@ public sealed class HtmlReport
     /// <summary>A plot (a PNG written by <see cref="Plots"/>) at its natural size.</summary>
     public HtmlReport Plot(string source, string caption)
     {
-        _body.Append("<figure><img src=\"").Append(E(source)).Append("\"><figcaption>").Append(E(caption)).Append("</figcaption></figure>\n");
+        _body.Append("<figure><img src=\"").Append(E(source)).Append("\"><figcaption>").Append(E(caption))
+            .Append("</figcaption></figure>\n");
         return this;
     }
 

@@ -6,7 +6,8 @@ namespace CycleGan.Reporting;
 public static class Plots
 {
     /// <summary>A bar chart, one named bar per value; NaN values are drawn as missing bars.</summary>
-    public static void Bars(string path, IReadOnlyList<string> labels, IReadOnlyList<double> values, string title, string yLabel, int width = 800, int height = 400)
+    public static void Bars(string path, IReadOnlyList<string> labels, IReadOnlyList<double> values, string title, string yLabel,
+        int width = 800, int height = 400)
     {
         var plt = new Plot();
         var ticks = new Tick[labels.Count];
@@ -24,7 +25,8 @@ public static class Plots
     }
 
     /// <summary>Several named lines over a shared x axis (e.g. each loss over training iterations), with a legend.</summary>
-    public static void Series(string path, IReadOnlyList<double> xs, IReadOnlyDictionary<string, IReadOnlyList<double>> series, string title, string xLabel, string yLabel, int width = 900, int height = 400)
+    public static void Series(string path, IReadOnlyList<double> xs, IReadOnlyDictionary<string, IReadOnlyList<double>> series,
+        string title, string xLabel, string yLabel, int width = 900, int height = 400)
     {
         var plt = new Plot();
         foreach (var (name, ys) in series)
@@ -38,7 +40,8 @@ public static class Plots
     }
 
     /// <summary>A line of values over their index (e.g. a per-image metric in file order).</summary>
-    public static void Line(string path, IReadOnlyList<double> values, string title, string xLabel, string yLabel, int width = 800, int height = 300)
+    public static void Line(string path, IReadOnlyList<double> values, string title, string xLabel, string yLabel, int width = 800,
+        int height = 300)
     {
         var plt = new Plot();
         var xs = Enumerable.Range(0, values.Count).Select(i => (double)i).ToArray();
@@ -49,7 +52,8 @@ public static class Plots
     }
 
     /// <summary>A histogram of values with the given number of equal-width bins.</summary>
-    public static void Histogram(string path, IReadOnlyList<double> values, int bins, string title, string xLabel, int width = 600, int height = 300)
+    public static void Histogram(string path, IReadOnlyList<double> values, int bins, string title, string xLabel, int width = 600,
+        int height = 300)
     {
         var plt = new Plot();
         var finite = values.Where(double.IsFinite).ToArray();
@@ -69,7 +73,8 @@ public static class Plots
     }
 
     /// <summary>A score over epochs, with the best and the last epoch marked and named in the legend.</summary>
-    public static void Epochs(string path, IReadOnlyList<double> epochs, IReadOnlyList<double> scores, int best, int last, string title, string yLabel,
+    public static void Epochs(string path, IReadOnlyList<double> epochs, IReadOnlyList<double> scores, int best, int last, string title,
+        string yLabel,
         int width = 800, int height = 400)
     {
         var plt = new Plot();

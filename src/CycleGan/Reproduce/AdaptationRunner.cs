@@ -40,28 +40,33 @@ public static class AdaptationRunner
         var data = Path.Combine(root, "data");
         var results = Path.Combine(root, "results");
         Directory.CreateDirectory(root);
-        foreach (var owned in new[] { results, Path.Combine(root, "images"), Path.Combine(data, "translation"), Path.Combine(data, "translated") })
+        foreach (var owned in new[] { results, Path.Combine(root, "images"), Path.Combine(data, "translation"),
+            Path.Combine(data, "translated") })
             if (Directory.Exists(owned)) Directory.Delete(owned, recursive: true);
         int stage = 0;
         void Stage(string what) => observer?.OnStage(stage++, Stages, what);
 
         Stage("writing the style-1 and style-2 datasets");
-        var style1 = SynthDataset.Write(new SynthOptions(Path.Combine(data, "style1"), Size: o.Size, Train: o.Train, Test: o.Test, Seed: o.Seed, Style: 1, Force: true)).Root;
-        var style2 = SynthDataset.Write(new SynthOptions(Path.Combine(data, "style2"), Size: o.Size, Train: o.Train, Test: o.Test, Seed: o.Seed, Style: 2, Force: true)).Root;
+        var style1 = SynthDataset.Write(new SynthOptions(Path.Combine(data, "style1"), Size: o.Size, Train: o.Train, Test: o.Test,
+            Seed: o.Seed, Style: 1, Force: true)).Root;
+        var style2 = SynthDataset.Write(new SynthOptions(Path.Combine(data, "style2"), Size: o.Size, Train: o.Train, Test: o.Test,
+            Seed: o.Seed, Style: 2, Force: true)).Root;
         var palette = Palette.Load(Path.Combine(style1, "palette.json"));
         var translation = Path.Combine(data, "translation");
         Directory.CreateDirectory(Path.Combine(translation, "trainA"));
         Directory.CreateDirectory(Path.Combine(translation, "trainB"));
         var labelled = ReproduceData.Stems(Path.Combine(style1, "train"));
         foreach (var s in labelled)
-            ImageFile.SavePng(EvalImages.Load(Path.Combine(style1, "train", s + ".png"), AbSide.Right), Path.Combine(translation, "trainA", s + ".png"));
+            ImageFile.SavePng(EvalImages.Load(Path.Combine(style1, "train", s + ".png"), AbSide.Right),
+                Path.Combine(translation, "trainA", s + ".png"));
         // Target photos of other scenes than the labelled ones: the translator never sees a pair.
         foreach (var f in Directory.GetFiles(Path.Combine(style2, "trainB"), "*.png"))
             File.Copy(f, Path.Combine(translation, "trainB", Path.GetFileName(f)), overwrite: true);
 
         Stage(string.Create(CultureInfo.InvariantCulture, $"training the style-1 → style-2 CycleGAN ({o.Minutes:0.##} min)"));
         var checkpoints = Path.Combine(root, "checkpoints");
-        var t = ReproduceSteps.BaseTrainOptions("cycle_gan", translation, checkpoints, Name, o.Size, o.Ngf, o.Ndf, o.NetG, o.NEpochs, o.NEpochsDecay, o.Seed, o.Device);
+        var t = ReproduceSteps.BaseTrainOptions("cycle_gan", translation, checkpoints, Name, o.Size, o.Ngf, o.Ndf, o.NetG, o.NEpochs,
+            o.NEpochsDecay, o.Seed, o.Device);
         t.LambdaIdentity = o.LambdaIdentity;
         var run = ReproduceSteps.Train(t, TimeSpan.FromMinutes(o.Minutes), observer, cancel);
         observer?.OnMessage(string.Create(CultureInfo.InvariantCulture, $"{Name}: {run.Iterations} iterations in {run.Seconds:F0} s"));
@@ -93,7 +98,8 @@ public static class AdaptationRunner
         var rows = new List<AdaptationRow>();
         var segmenters = new List<(string Key, Segmenter Net)>();
         IReadOnlyList<ImagePair> TestPairs(string dataset) =>
-            ReproduceData.Stems(Path.Combine(dataset, "testA")).Select(s => new ImagePair(s, Path.Combine(dataset, "testB", s + ".png"), Path.Combine(dataset, "testA", s + ".png"))).ToList();
+            ReproduceData.Stems(Path.Combine(dataset, "testA")).Select(s => new ImagePair(s, Path.Combine(dataset, "testB", s + ".png"),
+                Path.Combine(dataset, "testA", s + ".png"))).ToList();
         foreach (var (key, trainedOn, pairs) in new[]
                  {
                      ("oracle", "style 2 (oracle: labelled target photos)", Path.Combine(style2, "train")),
@@ -109,15 +115,18 @@ public static class AdaptationRunner
             var on1 = FcnScorer.Score(net, TestPairs(style1), palette, examples: 0).Scores;
             rows.Add(new AdaptationRow(key, trainedOn, on2, on1, seconds));
             segmenters.Add((key, net));
-            observer?.OnMessage($"{key}: style-2 test pixel accuracy {ReproduceSteps.Percent(on2.PixelAccuracy)} %, class accuracy {ReproduceSteps.Percent(on2.MeanClassAccuracy)} %, class IoU {ReproduceSteps.Percent(on2.MeanClassIou)} %");
+            observer?.OnMessage($"{key}: style-2 test pixel accuracy {ReproduceSteps.Percent(on2.PixelAccuracy)} %, class " +
+                $"accuracy {ReproduceSteps.Percent(on2.MeanClassAccuracy)} %, class IoU {ReproduceSteps.Percent(on2.MeanClassIou)} %");
         }
 
         Stage("writing the page");
-        var report = new AdaptationReport(rows, run, Environment.ProcessorCount, torch.get_num_threads(), loadStart, ReproduceSteps.LoadAverage(),
+        var report = new AdaptationReport(rows, run, Environment.ProcessorCount, torch.get_num_threads(), loadStart,
+            ReproduceSteps.LoadAverage(),
             Math.Round(total.Elapsed.TotalSeconds, 1), o);
         var pagePath = Path.Combine(root, "index.html");
         var jsonPath = Path.Combine(root, "scores.json");
-        WritePage(root, pagePath, report, labelled.Take(o.Examples).ToList(), ReproduceData.Stems(Path.Combine(style2, "testA")).Take(o.Examples).ToList(),
+        WritePage(root, pagePath, report, labelled.Take(o.Examples).ToList(), ReproduceData.Stems(Path.Combine(style2, "testA"))
+            .Take(o.Examples).ToList(),
             style1, style2, translatedImages, segmenters, palette);
         foreach (var (_, net) in segmenters) net.Dispose();
         report = report with { TotalSeconds = Math.Round(total.Elapsed.TotalSeconds, 1), LoadAverageEnd = ReproduceSteps.LoadAverage() };
@@ -125,17 +134,25 @@ public static class AdaptationRunner
         return new AdaptationResult(root, pagePath, jsonPath, report);
     }
 
-    static void WritePage(string root, string pagePath, AdaptationReport r, IReadOnlyList<string> trainExamples, IReadOnlyList<string> testExamples,
+    static void WritePage(string root, string pagePath, AdaptationReport r, IReadOnlyList<string> trainExamples,
+        IReadOnlyList<string> testExamples,
         string style1, string style2, string translatedImages, IReadOnlyList<(string Key, Segmenter Net)> segmenters, Palette palette)
     {
         var o = r.Options;
         var page = new HtmlReport("Domain adaptation by translation: synthetic streets, day → night with fog");
         page.Paragraph(string.Create(CultureInfo.InvariantCulture,
-            $"Segmenters (a small U-Net, {o.SegmenterEpochs} epochs, {o.Size} px) trained on {o.Train} labelled scenes, tested on {o.Test} style-2 (night/fog) scenes. The translator is a CycleGAN (netG {o.NetG}, ngf {o.Ngf}) trained for {r.TranslationTraining.Iterations} iterations in {r.TranslationTraining.Seconds:F0} s on unpaired style-1 and style-2 photos. " +
-            $"{r.ProcessorCount} cores, {r.TorchThreads} torch threads, load average {r.LoadAverageStart} at the start, {r.LoadAverageEnd} at the end; {r.TotalSeconds / 60:F1} minutes in all. Scores are fractions (0..1)."));
-        page.Table(["segmenter trained on", "per-pixel acc.", "per-class acc.", "class IOU", "per-pixel acc. on style 1", "class IOU on style 1"],
-            r.Rows.Select(x => (IReadOnlyList<string>)[x.TrainedOn, ReproduceSteps.Fraction(x.Style2Test.PixelAccuracy), ReproduceSteps.Fraction(x.Style2Test.MeanClassAccuracy),
-                ReproduceSteps.Fraction(x.Style2Test.MeanClassIou), ReproduceSteps.Fraction(x.Style1Test.PixelAccuracy), ReproduceSteps.Fraction(x.Style1Test.MeanClassIou)]),
+            $"Segmenters (a small U-Net, {o.SegmenterEpochs} epochs, {o.Size} px) trained on {o.Train} labelled scenes, tested " +
+            $"on {o.Test} style-2 (night/fog) scenes. The translator is a CycleGAN (netG {o.NetG}, ngf {o.Ngf}) trained " +
+            $"for {r.TranslationTraining.Iterations} iterations in {r.TranslationTraining.Seconds:F0} s on unpaired " +
+            $"style-1 and style-2 photos. " +
+            $"{r.ProcessorCount} cores, {r.TorchThreads} torch threads, load average {r.LoadAverageStart} at the " +
+            $"start, {r.LoadAverageEnd} at the end; {r.TotalSeconds / 60:F1} minutes in all. Scores are fractions (0..1)."));
+        page.Table(["segmenter trained on", "per-pixel acc.", "per-class acc.", "class IOU", "per-pixel acc. on style 1",
+            "class IOU on style 1"],
+            r.Rows.Select(x => (IReadOnlyList<string>)[x.TrainedOn, ReproduceSteps.Fraction(x.Style2Test.PixelAccuracy),
+                ReproduceSteps.Fraction(x.Style2Test.MeanClassAccuracy),
+                ReproduceSteps.Fraction(x.Style2Test.MeanClassIou), ReproduceSteps.Fraction(x.Style1Test.PixelAccuracy),
+                ReproduceSteps.Fraction(x.Style1Test.MeanClassIou)]),
             "tested on style-2 photos (the last two columns: the same segmenter on style-1 test photos)");
 
         var images = Path.Combine(root, "images");
@@ -147,16 +164,21 @@ public static class AdaptationRunner
             return new ReportImage("images/" + file, caption);
         }
         page.Heading("Translation examples (training scenes)");
-        page.ImageRow(trainExamples.Select(s => Save(EvalImages.Load(Path.Combine(style1, "train", s + ".png"), AbSide.Right), $"{s}_style1.png", s)), "style 1 (input)", width);
-        page.ImageRow(trainExamples.Select(s => Save(ImageFile.LoadRgb(Path.Combine(translatedImages, s + "_fake_B.png")), $"{s}_translated.png", s)), "translated to style 2", width);
-        page.ImageRow(trainExamples.Select(s => Save(EvalImages.Load(Path.Combine(style2, "train", s + ".png"), AbSide.Right), $"{s}_style2.png", s)), "the same scene rendered in style 2 (never seen by the translator)", width);
+        page.ImageRow(trainExamples.Select(s => Save(EvalImages.Load(Path.Combine(style1, "train", s + ".png"), AbSide.Right),
+            $"{s}_style1.png", s)), "style 1 (input)", width);
+        page.ImageRow(trainExamples.Select(s => Save(ImageFile.LoadRgb(Path.Combine(translatedImages, s + "_fake_B.png")),
+            $"{s}_translated.png", s)), "translated to style 2", width);
+        page.ImageRow(trainExamples.Select(s => Save(EvalImages.Load(Path.Combine(style2, "train", s + ".png"), AbSide.Right),
+            $"{s}_style2.png", s)), "the same scene rendered in style 2 (never seen by the translator)", width);
 
         page.Heading("Segmentation examples (style-2 test scenes)");
         var photos = testExamples.ToDictionary(s => s, s => ImageFile.LoadRgb(Path.Combine(style2, "testB", s + ".png")));
         page.ImageRow(testExamples.Select(s => Save(photos[s], $"{s}_test_photo.png", s)), "style-2 photo", width);
-        page.ImageRow(testExamples.Select(s => Save(ImageFile.LoadRgb(Path.Combine(style2, "testA", s + ".png")), $"{s}_test_labels.png", s)), "true labels", width);
+        page.ImageRow(testExamples.Select(s => Save(ImageFile.LoadRgb(Path.Combine(style2, "testA", s + ".png")), $"{s}_test_labels.png",
+            s)), "true labels", width);
         foreach (var (key, net) in segmenters)
-            page.ImageRow(testExamples.Select(s => Save(palette.Colorize(net.Segment(photos[s]), photos[s].Width, photos[s].Height), $"{s}_{key}.png", s)),
+            page.ImageRow(testExamples.Select(s => Save(palette.Colorize(net.Segment(photos[s]), photos[s].Width, photos[s].Height),
+                $"{s}_{key}.png", s)),
                 r.Rows.First(x => x.Key == key).TrainedOn, width);
         page.Link("scores.json", "scores.json: every number on this page (per-class scores included) and the options of this run");
         page.Save(pagePath);

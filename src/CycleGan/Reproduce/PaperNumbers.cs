@@ -50,5 +50,6 @@ public static class PaperNumbers
     public static readonly IReadOnlyList<string> BaselineTableRows = ["cogan", "bigan", "simgan", "feature_gan", "cycle_gan", "pix2pix"];
 
     /// <summary>Rows of Table 4, in the paper's order.</summary>
-    public static readonly IReadOnlyList<string> AblationTableRows = ["cycle_alone", "gan_alone", "gan_forward", "gan_backward", "cycle_gan"];
+    public static readonly IReadOnlyList<string> AblationTableRows = ["cycle_alone", "gan_alone", "gan_forward", "gan_backward",
+        "cycle_gan"];
 }

@@ -35,7 +35,8 @@ public static class ReproduceData
         var src = Path.GetFullPath(facadesRoot);
         var palettePath = Path.Combine(src, "palette.pix2pix.json");
         if (!File.Exists(palettePath) || !Directory.Exists(Path.Combine(src, "train")) || !Directory.Exists(Path.Combine(src, "test")))
-            throw new UserError($"{src} is not the facades dataset (train/, test/ and palette.pix2pix.json are needed); give it with --facades-root");
+            throw new UserError($"{src} is not the facades dataset (train/, test/ and palette.pix2pix.json are needed); " +
+                $"give it with --facades-root");
         var palette = Palette.Load(palettePath);
         root = Path.GetFullPath(root);
         foreach (var d in new[] { "trainA", "trainB", "train", "testA", "testB", "test" })

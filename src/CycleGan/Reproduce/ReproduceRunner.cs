@@ -57,11 +57,14 @@ public static class ReproduceRunner
 
         Stage("training the FCN-score segmenter on the real training pairs");
         var segClock = Stopwatch.StartNew();
-        using var segmenter = ReproduceSteps.TrainSegmenter(Path.Combine(data.Root, "train"), palette, o.Size, o.SegmenterEpochs, o.Seed, observer);
+        using var segmenter = ReproduceSteps.TrainSegmenter(Path.Combine(data.Root, "train"), palette, o.Size, o.SegmenterEpochs, o.Seed,
+            observer);
         SegmenterFile.Save(segmenter, palette.Classes.Select(c => c.Name).ToList(), Path.Combine(dataDir, "segmenter.safetensors"));
-        var realFcn = FcnScorer.Score(segmenter, stems.Select(s => new ImagePair(s, TestB(s), TestA(s))).ToList(), palette, examples: 0).Scores;
+        var realFcn = FcnScorer.Score(segmenter, stems.Select(s => new ImagePair(s, TestB(s), TestA(s))).ToList(), palette,
+            examples: 0).Scores;
         var segmenterSummary = new SegmenterSummary(o.SegmenterEpochs, Math.Round(segClock.Elapsed.TotalSeconds, 1), o.Size, realFcn);
-        observer?.OnMessage($"segmenter on the real test photos (FCN-score upper bound): pixel accuracy {ReproduceSteps.Percent(realFcn.PixelAccuracy)} %, class IoU {ReproduceSteps.Percent(realFcn.MeanClassIou)} %");
+        observer?.OnMessage($"segmenter on the real test photos (FCN-score upper bound): pixel " +
+            $"accuracy {ReproduceSteps.Percent(realFcn.PixelAccuracy)} %, class IoU {ReproduceSteps.Percent(realFcn.MeanClassIou)} %");
 
         using var features = new ResNet18Features();
         var realFeatures = features.ExtractFiles(stems.Select(TestB).ToList());
@@ -83,7 +86,8 @@ public static class ReproduceRunner
                     var t = TrainOptionsFor(o with { Seed = seed }, m, direction, data.Root, checkpoints, name);
                     var run = ReproduceSteps.Train(t, budget, observer, cancel);
                     training.Add(run);
-                    observer?.OnMessage(string.Create(CultureInfo.InvariantCulture, $"{name}: {run.Iterations} iterations in {run.Seconds:F0} s"));
+                    observer?.OnMessage(string.Create(CultureInfo.InvariantCulture, $"{name}: {run.Iterations} " +
+                        $"iterations in {run.Seconds:F0} s"));
                     imageDirs[direction] = Path.Combine(TestRunner.Run(TestOptionsFor(t, results, stems.Count)), "images");
                 }
 
@@ -96,10 +100,13 @@ public static class ReproduceRunner
                 // The page's examples are those of the first seed.
                 outputs.TryAdd(m.Key, (photo, labels));
                 var p2l = LabelScorer.Score(stems.Select(s => new ImagePair(s, labels(s), TestA(s))).ToList(), palette, examples: 0).Scores;
-                var fcn = FcnScorer.Score(segmenter, stems.Select(s => new ImagePair(s, photo(s), TestA(s))).ToList(), palette, examples: 0).Scores;
+                var fcn = FcnScorer.Score(segmenter, stems.Select(s => new ImagePair(s, photo(s), TestA(s))).ToList(), palette,
+                    examples: 0).Scores;
                 var dist = DistributionScores.Compute(features.ExtractFiles(stems.Select(photo).ToList()), realFeatures, seed: o.Seed);
                 runs.Add(new SeedScores(seed, training, p2l, fcn, dist));
-                observer?.OnMessage($"{m.Key}, seed {seed}: photo→labels pixel accuracy {ReproduceSteps.Percent(p2l.PixelAccuracy)} %, labels→photo FCN pixel accuracy {ReproduceSteps.Percent(fcn.PixelAccuracy)} %, FD-ResNet18 {dist.FdResNet18:F1}");
+                observer?.OnMessage($"{m.Key}, seed {seed}: photo→labels pixel accuracy {ReproduceSteps.Percent(p2l.PixelAccuracy)} " +
+                    $"%, labels→photo FCN pixel accuracy {ReproduceSteps.Percent(fcn.PixelAccuracy)} %, " +
+                    $"FD-ResNet18 {dist.FdResNet18:F1}");
             }
             scores.Add(new MethodScores(m.Key, m.PaperName, m.Model, m.Ablation, runs,
                 MeanSd.Of(runs.Select(r => r.LabelsToPhotoDistribution.FdResNet18).ToList()),
@@ -124,9 +131,11 @@ public static class ReproduceRunner
     /// defaults otherwise (pix2pix: U-Net of the image size, batch norm, L1 weight 100; CoGAN: DCGAN networks).
     /// CycleGAN trains without the identity loss, as in the paper's Cityscapes experiments (Table 4's presets too).
     /// </summary>
-    public static TrainOptions TrainOptionsFor(ReproduceOptions o, ReproduceMethod m, string direction, string dataroot, string checkpoints, string name)
+    public static TrainOptions TrainOptionsFor(ReproduceOptions o, ReproduceMethod m, string direction, string dataroot, string checkpoints,
+        string name)
     {
-        var t = ReproduceSteps.BaseTrainOptions(m.Model, dataroot, checkpoints, name, o.Size, o.Ngf, o.Ndf, o.NetG, o.NEpochs, o.NEpochsDecay, o.Seed, o.Device);
+        var t = ReproduceSteps.BaseTrainOptions(m.Model, dataroot, checkpoints, name, o.Size, o.Ngf, o.Ndf, o.NetG, o.NEpochs,
+            o.NEpochsDecay, o.Seed, o.Device);
         t.Direction = direction;
         t.LambdaIdentity = 0;
         t.Ablation = m.Ablation;
@@ -162,7 +171,8 @@ public static class ReproduceRunner
 
     static ReproduceTables Tables(IReadOnlyList<MethodScores> scores)
     {
-        IReadOnlyList<TableRow> Rows(IReadOnlyList<string> keys, Func<SeedScores, SegmentationScores> pick, IReadOnlyDictionary<string, PaperScores> paper) =>
+        IReadOnlyList<TableRow> Rows(IReadOnlyList<string> keys, Func<SeedScores, SegmentationScores> pick,
+            IReadOnlyDictionary<string, PaperScores> paper) =>
             keys.Select(k => scores.FirstOrDefault(s => s.Key == k)).OfType<MethodScores>().Select(m =>
             {
                 var runs = m.Seeds.Select(pick).ToList();
@@ -206,7 +216,8 @@ public static class ReproduceRunner
             page.Paragraph($"{prefix}orderings: one seed gives no interval, so this table establishes none.");
             return;
         }
-        foreach (var (name, pick) in new (string, Func<PaperScores, double>)[] { ("per-pixel acc.", x => x.PixelAccuracy), ("per-class acc.", x => x.ClassAccuracy), ("class IOU", x => x.ClassIou) })
+        foreach (var (name, pick) in new (string, Func<PaperScores, double>)[] { ("per-pixel acc.", x => x.PixelAccuracy),
+            ("per-class acc.", x => x.ClassAccuracy), ("class IOU", x => x.ClassIou) })
         {
             var found = SeparatedOrderings.Of(rows, pick);
             page.Paragraph($"{prefix}{name}, orderings whose mean ± sd intervals separate: " +
@@ -215,13 +226,19 @@ public static class ReproduceRunner
     }
 
     static void WritePage(string root, string pagePath, ReproduceReport r, IReadOnlyList<string> examples,
-        IReadOnlyDictionary<string, (Func<string, string> Photo, Func<string, string> Labels)> outputs, Func<string, string> testA, Func<string, string> testB)
+        IReadOnlyDictionary<string, (Func<string, string> Photo, Func<string, string> Labels)> outputs, Func<string, string> testA,
+        Func<string, string> testB)
     {
         var o = r.Options;
         var page = new HtmlReport($"CycleGAN paper, Tables 2–4, reproduced on {r.Dataset} ({o.Size} px)");
         page.Paragraph(string.Create(CultureInfo.InvariantCulture,
-            $"Every method trained for {o.MinutesPerModel:0.##} minutes of wall-clock time (one-directional methods: half for each direction), netG {o.NetG}, ngf {o.Ngf}, ndf {o.Ndf}, on {r.ProcessorCount} cores with {r.TorchThreads} torch threads; load average {r.LoadAverageStart} at the start, {r.LoadAverageEnd} at the end; {r.TotalSeconds / 60:F1} minutes in all. " +
-            $"Scores are fractions (0..1) as in the paper, over {r.Segmenter.RealTestPhotos.Images} test scenes; ours are the mean ± standard deviation over {o.Seeds} training seed(s) ({o.Seed} to {o.Seed + o.Seeds - 1}): an ordering holds only where the mean ± sd intervals do not overlap. Paper: {r.PaperSource} — context, not a target (different data, size and budget)."));
+            $"Every method trained for {o.MinutesPerModel:0.##} minutes of wall-clock time (one-directional methods: half for each " +
+            $"direction), netG {o.NetG}, ngf {o.Ngf}, ndf {o.Ndf}, on {r.ProcessorCount} cores with {r.TorchThreads} torch threads; load " +
+            $"average {r.LoadAverageStart} at the start, {r.LoadAverageEnd} at the end; {r.TotalSeconds / 60:F1} minutes in all. " +
+            $"Scores are fractions (0..1) as in the paper, over {r.Segmenter.RealTestPhotos.Images} test scenes; ours are the mean ± " +
+            $"standard deviation over {o.Seeds} training seed(s) ({o.Seed} to {o.Seed + o.Seeds - 1}): an ordering holds only where " +
+            $"the mean ± sd intervals do not overlap. Paper: {r.PaperSource} — context, not a target " +
+            $"(different data, size and budget)."));
         string[] scoreHeader = ["per-pixel acc.", "per-class acc.", "class IOU"];
 
         page.Heading("Table 2: FCN-scores, labels → photo");
@@ -229,10 +246,12 @@ public static class ReproduceRunner
             r.Tables.Table2.Select(row =>
             {
                 var m = r.Methods.First(m => m.Key == row.Key);
-                return (IReadOnlyList<string>)[row.Method, .. Cells(row.Ours, row.OursSd), Pm(m.FdResNet18, "F1"), Pm(m.KdResNet18, "F3"), .. Cells(row.Paper)];
+                return (IReadOnlyList<string>)[row.Method, .. Cells(row.Ours, row.OursSd), Pm(m.FdResNet18, "F1"), Pm(m.KdResNet18, "F3"),
+                    .. Cells(row.Paper)];
             }).Append([$"real photos (segmenter upper bound)", .. Cells(new PaperScores(r.Segmenter.RealTestPhotos.PixelAccuracy,
                 r.Segmenter.RealTestPhotos.MeanClassAccuracy, r.Segmenter.RealTestPhotos.MeanClassIou)), "", "", "", "", ""]),
-            "the segmenter (a small U-Net trained on the real training pairs) labels the generated photos; FD/KD against the real test photos (lower is better)");
+            "the segmenter (a small U-Net trained on the real training pairs) labels the generated photos; FD/KD against the real " +
+            "test photos (lower is better)");
         Orderings(page, r.Tables.Table2);
 
         page.Heading("Table 3: photo → labels");
@@ -245,7 +264,8 @@ public static class ReproduceRunner
         page.Table(["loss", .. scoreHeader.Select(h => "labels→photo " + h), .. scoreHeader.Select(h => "photo→labels " + h),
                 .. scoreHeader.Select(h => "paper labels→photo " + h), .. scoreHeader.Select(h => "paper photo→labels " + h)],
             r.Tables.Table4LabelsToPhoto.Zip(r.Tables.Table4PhotoToLabels).Select(z =>
-                (IReadOnlyList<string>)[z.First.Method, .. Cells(z.First.Ours, z.First.OursSd), .. Cells(z.Second.Ours, z.Second.OursSd), .. Cells(z.First.Paper), .. Cells(z.Second.Paper)]));
+                (IReadOnlyList<string>)[z.First.Method, .. Cells(z.First.Ours, z.First.OursSd), .. Cells(z.Second.Ours, z.Second.OursSd),
+                    .. Cells(z.First.Paper), .. Cells(z.Second.Paper)]));
         Orderings(page, r.Tables.Table4LabelsToPhoto, "labels→photo ");
         Orderings(page, r.Tables.Table4PhotoToLabels, "photo→labels ");
 

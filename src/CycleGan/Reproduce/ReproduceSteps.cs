@@ -28,7 +28,8 @@ public static class ReproduceSteps
             budget.TotalSeconds, outcome.StoppedEarly);
     }
 
-    /// <summary>A U-Net segmenter trained on the side-by-side labels|photo files of <paramref name="pairsDir"/> (photo on the right).</summary>
+    /// <summary>A U-Net segmenter trained on the side-by-side labels|photo files of <paramref name="pairsDir"/> (photo on the
+    /// right).</summary>
     public static Segmenter TrainSegmenter(string pairsDir, Palette palette, int size, int epochs, int seed, IReproduceObserver? observer)
     {
         TorchRuntime.EnsureLoaded();
@@ -38,11 +39,13 @@ public static class ReproduceSteps
         using (targets)
             return SegmenterTrainer.Train(photos, targets, palette.Count, o, onEpoch: (e, _) =>
                 observer?.OnMessage(string.Create(CultureInfo.InvariantCulture,
-                    $"segmenter ({Path.GetFileName(pairsDir.TrimEnd('/'))}) epoch {e.Epoch}/{e.Epochs}: loss {e.Loss:F3}, training pixel accuracy {e.PixelAccuracy:P1}, {e.Elapsed.TotalSeconds:F0} s")));
+                    $"segmenter ({Path.GetFileName(pairsDir.TrimEnd('/'))}) epoch {e.Epoch}/{e.Epochs}: loss {e.Loss:F3}, training pixel " +
+                    $"accuracy {e.PixelAccuracy:P1}, {e.Elapsed.TotalSeconds:F0} s")));
     }
 
     /// <summary>The baseline training options of a reproduction: no pages, no intermediate checkpoints.</summary>
-    public static TrainOptions BaseTrainOptions(string model, string dataroot, string checkpointsDir, string name, int size, int ngf, int ndf,
+    public static TrainOptions BaseTrainOptions(string model, string dataroot, string checkpointsDir, string name, int size,
+        int ngf, int ndf,
         string netG, int nEpochs, int nEpochsDecay, int seed, string device)
     {
         var t = new TrainOptions { Model = model };

@@ -2,7 +2,8 @@ using CycleGan.Data;
 
 namespace CycleGan.Training;
 
-/// <summary>What the training loop publishes. Console progress, loss logs and the training page subscribe; the loop prints nothing.</summary>
+/// <summary>What the training loop publishes. Console progress, loss logs and the training page subscribe; the loop prints
+/// nothing.</summary>
 public interface ITrainingObserver
 {
     void OnStart(TrainingStart start) { }
@@ -20,7 +21,8 @@ public sealed record TrainingStart(string RunDir, int FirstEpoch, int LastEpoch,
 public sealed record IterationInfo(int Epoch, int EpochIter, long TotalIters, int Batch, int BatchesPerEpoch, double SecondsPerIter);
 
 /// <summary>One printed iteration: the official loss_log line's numbers. <c>EpochIter</c> counts images, as officially.</summary>
-public sealed record LossReport(int Epoch, int EpochIter, long TotalIters, double ComputeSeconds, double DataSeconds, IReadOnlyDictionary<string, double> Losses);
+public sealed record LossReport(int Epoch, int EpochIter, long TotalIters, double ComputeSeconds, double DataSeconds,
+    IReadOnlyDictionary<string, double> Losses);
 
 /// <summary>Current visuals as images (official tensor2im), at display_freq; <c>SaveResult</c> when update_html_freq is reached.</summary>
 public sealed record VisualsReport(int Epoch, long TotalIters, IReadOnlyDictionary<string, RgbImage> Images, bool SaveResult);

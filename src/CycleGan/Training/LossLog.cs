@@ -46,13 +46,15 @@ public sealed class LossLog : ITrainingObserver
                 catch (JsonException) { /* a torn line from an older writer: drop it */ }
             }
         }
-        _txt.Append($"================ Training Loss ({DateTime.Now.ToString("ddd MMM d HH:mm:ss yyyy", CultureInfo.InvariantCulture)}) ================\n");
+        _txt.Append($"================ Training Loss " +
+            $"({DateTime.Now.ToString("ddd MMM d HH:mm:ss yyyy", CultureInfo.InvariantCulture)}) ================\n");
         Flush();
     }
 
     public void OnLosses(LossReport r)
     {
-        var sb = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"(epoch: {r.Epoch}, iters: {r.EpochIter}, time: {r.ComputeSeconds:F3}, data: {r.DataSeconds:F3}) "));
+        var sb = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"(epoch: {r.Epoch}, iters: {r.EpochIter}, " +
+            $"time: {r.ComputeSeconds:F3}, data: {r.DataSeconds:F3}) "));
         foreach (var (k, v) in r.Losses) sb.Append(CultureInfo.InvariantCulture, $"{k}: {v:F3} ");
         _txt.Append(sb).Append('\n');
         var obj = new Dictionary<string, object> { ["epoch"] = r.Epoch, ["iters"] = r.EpochIter, ["total_iters"] = r.TotalIters };

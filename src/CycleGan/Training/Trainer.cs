@@ -80,14 +80,16 @@ public sealed class Trainer
                         + $"resume it with {progress.WorldSize} processes (mpirun -np {progress.WorldSize})");
                 seed = progress.Seed;
                 resumed = true;
-                Publish(o => o.OnMessage($"resuming from the full training state in {stateDir}: epoch {progress.Epoch}, {progress.EpochBatches} batches into it, {progress.TotalIters} iterations done"));
+                Publish(o => o.OnMessage($"resuming from the full training state in {stateDir}: " +
+                    $"epoch {progress.Epoch}, {progress.EpochBatches} batches into it, {progress.TotalIters} iterations done"));
             }
             else
             {
                 // Official behaviour: load <epoch>_net_*.pth (or iter_<load_iter>), start at --epoch_count with fresh optimizers.
                 var label = _opt.LoadIter > 0 ? $"iter_{_opt.LoadIter}" : _opt.Epoch;
                 if (root) model.LoadNetworks(RunDir, label);
-                Publish(o => o.OnMessage($"continuing from {label}_net_*.pth without a training state: fresh optimizers, starting at epoch {_opt.EpochCount}"));
+                Publish(o => o.OnMessage($"continuing from {label}_net_*.pth without a training state: fresh optimizers, starting " +
+                    $"at epoch {_opt.EpochCount}"));
             }
         }
         // One set of weights for all ranks: rank 0's (fresh, resumed or loaded).
@@ -123,7 +125,8 @@ public sealed class Trainer
                 if (stopNow)
                 {
                     SaveCheckpoint(model, "latest", new TrainingProgress(epoch, batchIndex, totalIters, seed, worldSize));
-                    Publish(o => o.OnMessage($"stopped as requested at epoch {epoch}, {batchIndex} of {batches} batches into it, {totalIters} iterations done"));
+                    Publish(o => o.OnMessage($"stopped as requested at epoch {epoch}, {batchIndex} of {batches} batches into " +
+                        $"it, {totalIters} iterations done"));
                     return new TrainingOutcome(totalIters, epoch, StoppedEarly: true);
                 }
                 var t0 = Stopwatch.GetTimestamp();
@@ -155,7 +158,8 @@ public sealed class Trainer
                 if (root && totalIters % _opt.PrintFreq == 0)
                 {
                     var losses = model.CurrentLosses();
-                    Publish(o => o.OnLosses(new LossReport(epoch, epochIter, totalIters, computeSeconds / _opt.BatchSize, dataSeconds, losses)));
+                    Publish(o => o.OnLosses(new LossReport(epoch, epochIter, totalIters, computeSeconds / _opt.BatchSize, dataSeconds,
+                        losses)));
                 }
                 if (totalIters % _opt.SaveLatestFreq == 0)
                 {
@@ -216,7 +220,8 @@ public sealed class Trainer
             foreach (var (key, p) in net.named_parameters())
                 using (var scope = NewDisposeScope())
                     if (!p.isfinite().all().ToBoolean())
-                        throw new UserError($"the weights of {name} ({key}) became non-finite at iteration {progress.TotalIters}; stopped, the last checkpoint is kept. Try a lower --lr");
+                        throw new UserError($"the weights of {name} ({key}) became non-finite at iteration {progress.TotalIters}; " +
+                            $"stopped, the last checkpoint is kept. Try a lower --lr");
         model.SaveNetworks(RunDir, label);
         TrainingState.Save(RunDir, model, progress, otherPools);
         Publish(o => o.OnCheckpoint(label, progress.TotalIters));
@@ -226,7 +231,8 @@ public sealed class Trainer
     {
         foreach (var (name, value) in model.CurrentLosses())
             if (!double.IsFinite(value))
-                throw new UserError($"loss {name} became {value} at epoch {epoch}, iteration {epochIter} (total {totalIters}); stopped, the last checkpoint is kept. Try a lower --lr or another --gan_mode");
+                throw new UserError($"loss {name} became {value} at epoch {epoch}, iteration {epochIter} (total {totalIters}); stopped, " +
+                    $"the last checkpoint is kept. Try a lower --lr or another --gan_mode");
     }
 
     void Publish(Action<ITrainingObserver> action)

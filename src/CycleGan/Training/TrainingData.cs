@@ -54,7 +54,8 @@ public sealed record TrainingData(DataLoader Loader, IReadOnlyList<BadImage> Ski
             var list = string.Join("; ", bad.Take(NamedBadImages).Select(b => $"{b.Path}: {b.Reason}"))
                        + (bad.Count > NamedBadImages ? $"; and {bad.Count - NamedBadImages} more" : "") + $"; all listed in {listFile}";
             if (!o.SkipBadImages)
-                throw new UserError($"{bad.Count} file(s) in the dataset are not usable images: {list} (fix or remove them, or pass --skip_bad_images)");
+                throw new UserError($"{bad.Count} file(s) in the dataset are not usable images: {list} (fix or remove " +
+                    $"them, or pass --skip_bad_images)");
             publish(obs => obs.OnMessage($"warning: skipping {bad.Count} unusable image file(s): {list}"));
             dataOptions = dataOptions with { Exclude = bad.Select(b => b.Path).ToHashSet() };
             dataset = IImageDataset.Create(dataOptions);
@@ -73,7 +74,8 @@ public sealed record TrainingData(DataLoader Loader, IReadOnlyList<BadImage> Ski
             if (codec == null) continue;
             var w = sideBySide ? codec.Info.Width / 2 : codec.Info.Width;
             if (w < crop || codec.Info.Height < crop)
-                throw new UserError($"{f} is {w}x{codec.Info.Height}, smaller than --crop_size {crop}, and --preprocess crop does not resize (use --preprocess resize_and_crop or a smaller --crop_size)");
+                throw new UserError($"{f} is {w}x{codec.Info.Height}, smaller than --crop_size {crop}, and --preprocess crop does not " +
+                    $"resize (use --preprocess resize_and_crop or a smaller --crop_size)");
         }
     }
 }
@@ -84,9 +86,11 @@ public static class TrainingValidation
     public static void Check(TrainOptions o)
     {
         if (o.Model == "cycle_gan" && o.LambdaIdentity > 0 && o.InputNc != o.OutputNc)
-            throw new UserError($"--lambda_identity {o.LambdaIdentity} needs --input_nc equal to --output_nc (got {o.InputNc} and {o.OutputNc}); set --lambda_identity 0");
+            throw new UserError($"--lambda_identity {o.LambdaIdentity} needs --input_nc equal to --output_nc (got {o.InputNc} " +
+                $"and {o.OutputNc}); set --lambda_identity 0");
         if (!NetworkRegistry.GeneratorNames.Contains(o.NetG))
-            throw new UserError($"Generator model name [{o.NetG}] is not recognized (use {string.Join(", ", NetworkRegistry.GeneratorNames)})");
+            throw new UserError($"Generator model name [{o.NetG}] is not recognized " +
+                $"(use {string.Join(", ", NetworkRegistry.GeneratorNames)})");
         var multiple = NetworkRegistry.SizeMultiple(o.NetG);
         if (o.Preprocess != "none" && o.Preprocess != "scale_width" && o.CropSize % multiple != 0)
             throw new UserError($"--netG {o.NetG} needs image sizes that are multiples of {multiple}, but --crop_size is {o.CropSize}");
@@ -94,10 +98,12 @@ public static class TrainingValidation
             throw new UserError($"--crop_size {o.CropSize} is larger than --load_size {o.LoadSize}");
         if (o.NEpochs < 0 || o.NEpochsDecay < 0) throw new UserError("--n_epochs and --n_epochs_decay must not be negative");
         if (o.EpochCount < 1) throw new UserError("--epoch_count must be at least 1");
-        foreach (var (name, v) in new[] { ("print_freq", o.PrintFreq), ("display_freq", o.DisplayFreq), ("update_html_freq", o.UpdateHtmlFreq), ("save_latest_freq", o.SaveLatestFreq), ("save_epoch_freq", o.SaveEpochFreq) })
+        foreach (var (name, v) in new[] { ("print_freq", o.PrintFreq), ("display_freq", o.DisplayFreq),
+            ("update_html_freq", o.UpdateHtmlFreq), ("save_latest_freq", o.SaveLatestFreq), ("save_epoch_freq", o.SaveEpochFreq) })
             if (v < 1) throw new UserError($"--{name} must be at least 1");
         if (o.Lr <= 0) throw new UserError("--lr must be positive");
-        foreach (var (name, v) in new[] { ("lambda_GAN", o.LambdaGan), ("lambda_A", o.LambdaA), ("lambda_B", o.LambdaB), ("lambda_reg", o.LambdaReg), ("lambda_feat", o.LambdaFeat) })
+        foreach (var (name, v) in new[] { ("lambda_GAN", o.LambdaGan), ("lambda_A", o.LambdaA), ("lambda_B", o.LambdaB),
+            ("lambda_reg", o.LambdaReg), ("lambda_feat", o.LambdaFeat) })
             if (v < 0) throw new UserError($"--{name} must not be negative");
     }
 }

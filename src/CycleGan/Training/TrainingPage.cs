@@ -47,7 +47,8 @@ public sealed class TrainingPage(string runDir, LossLog log, int winSize) : ITra
         if (log.History.Count > 1)
         {
             var xs = log.History.Select(h => (double)h.TotalIters).ToList();
-            var series = log.History[^1].Losses.Keys.ToDictionary(k => k, k => (IReadOnlyList<double>)log.History.Select(h => h.Losses.TryGetValue(k, out var v) ? v : double.NaN).ToList());
+            var series = log.History[^1].Losses.Keys.ToDictionary(k => k, k => (IReadOnlyList<double>)log.History.Select(h =>
+                h.Losses.TryGetValue(k, out var v) ? v : double.NaN).ToList());
             Plots.Series(Path.Combine(_web, "loss.png"), xs, series, "training losses", "iterations", "loss");
             page.Plot("loss.png", "losses over iterations (loss_log.jsonl)");
         }

@@ -60,9 +60,11 @@ public static class TrainingState
                 Seed = progress.Seed,
                 WorldSize = progress.WorldSize,
                 Model = model.Opt.Model,
-                Schedulers = model.Schedulers.Select(s => new SchedulerState(s.Steps, s.Lr, double.IsInfinity(s.Best) ? null : s.Best, s.NumBadEpochs)).ToList(),
+                Schedulers = model.Schedulers.Select(s => new SchedulerState(s.Steps, s.Lr, double.IsInfinity(s.Best) ? null : s.Best,
+                    s.NumBadEpochs)).ToList(),
             };
-            AtomicFile.WriteAllText(Path.Combine(tmp, "state.json"), JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }));
+            AtomicFile.WriteAllText(Path.Combine(tmp, "state.json"), JsonSerializer.Serialize(doc,
+                new JsonSerializerOptions { WriteIndented = true }));
             if (Directory.Exists(final))
             {
                 if (Directory.Exists(old)) Directory.Delete(old, true);
@@ -108,7 +110,8 @@ public static class TrainingState
     public static TrainingProgress Load(string stateDir, GanModel model)
     {
         StateDocument doc;
-        try { doc = JsonSerializer.Deserialize<StateDocument>(File.ReadAllText(Path.Combine(stateDir, "state.json"))) ?? throw new JsonException("empty"); }
+        try { doc = JsonSerializer.Deserialize<StateDocument>(File.ReadAllText(Path.Combine(stateDir, "state.json")))
+            ?? throw new JsonException("empty"); }
         catch (JsonException e) { throw new UserError($"{stateDir}/state.json is not a valid training state: {e.Message}", e); }
         if (doc.Version > FormatVersion)
             throw new UserError($"the training state in {stateDir} has format version {doc.Version}, newer than this build reads "
@@ -119,13 +122,15 @@ public static class TrainingState
         foreach (var (name, net) in model.Networks)
             GanModel.LoadNetwork(net, Path.Combine(stateDir, $"net_{name}.safetensors"), name);
         if (doc.Schedulers.Count != model.Optimizers.Count)
-            throw new UserError($"the training state in {stateDir} has {doc.Schedulers.Count} optimizers, the model {model.Optimizers.Count}");
+            throw new UserError($"the training state in {stateDir} has {doc.Schedulers.Count} optimizers, the " +
+                $"model {model.Optimizers.Count}");
         for (int i = 0; i < model.Optimizers.Count; i++)
         {
             var bytes = File.ReadAllBytes(Path.Combine(stateDir, $"optimizer_{i}.bin"));
             using var r = new BinaryReader(new MemoryStream(bytes));
             try { ((TorchSharp.Modules.OptimizerHelper)model.Optimizers[i]).load_state_dict(r); }
-            catch (Exception e) when (e is not UserError) { throw new UserError($"{stateDir}/optimizer_{i}.bin does not fit this model's optimizer ({e.Message})", e); }
+            catch (Exception e) when (e is not UserError) { throw new UserError($"{stateDir}/optimizer_{i}.bin does not fit this model's " +
+                $"optimizer ({e.Message})", e); }
             var s = doc.Schedulers[i];
             model.Schedulers[i].Restore(s.Steps, s.Lr, s.Best ?? double.PositiveInfinity, s.NumBadEpochs);
         }

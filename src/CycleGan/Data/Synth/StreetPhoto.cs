@@ -79,7 +79,8 @@ static class StreetPhoto
                 Exposure = rng.Uniform(0.85, 1.12), Saturation = rng.Uniform(0.75, 1.2), Contrast = rng.Uniform(0.9, 1.15),
                 Gains = new SynthColor(1 + 0.06 * temp, 1 + rng.Uniform(-0.03, 0.03), 1 - 0.06 * temp),
                 Lift = new SynthColor(rng.Uniform(-0.02, 0.03), rng.Uniform(-0.02, 0.03), rng.Uniform(-0.02, 0.03)),
-                HueT = rng.Uniform(-0.12, 0.12), Vignette = rng.Uniform(0, 0.3), Blur = rng.Uniform(0.3, 0.7), Noise = rng.Uniform(0.006, 0.02),
+                HueT = rng.Uniform(-0.12, 0.12), Vignette = rng.Uniform(0, 0.3), Blur = rng.Uniform(0.3, 0.7),
+                    Noise = rng.Uniform(0.006, 0.02),
             };
         }
         double tw = rng.Uniform(0.15, 1);
@@ -99,7 +100,8 @@ static class StreetPhoto
             Exposure = rng.Uniform(1.0, 1.3), Saturation = rng.Uniform(0.7, 1.0), Contrast = rng.Uniform(0.85, 1.05),
             Gains = new SynthColor(1 + 0.05 * temp, 1, 1.05 - 0.05 * temp),
             Lift = new SynthColor(rng.Uniform(0, 0.02), rng.Uniform(0.01, 0.03), rng.Uniform(0.02, 0.05)),
-            HueT = rng.Uniform(-0.1, 0.1), Vignette = rng.Uniform(0.15, 0.45), Blur = rng.Uniform(0.5, 0.9), Noise = rng.Uniform(0.012, 0.03),
+            HueT = rng.Uniform(-0.1, 0.1), Vignette = rng.Uniform(0.15, 0.45), Blur = rng.Uniform(0.5, 0.9),
+                Noise = rng.Uniform(0.012, 0.03),
         };
     }
 

@@ -172,21 +172,26 @@ public static class StreetScenes
         for (int t = 0; t < trees; t++)
         {
             double tx = rng.Uniform(0.02, 0.98), tb = rng.Uniform(ground + 0.01, roadTop - 0.015);
-            double th = rng.Uniform(0.12, 0.24), tw = rng.Uniform(0.014, 0.024), rx = rng.Uniform(0.06, 0.11), ry = rx * rng.Uniform(0.9, 1.3);
+            double th = rng.Uniform(0.12, 0.24), tw = rng.Uniform(0.014, 0.024), rx = rng.Uniform(0.06, 0.11),
+                ry = rx * rng.Uniform(0.9, 1.3);
             int trunk = NewItem(Jitter(new SynthColor(0.32, 0.22, 0.14), 0.15));
-            int crown = NewItem(Jitter(rng.Pick<SynthColor>([new(0.2, 0.38, 0.12), new(0.28, 0.45, 0.15), new(0.16, 0.3, 0.14), new(0.35, 0.42, 0.12)]), 0.12));
-            var lobes = Enumerable.Range(0, rng.NextInt(0, 3)).Select(_ => (dx: rng.Uniform(-0.8, 0.8) * rx, dy: rng.Uniform(-0.3, 0.5) * ry, s: rng.Uniform(0.5, 0.75))).ToList();
+            int crown = NewItem(Jitter(rng.Pick<SynthColor>([new(0.2, 0.38, 0.12), new(0.28, 0.45, 0.15), new(0.16, 0.3, 0.14),
+                new(0.35, 0.42, 0.12)]), 0.12));
+            var lobes = Enumerable.Range(0, rng.NextInt(0, 3)).Select(_ => (dx: rng.Uniform(-0.8, 0.8) * rx,
+                dy: rng.Uniform(-0.3, 0.5) * ry, s: rng.Uniform(0.5, 0.75))).ToList();
             furniture.Add((tb, () =>
             {
                 Add(ShapeKind.Rect, Part.Trunk, trunk, tx - tw / 2, tb - th, tx + tw / 2, tb);
                 Add(ShapeKind.Ellipse, Part.Crown, crown, tx - rx, tb - th - ry, tx + rx, tb - th + ry);
                 foreach (var (dx, dy, s) in lobes)
-                    Add(ShapeKind.Ellipse, Part.Crown, crown, tx + dx - rx * s, tb - th + dy - ry * s, tx + dx + rx * s, tb - th + dy + ry * s);
+                    Add(ShapeKind.Ellipse, Part.Crown, crown, tx + dx - rx * s, tb - th + dy - ry * s, tx + dx + rx * s,
+                        tb - th + dy + ry * s);
             }));
         }
         if (rng.Chance(0.3))
         {
-            double bx = rng.Uniform(0, 1), bb = rng.Uniform(ground + 0.02, roadTop - 0.015), brx = rng.Uniform(0.05, 0.1), bry = brx * rng.Uniform(0.4, 0.6);
+            double bx = rng.Uniform(0, 1), bb = rng.Uniform(ground + 0.02, roadTop - 0.015), brx = rng.Uniform(0.05, 0.1),
+                bry = brx * rng.Uniform(0.4, 0.6);
             int bush = NewItem(Jitter(new SynthColor(0.22, 0.36, 0.14), 0.15));
             furniture.Add((bb, () => Add(ShapeKind.Ellipse, Part.Bush, bush, bx - brx, bb - 2 * bry, bx + brx, bb)));
         }
@@ -207,7 +212,8 @@ public static class StreetScenes
 
         int cars = rng.Pick([0, 1, 1, 2, 2, 3]);
         var carSpecs = Enumerable.Range(0, cars)
-            .Select(_ => (Base: rng.Uniform(roadTop + 0.07, Math.Min(roadBottom + 0.03, 1.0)), X: rng.Uniform(-0.15, 0.95), Len: rng.Uniform(0.85, 1.15)))
+            .Select(_ => (Base: rng.Uniform(roadTop + 0.07, Math.Min(roadBottom + 0.03, 1.0)), X: rng.Uniform(-0.15, 0.95),
+                Len: rng.Uniform(0.85, 1.15)))
             .OrderBy(c => c.Base).ToList();
         foreach (var (cb, cx, len) in carSpecs)
         {
@@ -238,12 +244,14 @@ public static class StreetScenes
         {
             var sh = scene.Shapes[s];
             if (sh.X1 <= 0 || sh.X0 >= 1 || sh.Y1 <= 0 || sh.Y0 >= 1) continue;
-            int y0 = Math.Clamp(Snap(sh.Y0, size), 0, size - 1), y1 = Math.Clamp(Math.Max(Snap(sh.Y0, size) + 1, Snap(sh.Y1, size)), 1, size);
+            int y0 = Math.Clamp(Snap(sh.Y0, size), 0, size - 1), y1 = Math.Clamp(Math.Max(Snap(sh.Y0, size) + 1, Snap(sh.Y1, size)), 1,
+                size);
             switch (sh.Kind)
             {
                 case ShapeKind.Rect:
                 {
-                    int x0 = Math.Clamp(Snap(sh.X0, size), 0, size - 1), x1 = Math.Clamp(Math.Max(Snap(sh.X0, size) + 1, Snap(sh.X1, size)), 1, size);
+                    int x0 = Math.Clamp(Snap(sh.X0, size), 0, size - 1), x1 = Math.Clamp(Math.Max(Snap(sh.X0, size) + 1, Snap(sh.X1, size)),
+                        1, size);
                     for (int y = y0; y < y1; y++)
                         Array.Fill(map, s, y * size + x0, x1 - x0);
                     break;

@@ -20,7 +20,8 @@ namespace CycleGan.Data.Synth;
 /// </summary>
 public static class SynthDataset
 {
-    static readonly string[] OwnedEntries = ["trainA", "trainB", "train", "testA", "testB", "test", "palette.json", "README.txt", "synth.json"];
+    static readonly string[] OwnedEntries = ["trainA", "trainB", "train", "testA", "testB", "test", "palette.json", "README.txt",
+        "synth.json"];
 
     public sealed record Result(string Root, int Train, int Test, int Size, PhotoStyle Style, TimeSpan Elapsed);
 
@@ -39,7 +40,8 @@ public static class SynthDataset
         PrepareRoot(root, o.Force);
 
         var style = o.PhotoStyle;
-        string Stem(char prefix, int i, int count) => prefix + "_" + i.ToString(CultureInfo.InvariantCulture).PadLeft(Math.Max(5, count.ToString(CultureInfo.InvariantCulture).Length), '0');
+        string Stem(char prefix, int i, int count) => prefix + "_" + i.ToString(CultureInfo.InvariantCulture)
+            .PadLeft(Math.Max(5, count.ToString(CultureInfo.InvariantCulture).Length), '0');
         string P(string dir, string stem) => Path.Combine(root, dir, stem + ".png");
         foreach (var d in OwnedEntries.Where(e => !e.Contains('.'))) Directory.CreateDirectory(Path.Combine(root, d));
 
@@ -54,11 +56,13 @@ public static class SynthDataset
                     var scene = SceneFor(o.Seed, "trainA", i);
                     var labels = StreetScenes.RenderLabels(scene, o.Size);
                     ImageFile.SavePng(labels, P("trainA", Stem('a', i, o.Train)));
-                    ImageFile.SavePng(SideBySide(labels, PhotoFor(scene, o.Seed, "trainA", i, o.Size, style)), P("train", Stem('a', i, o.Train)));
+                    ImageFile.SavePng(SideBySide(labels, PhotoFor(scene, o.Seed, "trainA", i, o.Size, style)),
+                        P("train", Stem('a', i, o.Train)));
                     break;
                 }
                 case 1 when i < o.Train:
-                    ImageFile.SavePng(PhotoFor(SceneFor(o.Seed, "trainB", i), o.Seed, "trainB", i, o.Size, style), P("trainB", Stem('b', i, o.Train)));
+                    ImageFile.SavePng(PhotoFor(SceneFor(o.Seed, "trainB", i), o.Seed, "trainB", i, o.Size, style),
+                        P("trainB", Stem('b', i, o.Train)));
                     break;
                 case 2 when i < o.Test:
                 {
@@ -76,7 +80,8 @@ public static class SynthDataset
 
         AtomicFile.WriteAllText(Path.Combine(root, "palette.json"), PaletteJson());
         AtomicFile.WriteAllText(Path.Combine(root, "synth.json"), string.Create(CultureInfo.InvariantCulture,
-            $"{{\"kind\": \"{o.Kind}\", \"size\": {o.Size}, \"train\": {o.Train}, \"test\": {o.Test}, \"seed\": {o.Seed}, \"style\": {o.Style}, \"generator_version\": 1}}\n"));
+            $"{{\"kind\": \"{o.Kind}\", \"size\": {o.Size}, \"train\": {o.Train}, \"test\": {o.Test}, \"seed\": {o.Seed}, " +
+            $"\"style\": {o.Style}, \"generator_version\": 1}}\n"));
         AtomicFile.WriteAllText(Path.Combine(root, "README.txt"), Readme(o));
         return new Result(root, o.Train, o.Test, o.Size, style, sw.Elapsed);
     }
@@ -115,7 +120,8 @@ public static class SynthDataset
             if (File.Exists(root)) throw new UserError($"--out {root} is a file; give a folder");
             if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
             {
-                if (!force) throw new UserError($"--out {root} is not empty; choose a new folder or pass --force to replace the dataset there");
+                if (!force) throw new UserError($"--out {root} is not empty; choose a new folder or pass --force " +
+                    $"to replace the dataset there");
                 foreach (var e in OwnedEntries)
                 {
                     var p = Path.Combine(root, e);
@@ -135,11 +141,13 @@ public static class SynthDataset
     }
 
     static string Readme(SynthOptions o) => string.Create(CultureInfo.InvariantCulture, $"""
-        Synthetic street scenes made by `cyclegan datasets synth --kind {o.Kind} --size {o.Size} --train {o.Train} --test {o.Test} --seed {o.Seed} --style {o.Style}`.
+        Synthetic street scenes made by `cyclegan datasets synth --kind {o.Kind} --size {o.Size} --train {o.Train} --test {o.Test} --seed {
+            o.Seed} --style {o.Style}`.
         Rerunning that command gives the same bytes.
 
         Domain A = semantic label maps (flat colours from palette.json, no anti-aliasing).
-        Domain B = photo-like renderings of scenes (style {o.Style}: {(o.Style == 1 ? "day" : "night with lit windows, street lamps and fog")}).
+        Domain B = photo-like renderings of scenes (style {o.Style}: {(o.Style == 1 ? "day"
+            : "night with lit windows, street lamps and fog")}).
         CycleGAN AtoB is labels -> photo; BtoA is photo -> labels.
 
         trainA/a_*.png  {o.Train} label maps

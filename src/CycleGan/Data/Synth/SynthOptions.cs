@@ -34,7 +34,8 @@ public sealed record SynthOptions(
     {
         if (string.IsNullOrWhiteSpace(Out)) throw new UserError("--out is empty; give the folder to write the dataset to");
         if (!Kinds.Contains(Kind)) throw new UserError($"unknown --kind '{Kind}'; the available kinds are: {string.Join(", ", Kinds)}");
-        if (Size < 16 || Size % 4 != 0) throw new UserError($"--size {Size} is not allowed; use a multiple of 4 that is at least 16 (e.g. 64)");
+        if (Size < 16 || Size % 4 != 0) throw new UserError($"--size {Size} is not allowed; use a multiple of 4 " +
+            $"that is at least 16 (e.g. 64)");
         if (Train < 0) throw new UserError($"--train {Train} is negative; give the number of training scenes per domain (0 or more)");
         if (Test < 0) throw new UserError($"--test {Test} is negative; give the number of test scenes (0 or more)");
         if (!Enum.IsDefined(typeof(PhotoStyle), Style)) throw new UserError($"unknown --style {Style}; use 1 (day) or 2 (night with fog)");
