@@ -12,22 +12,7 @@ public static class FcnScorer
     {
         if (segmenter.NumClasses != palette.Count)
             throw new UserError($"the segmenter has {segmenter.NumClasses} classes but the palette {palette.Count}");
-        var m = new ConfusionMatrix(palette.Count);
-        var perImage = new List<ImageScore>();
-        var rows = new List<ExampleRow>();
-        for (int i = 0; i < pairs.Count; i++)
-        {
-            var p = pairs[i];
-            var gtImg = EvalImages.Load(p.GroundTruthPath, gtSide);
-            var photo = EvalImages.Load(p.PredictionPath, photoSide);
-            var gt = palette.ToIndexMap(gtImg);
-            var pred = Resample.NearestIndexMap(segmenter.Segment(photo), photo.Width, photo.Height, gtImg.Width, gtImg.Height);
-            perImage.Add(new ImageScore(p.Stem, LabelScorer.Accumulate(m, gt, pred)));
-            if (rows.Count < examples)
-                rows.Add(new ExampleRow(p.Stem, [("photo", photo), ("segmentation", palette.Colorize(pred, gtImg.Width, gtImg.Height)),
-                    ("ground-truth labels", gtImg)]));
-            progress?.Invoke(i + 1, pairs.Count);
-        }
-        return new LabelEvaluation(m.Scores(palette, pairs.Count), m, perImage, rows);
+        return LabelScorer.ScoreLabelMaps(pairs, palette, photoSide, gtSide, examples, progress, segmenter.Segment,
+            ("photo", "segmentation", "ground-truth labels"));
     }
 }

@@ -19,7 +19,19 @@ public sealed record LabelEvaluation(SegmentationScores Scores, ConfusionMatrix 
 public static class LabelScorer
 {
     public static LabelEvaluation Score(IReadOnlyList<ImagePair> pairs, Palette palette, AbSide predSide = AbSide.Full,
-        AbSide gtSide = AbSide.Full, int examples = 4, Action<int, int>? progress = null)
+        AbSide gtSide = AbSide.Full, int examples = 4, Action<int, int>? progress = null) =>
+        ScoreLabelMaps(pairs, palette, predSide, gtSide, examples, progress, palette.ToIndexMap,
+            ("prediction", "prediction, nearest palette colours", "ground truth"));
+
+    /// <summary>
+    /// The loop of every label score: each prediction image made into a label map by <paramref name="labelsOf"/>
+    /// (at the image's size), compared with the ground truth's nearest palette colours at the ground truth's size
+    /// (generated maps may come out at the network's size), one confusion matrix over all images, and the first
+    /// <paramref name="examples"/> rows captioned by <paramref name="captions"/>.
+    /// </summary>
+    public static LabelEvaluation ScoreLabelMaps(IReadOnlyList<ImagePair> pairs, Palette palette, AbSide predSide, AbSide gtSide,
+        int examples, Action<int, int>? progress, Func<RgbImage, byte[]> labelsOf,
+        (string Prediction, string Labels, string GroundTruth) captions)
     {
         var m = new ConfusionMatrix(palette.Count);
         var perImage = new List<ImageScore>();
@@ -30,13 +42,11 @@ public static class LabelScorer
             var gtImg = EvalImages.Load(p.GroundTruthPath, gtSide);
             var predImg = EvalImages.Load(p.PredictionPath, predSide);
             var gt = palette.ToIndexMap(gtImg);
-            var pred = palette.ToIndexMap(predImg);
-            // Generated maps may come out at the network's size; classes are compared at the ground truth's size.
-            pred = Resample.NearestIndexMap(pred, predImg.Width, predImg.Height, gtImg.Width, gtImg.Height);
+            var pred = Resample.NearestIndexMap(labelsOf(predImg), predImg.Width, predImg.Height, gtImg.Width, gtImg.Height);
             perImage.Add(new ImageScore(p.Stem, Accumulate(m, gt, pred)));
             if (rows.Count < examples)
-                rows.Add(new ExampleRow(p.Stem, [("prediction", predImg), ("prediction, nearest palette colours",
-                    palette.Colorize(pred, gtImg.Width, gtImg.Height)), ("ground truth", gtImg)]));
+                rows.Add(new ExampleRow(p.Stem, [(captions.Prediction, predImg),
+                    (captions.Labels, palette.Colorize(pred, gtImg.Width, gtImg.Height)), (captions.GroundTruth, gtImg)]));
             progress?.Invoke(i + 1, pairs.Count);
         }
         return new LabelEvaluation(m.Scores(palette, pairs.Count), m, perImage, rows);
