@@ -20,7 +20,7 @@ public static class TestCommand
             opt.ApplyTestOverrides();
             var output = parse.InvocationConfiguration.Output;
             if (opt.UseWandb) output.WriteLine("warning: --use_wandb is ignored (no network access)");
-            var shard = ShardSpec.Resolve(opt.Shard, opt.Shards, Environment.GetEnvironmentVariable);
+            var shard = ShardSpec.Resolve(opt.Sharding.Shard, opt.Sharding.Shards, Environment.GetEnvironmentVariable);
             if (shard != null) output.WriteLine($"shard {shard} (from {shard.Source})");
             var result = TestRunner.RunBatch(opt, shard, output.WriteLine);
             if (result.Failed.Count > 0) throw new UserError(result.Summary("tested"));

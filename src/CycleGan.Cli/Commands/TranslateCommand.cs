@@ -18,7 +18,7 @@ public static class TranslateCommand
         {
             var opt = binder.Bind(parse);
             var output = parse.InvocationConfiguration.Output;
-            var shard = ShardSpec.Resolve(opt.Shard, opt.Shards, Environment.GetEnvironmentVariable);
+            var shard = ShardSpec.Resolve(opt.Sharding.Shard, opt.Sharding.Shards, Environment.GetEnvironmentVariable);
             if (shard != null) output.WriteLine($"shard {shard} (from {shard.Source})");
             BatchResult result;
             if (ConsoleProgress.IsInteractive(output))

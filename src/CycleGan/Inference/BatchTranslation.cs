@@ -56,7 +56,7 @@ public static class BatchTranslation
                     failed.Add(entry);
                     progress?.Invoke($"cannot translate {e.Message}");
                 },
-                opt.FailFast);
+                opt.Sharding.FailFast);
         }
         if (ledger != null) failed = [.. ledger.Complete()];
         return new BatchResult(opt.Output, shard, written, skipped, failed);

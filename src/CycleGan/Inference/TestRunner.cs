@@ -95,7 +95,7 @@ public static class TestRunner
                     failed.Add(entry);
                     log?.Invoke($"cannot test item {i}: {e.Message}");
                 },
-                opt.FailFast);
+                opt.Sharding.FailFast);
         }
         if (ledger != null) failed = [.. ledger.Complete()];
         var page = new HtmlReport($"Experiment = {opt.Name}, Phase = {opt.Phase}, Epoch = {opt.Epoch}");

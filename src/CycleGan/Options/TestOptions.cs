@@ -19,13 +19,9 @@ public record TestOptions : BaseOptions
     public int NumTest { get; set; } = 50;
     [Option("model_suffix", "in --model test, loads [epoch]_net_G[model_suffix].pth")]
     public string ModelSuffix { get; set; } = "";
-    [Option("shard", "test only shard I of N (I/N, from 0) of the first num_test inputs, with a manifest, a _SUCCESS marker "
-        + "and resume in the results folder's _shards/ (default: SLURM_ARRAY_TASK_ID/_COUNT, or JOB_COMPLETION_INDEX with --shards)")]
-    public string Shard { get; set; } = "";
-    [Option("shards", "number of shards N when the index comes from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX (0: not sharded)")]
-    public int Shards { get; set; }
-    [Option("fail_fast", "stop at the first unreadable input (exit 2) instead of recording it and going on")]
-    public bool FailFast { get; set; }
+    /// <summary>The job-array flags (<c>--shard</c>, <c>--shards</c>, <c>--fail_fast</c>).</summary>
+    [OptionGroup]
+    public Sharding.ShardOptions Sharding { get; set; } = new();
 
     public TestOptions()
     {

@@ -34,11 +34,7 @@ public record TranslateOptions : GeneratorOptions
     [Option("kernels", "fast: the same results within float rounding, faster; official: PyTorch's kernels (see README)",
         ChoicesFrom = typeof(Compute), ChoicesMember = nameof(Compute.KernelNames))]
     public string Kernels { get; set; } = "fast";
-    [Option("shard", "translate only shard I of N (I/N, from 0) of the sorted inputs, with a manifest, a _SUCCESS marker "
-        + "and resume in <output>/_shards/ (default: SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX with --shards)")]
-    public string Shard { get; set; } = "";
-    [Option("shards", "number of shards N when the index comes from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX (0: not sharded)")]
-    public int Shards { get; set; }
-    [Option("fail_fast", "stop at the first unreadable input (exit 2) instead of recording it and going on")]
-    public bool FailFast { get; set; }
+    /// <summary>The job-array flags (<c>--shard</c>, <c>--shards</c>, <c>--fail_fast</c>).</summary>
+    [OptionGroup]
+    public Sharding.ShardOptions Sharding { get; set; } = new();
 }
