@@ -18,7 +18,8 @@ public sealed class ConsoleProgress(TextWriter output) : ITrainingObserver
 
     public void OnStart(TrainingStart s)
     {
-        var line = $"training {s.DatasetSize} images, batch {s.BatchSize}, epochs {s.FirstEpoch}..{s.LastEpoch}, {s.BatchesPerEpoch} " +
+        var batch = s.Ranks > 1 ? $"batch {s.BatchSize} per rank × {s.Ranks} ranks" : $"batch {s.BatchSize}";
+        var line = $"training {s.DatasetSize} images, {batch}, epochs {s.FirstEpoch}..{s.LastEpoch}, {s.BatchesPerEpoch} " +
             $"iterations per epoch; writing to {s.RunDir}";
         if (_ctx != null)
         {

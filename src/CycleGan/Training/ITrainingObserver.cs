@@ -15,8 +15,9 @@ public interface ITrainingObserver
     void OnMessage(string message) { }
 }
 
+/// <remarks><c>BatchSize</c> is per process; an MPI run of <c>Ranks</c> processes trains on Ranks × BatchSize images a step.</remarks>
 public sealed record TrainingStart(string RunDir, int FirstEpoch, int LastEpoch, int BatchesPerEpoch, int DatasetSize, int BatchSize,
-    long TotalIters, int ResumeBatches, IReadOnlyList<string> LossNames, bool Resumed);
+    long TotalIters, int ResumeBatches, IReadOnlyList<string> LossNames, bool Resumed, int Ranks = 1);
 
 public sealed record IterationInfo(int Epoch, int EpochIter, long TotalIters, int Batch, int BatchesPerEpoch, double SecondsPerIter);
 

@@ -104,7 +104,7 @@ public sealed class Trainer
         var lastEpoch = _opt.NEpochs + _opt.NEpochsDecay;
         var batches = data.Loader.BatchCount;
         Publish(o => o.OnStart(new TrainingStart(RunDir, progress.Epoch, lastEpoch, batches, data.Loader.Count, _opt.BatchSize,
-            progress.TotalIters, progress.EpochBatches, model.LossNames, resumed)));
+            progress.TotalIters, progress.EpochBatches, model.LossNames, resumed, world?.Size ?? 1)));
 
         long totalIters = progress.TotalIters;
         var savedFinalState = false;

@@ -58,7 +58,8 @@ public class MpiTrainingTests(ITestOutputHelper output)
         await MpiRun.MustSucceed(0, new Dictionary<string, string> { [Trainer.RankWeightsVariable] = dir["w1"] }, [.. args, "--name", "one", "--batch_size", "2"]);
         var two = await MpiRun.MustSucceed(2, new Dictionary<string, string> { [Trainer.RankWeightsVariable] = dir["w2"] }, [.. args, "--name", "two", "--batch_size", "1"]);
         // Rank 0 alone logs: one start line, not two.
-        Assert.Single(two.Stdout.Split('\n'), l => l.StartsWith("training ", StringComparison.Ordinal));
+        var start = Assert.Single(two.Stdout.Split('\n'), l => l.StartsWith("training ", StringComparison.Ordinal));
+        Assert.Contains("batch 1 per rank × 2 ranks", start);
         using (var state = File.OpenRead(Path.Combine(dir["ck"], "two", "train_state", "state.json")))
             Assert.Equal(Steps * 2, JsonDocument.Parse(state).RootElement.GetProperty("TotalIters").GetInt64());
         foreach (var net in nets)
