@@ -43,6 +43,9 @@ public sealed record LaunchEnvironment(string Launcher, int Rank, int? Size)
         return 0;
     }
 
+    /// <summary>The <c>--distributed</c> modes <see cref="Start"/> knows.</summary>
+    public static IReadOnlyList<string> Modes { get; } = ["auto", "mpi", "none"];
+
     /// <summary>
     /// <c>--distributed</c>: <c>none</c> never starts MPI, <c>mpi</c> always does (a lone process is a world of 1),
     /// <c>auto</c> does when a launcher started several processes. Null when MPI is not used.
@@ -52,6 +55,6 @@ public sealed record LaunchEnvironment(string Launcher, int Rank, int? Size)
         "none" => null,
         "mpi" => MpiWorld.Init(),
         "auto" => Detect(env) != null ? MpiWorld.Init() : null,
-        _ => throw new UserError($"--distributed {mode} is not known (use auto, mpi or none)"),
+        _ => throw new UserError($"--distributed {mode} is not known (use {string.Join(", ", Modes)})"),
     };
 }

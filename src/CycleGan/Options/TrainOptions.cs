@@ -72,7 +72,8 @@ public record TrainOptions : BaseOptions
     [Option("lambda_feat", "feature_gan: weight of the L1 distance between ResNet18 features of G(x) and x")]
     public double LambdaFeat { get; set; } = 1.0;
     [Option("distributed", "data-parallel training over MPI: auto (when started by mpirun, srun or another MPI launcher), mpi, "
-        + "or none (see docs/distributed.md)", Choices = ["auto", "mpi", "none"])]
+        + "or none (see docs/distributed.md)", ChoicesFrom = typeof(CycleGan.Distributed.LaunchEnvironment),
+        ChoicesMember = nameof(CycleGan.Distributed.LaunchEnvironment.Modes))]
     public string Distributed { get; set; } = "auto";
     [Option("skip_bad_images", "skip undecodable image files with a warning instead of stopping before training")]
     public bool SkipBadImages { get; set; }
