@@ -1,3 +1,4 @@
+using CycleGan.Networks;
 using CycleGan.Options;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -171,7 +172,7 @@ public sealed class CycleGanModel : GanModel
     // --kernels fast: the batched passes (see the class summary). Same math per image, fewer and larger calls.
 
     /// <summary>Independent passes through one network may run as one batch: nothing in it mixes images or draws randomness.</summary>
-    bool Batched => Compute.FastKernels && Opt.Norm is not ("batch" or "syncbatch") && Opt.NoDropout;
+    bool Batched => Compute.FastKernels && !NormLayer.Get(Opt.Norm).SpansBatch && Opt.NoDropout;
 
     /// <summary><see cref="Forward"/> batched; with <paramref name="identity"/> the identity passes ride along.</summary>
     Pass BatchedForward(bool identity)

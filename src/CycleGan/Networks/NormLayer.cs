@@ -25,12 +25,14 @@ public sealed class NormLayer
     public Module<Tensor, Tensor> Create(long channels) => Kind switch
     {
         "instance" => new InstanceNorm(channels),
-        "batch" => BatchNorm2d(channels, eps: 1e-5, momentum: 0.1, affine: true, track_running_stats: true),
         // In one process the global batch is the local one: syncbatch is plain BatchNorm2d (same keys, same kernel).
         "syncbatch" when Distributed.MpiWorld.Current is { Size: > 1 } world => new Distributed.SyncBatchNorm(channels, world),
-        "syncbatch" => BatchNorm2d(channels, eps: 1e-5, momentum: 0.1, affine: true, track_running_stats: true),
+        "batch" or "syncbatch" => BatchNorm2d(channels, eps: 1e-5, momentum: 0.1, affine: true, track_running_stats: true),
         _ => Identity(),
     };
+
+    /// <summary>Whether training statistics span the batch, so that the images of one batch affect each other.</summary>
+    public bool SpansBatch => Kind is "batch" or "syncbatch";
 
     /// <summary>
     /// The official use_bias rule: convs that feed a norm get a bias only for instance norm
