@@ -10,6 +10,8 @@ namespace CycleGan.Cli.Commands;
 /// (<see cref="AdaptationRunner"/>).</summary>
 public static class ReproduceCommand
 {
+    static string F3(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
+
     public static Command Create()
     {
         var cmd = new Command("reproduce", "Train CycleGAN, its four loss ablations, CoGAN, BiGAN/ALI, SimGAN, feature loss + GAN " +
@@ -32,9 +34,10 @@ public static class ReproduceCommand
                 work = () =>
                 {
                     var result = AdaptationRunner.Run(o, progress);
-                    var lines = result.Report.Rows.Select(x => string.Create(CultureInfo.InvariantCulture,
-                        $"{x.TrainedOn}: per-pixel {x.Style2Test.PixelAccuracy:F3}, per-class {x.Style2Test.MeanClassAccuracy:F3}, class " +
-                        $"IoU {x.Style2Test.MeanClassIou:F3}"));
+                    var lines = result.Report.Tables.Style2Test.Select(x =>
+                        $"{x.Method} ({x.Seeds} seeds): per-pixel {SeedTables.Pm(x.Ours.PixelAccuracy, x.OursSd.PixelAccuracy, F3)}, " +
+                        $"per-class {SeedTables.Pm(x.Ours.ClassAccuracy, x.OursSd.ClassAccuracy, F3)}, " +
+                        $"class IoU {SeedTables.Pm(x.Ours.ClassIou, x.OursSd.ClassIou, F3)}");
                     return string.Join(Environment.NewLine, lines) + Environment.NewLine +
                            string.Create(CultureInfo.InvariantCulture, $"{result.Report.TotalSeconds / 60:F1} minutes in all; " +
                                $"open {result.PagePath} (scores in {result.JsonPath})");
@@ -47,13 +50,7 @@ public static class ReproduceCommand
                 work = () =>
                 {
                     var result = ReproduceRunner.Run(o, progress);
-                    static string Pm(IEnumerable<double> values)
-                    {
-                        var v = MeanSd.Of(values.ToList());
-                        return double.IsNaN(v.Sd)
-                            ? v.Mean.ToString("F2", CultureInfo.InvariantCulture)
-                            : string.Create(CultureInfo.InvariantCulture, $"{v.Mean:F2} ± {v.Sd:F2}");
-                    }
+                    static string Pm(IEnumerable<double> values) => SeedTables.Pm(MeanSd.Of(values.ToList()), "F2");
                     var lines = result.Report.Methods.Select(m =>
                         $"{m.PaperName} ({m.Seeds.Count} seeds): labels→photo FCN pixel " +
                         $"accuracy {Pm(m.Seeds.Select(x => x.LabelsToPhotoFcn.PixelAccuracy))}, " +

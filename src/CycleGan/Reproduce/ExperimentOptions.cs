@@ -34,6 +34,12 @@ public abstract record ExperimentOptions
     /// <summary>The (first) seed of data and training.</summary>
     [Option("seed", "random seed (the first of --seeds)", Hidden = true)]
     [JsonPropertyName("seed")] public int Seed { get; init; }
+    /// <summary>
+    /// Every model is trained <see cref="Seeds"/> times, with seeds Seed, Seed + 1, ... (tables: every method; adaptation:
+    /// the translator and the three segmenters); the tables give mean ± standard deviation over the runs.
+    /// </summary>
+    [Option("seeds", "train every model this many times (seeds --seed, --seed + 1, ...) and report mean ± standard deviation")]
+    [JsonPropertyName("seeds")] public int Seeds { get; init; } = 3;
     [Option("device", "cpu, cuda or cuda:N", Hidden = true)]
     [JsonPropertyName("device")] public string Device { get; init; } = "cpu";
     /// <summary>Test scenes shown on the page.</summary>
@@ -47,6 +53,7 @@ public abstract record ExperimentOptions
         if (Train < 1 || Test < 1) throw new UserError("--train and --test must be at least 1");
         if (Ngf < 1 || Ndf < 1) throw new UserError("--ngf and --ndf must be positive");
         if (NEpochs < 1 || NEpochsDecay < 0 || SegmenterEpochs < 1) throw new UserError("epochs must be at least 1");
+        if (Seeds < 1) throw new UserError($"--seeds {Seeds} is not allowed; train every model at least once (e.g. --seeds 3)");
     }
 
     /// <summary>The experiment's rule for <see cref="Size"/>.</summary>

@@ -31,9 +31,6 @@ public sealed record ReproduceOptions : ExperimentOptions
     /// <summary>Methods by key (<see cref="ReproduceMethod.All"/>); empty = all.</summary>
     [Option("methods", "comma-separated method keys (default: all)", Hidden = true)]
     [JsonPropertyName("methods")] public IReadOnlyList<string> Methods { get; init; } = [];
-    /// <summary>Every method is trained <see cref="Seeds"/> times, with seeds Seed, Seed + 1, ...</summary>
-    [Option("seeds", "tables: train every method this many times (seeds --seed, --seed + 1, ...) and report mean ± standard deviation")]
-    [JsonPropertyName("seeds")] public int Seeds { get; init; } = 3;
     /// <summary>The facades dataset (side-by-side photo|labels files and palette.pix2pix.json).</summary>
     [Option("facades_root", "the facades dataset (photo|labels files, palette.pix2pix.json)", Aliases = ["facades-root"])]
     [JsonPropertyName("facades_root")] public string FacadesRoot { get; init; } = "./datasets/facades";
@@ -44,7 +41,6 @@ public sealed record ReproduceOptions : ExperimentOptions
         if (!(MinutesPerModel > 0))
             throw new UserError($"--minutes_per_model {MinutesPerModel} is not allowed; give a positive budget in minutes (e.g. 4)");
         base.Validate();
-        if (Seeds < 1) throw new UserError($"--seeds {Seeds} is not allowed; train every method at least once (e.g. --seeds 3)");
         foreach (var m in Methods)
             if (ReproduceMethod.All.All(x => x.Key != m))
                 throw new UserError($"unknown method '{m}' in --methods; use {string.Join(", ", ReproduceMethod.All.Select(x => x.Key))}");

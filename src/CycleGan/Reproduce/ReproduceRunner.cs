@@ -173,15 +173,8 @@ public static class ReproduceRunner
     {
         IReadOnlyList<TableRow> Rows(IReadOnlyList<string> keys, Func<SeedScores, SegmentationScores> pick,
             IReadOnlyDictionary<string, PaperScores> paper) =>
-            keys.Select(k => scores.FirstOrDefault(s => s.Key == k)).OfType<MethodScores>().Select(m =>
-            {
-                var runs = m.Seeds.Select(pick).ToList();
-                var pixel = MeanSd.Of(runs.Select(r => r.PixelAccuracy).ToList());
-                var cls = MeanSd.Of(runs.Select(r => r.MeanClassAccuracy).ToList());
-                var iou = MeanSd.Of(runs.Select(r => r.MeanClassIou).ToList());
-                return new TableRow(m.PaperName, m.Key, runs.Count, new PaperScores(pixel.Mean, cls.Mean, iou.Mean),
-                    new PaperScores(pixel.Sd, cls.Sd, iou.Sd), paper.GetValueOrDefault(m.Key));
-            }).ToList();
+            keys.Select(k => scores.FirstOrDefault(s => s.Key == k)).OfType<MethodScores>()
+                .Select(m => SeedTables.Row(m.PaperName, m.Key, m.Seeds.Select(pick).ToList(), paper.GetValueOrDefault(m.Key))).ToList();
         return new ReproduceTables(
             Rows(PaperNumbers.BaselineTableRows, s => s.LabelsToPhotoFcn, PaperNumbers.LabelsToPhoto),
             Rows(PaperNumbers.BaselineTableRows, s => s.PhotoToLabels, PaperNumbers.PhotoToLabels),
@@ -192,38 +185,6 @@ public static class ReproduceRunner
     static IReadOnlyList<string> Cells(PaperScores? s) => s == null
         ? ["", "", ""]
         : [ReproduceSteps.Fraction(s.PixelAccuracy), ReproduceSteps.Fraction(s.ClassAccuracy), ReproduceSteps.Fraction(s.ClassIou)];
-
-    /// <summary>Our cells: mean ± standard deviation over the seeds (the mean alone for one seed).</summary>
-    static IReadOnlyList<string> Cells(PaperScores mean, PaperScores sd) =>
-    [
-        Pm(mean.PixelAccuracy, sd.PixelAccuracy, ReproduceSteps.Fraction),
-        Pm(mean.ClassAccuracy, sd.ClassAccuracy, ReproduceSteps.Fraction),
-        Pm(mean.ClassIou, sd.ClassIou, ReproduceSteps.Fraction),
-    ];
-
-    static string Pm(double mean, double sd, Func<double, string> format) =>
-        double.IsNaN(sd) ? format(mean) : format(mean) + " ± " + format(sd);
-
-    static string Pm(MeanSd v, string fmt) =>
-        Pm(v.Mean, v.Sd, x => x.ToString(fmt, CultureInfo.InvariantCulture));
-
-    /// <summary>The orderings of a table that its mean ± sd intervals support, per-pixel accuracy first.</summary>
-    static void Orderings(HtmlReport page, IReadOnlyList<TableRow> rows, string prefix = "")
-    {
-        if (rows.Count < 2) return;
-        if (rows.Any(x => x.Seeds < 2))
-        {
-            page.Paragraph($"{prefix}orderings: one seed gives no interval, so this table establishes none.");
-            return;
-        }
-        foreach (var (name, pick) in new (string, Func<PaperScores, double>)[] { ("per-pixel acc.", x => x.PixelAccuracy),
-            ("per-class acc.", x => x.ClassAccuracy), ("class IOU", x => x.ClassIou) })
-        {
-            var found = SeparatedOrderings.Of(rows, pick);
-            page.Paragraph($"{prefix}{name}, orderings whose mean ± sd intervals separate: " +
-                           (found.Count == 0 ? "none" : string.Join("; ", found.Select(f => $"{f.Higher} > {f.Lower}"))) + ".");
-        }
-    }
 
     static void WritePage(string root, string pagePath, ReproduceReport r, IReadOnlyList<string> examples,
         IReadOnlyDictionary<string, (Func<string, string> Photo, Func<string, string> Labels)> outputs, Func<string, string> testA,
@@ -246,28 +207,29 @@ public static class ReproduceRunner
             r.Tables.Table2.Select(row =>
             {
                 var m = r.Methods.First(m => m.Key == row.Key);
-                return (IReadOnlyList<string>)[row.Method, .. Cells(row.Ours, row.OursSd), Pm(m.FdResNet18, "F1"), Pm(m.KdResNet18, "F3"),
+                return (IReadOnlyList<string>)[row.Method, .. SeedTables.Cells(row), SeedTables.Pm(m.FdResNet18, "F1"),
+                    SeedTables.Pm(m.KdResNet18, "F3"),
                     .. Cells(row.Paper)];
             }).Append([$"real photos (segmenter upper bound)", .. Cells(new PaperScores(r.Segmenter.RealTestPhotos.PixelAccuracy,
                 r.Segmenter.RealTestPhotos.MeanClassAccuracy, r.Segmenter.RealTestPhotos.MeanClassIou)), "", "", "", "", ""]),
             "the segmenter (a small U-Net trained on the real training pairs) labels the generated photos; FD/KD against the real " +
             "test photos (lower is better)");
-        Orderings(page, r.Tables.Table2);
+        SeedTables.Orderings(page, r.Tables.Table2);
 
         page.Heading("Table 3: photo → labels");
         page.Table(["method", .. scoreHeader, .. scoreHeader.Select(h => "paper " + h)],
-            r.Tables.Table3.Select(row => (IReadOnlyList<string>)[row.Method, .. Cells(row.Ours, row.OursSd), .. Cells(row.Paper)]),
+            r.Tables.Table3.Select(row => (IReadOnlyList<string>)[row.Method, .. SeedTables.Cells(row), .. Cells(row.Paper)]),
             "predicted label maps read by nearest palette colour, against the true label maps");
-        Orderings(page, r.Tables.Table3);
+        SeedTables.Orderings(page, r.Tables.Table3);
 
         page.Heading("Table 4: ablation");
         page.Table(["loss", .. scoreHeader.Select(h => "labels→photo " + h), .. scoreHeader.Select(h => "photo→labels " + h),
                 .. scoreHeader.Select(h => "paper labels→photo " + h), .. scoreHeader.Select(h => "paper photo→labels " + h)],
             r.Tables.Table4LabelsToPhoto.Zip(r.Tables.Table4PhotoToLabels).Select(z =>
-                (IReadOnlyList<string>)[z.First.Method, .. Cells(z.First.Ours, z.First.OursSd), .. Cells(z.Second.Ours, z.Second.OursSd),
+                (IReadOnlyList<string>)[z.First.Method, .. SeedTables.Cells(z.First), .. SeedTables.Cells(z.Second),
                     .. Cells(z.First.Paper), .. Cells(z.Second.Paper)]));
-        Orderings(page, r.Tables.Table4LabelsToPhoto, "labels→photo ");
-        Orderings(page, r.Tables.Table4PhotoToLabels, "photo→labels ");
+        SeedTables.Orderings(page, r.Tables.Table4LabelsToPhoto, "labels→photo ");
+        SeedTables.Orderings(page, r.Tables.Table4PhotoToLabels, "photo→labels ");
 
         page.Heading("Training");
         page.Table(["run", "direction", "iterations", "seconds", "budget s", "stopped by the budget"],

@@ -79,23 +79,42 @@ public class ReproduceCommandTests
     }
 
     [Fact]
-    public void Adaptation_with_a_tiny_budget_reports_the_oracle_source_only_and_translated_rows()
+    public void Adaptation_with_2_seeds_reports_the_oracle_source_only_and_translated_rows_as_mean_and_sd()
     {
         using var tmp = TestPaths.NewTempDir("adaptation");
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var code = App.Run(["reproduce", "--experiment", "adaptation", "--out", tmp["a"], "--size", "32", "--seconds-per-model", "2",
-            "--train", "6", "--test", "3", "--ngf", "4", "--ndf", "4", "--segmenter-epochs", "1"], stdout, stderr);
+        var code = App.Run(["reproduce", "--experiment", "adaptation", "--out", tmp["a"], "--size", "32", "--seconds_per_model", "2",
+            "--seeds", "2", "--seed", "5", "--train", "6", "--test", "3", "--ngf", "4", "--ndf", "4", "--segmenter_epochs", "1"], stdout,
+            stderr);
         Assert.True(code == 0, stderr.ToString() + stdout);
 
-        Assert.Contains("translated to style 2", File.ReadAllText(tmp["a/index.html"]));
-        Assert.Equal(6, Directory.GetFiles(tmp["a/data/translated/train"], "*.png").Length);
+        var html = System.Net.WebUtility.HtmlDecode(File.ReadAllText(tmp["a/index.html"]));
+        Assert.Contains("translated to style 2", html);
+        Assert.Contains(" ± ", html);
+        Assert.Contains("(2 seeds)", stdout.ToString());
+        // Each seed trains its own translator and translates the labelled photos with it.
+        foreach (var seed in new[] { 5, 6 })
+        {
+            Assert.True(File.Exists(tmp[$"a/checkpoints/style1_to_style2_seed{seed}/latest_net_G_A.pth"]));
+            Assert.Equal(6, Directory.GetFiles(tmp[$"a/data/translated_seed{seed}/train"], "*.png").Length);
+        }
         using var doc = JsonDocument.Parse(File.ReadAllText(tmp["a/scores.json"]));
-        var rows = doc.RootElement.GetProperty("rows").EnumerateArray().ToList();
-        Assert.Equal(["oracle", "source_only", "translated"], rows.Select(r => r.GetProperty("key").GetString()!).ToArray());
-        foreach (var r in rows)
-            foreach (var key in new[] { "pixel_accuracy", "mean_class_accuracy", "mean_class_iou" })
-                Assert.InRange(r.GetProperty("style2_test").GetProperty(key).GetDouble(), 0.0, 1.0);
+        var seeds = doc.RootElement.GetProperty("seeds").EnumerateArray().ToList();
+        Assert.Equal([5, 6], seeds.Select(s => s.GetProperty("seed").GetInt32()));
+        var rows = doc.RootElement.GetProperty("tables").GetProperty("style2_test").EnumerateArray().ToList();
+        string[] keys = ["oracle", "source_only", "translated"];
+        Assert.Equal(keys, rows.Select(r => r.GetProperty("key").GetString()!).ToArray());
+        foreach (var (row, key) in rows.Zip(keys))
+        {
+            Assert.Equal(2, row.GetProperty("seeds").GetInt32());
+            var values = seeds.Select(s => s.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("key").GetString() == key)
+                .GetProperty("style2_test").GetProperty("mean_class_iou").GetDouble()).ToList();
+            Assert.All(values, v => Assert.InRange(v, 0.0, 1.0));
+            double mean = values.Average(), sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+            Assert.Equal(mean, row.GetProperty("ours").GetProperty("class_iou").GetDouble(), 12);
+            Assert.Equal(sd, row.GetProperty("ours_sd").GetProperty("class_iou").GetDouble(), 12);
+        }
     }
 
     [Fact]
