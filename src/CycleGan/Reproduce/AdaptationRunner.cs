@@ -186,10 +186,11 @@ public static class AdaptationRunner
             $"Segmenters (a small U-Net, {o.SegmenterEpochs} epochs, {o.Size} px) trained on {o.Train} labelled scenes, tested " +
             $"on {o.Test} style-2 (night/fog) scenes. The translator is a CycleGAN (netG {o.NetG}, ngf {o.Ngf}) trained " +
             $"for {o.Minutes:0.##} minutes (at most) on unpaired style-1 and style-2 photos. The translator and the three " +
-            $"segmenters are trained {o.Seeds} time(s), with seeds {o.Seed} to {o.Seed + o.Seeds - 1}, on the same data; " +
+            $"segmenters are trained {ReproduceSteps.Count(o.Seeds, "time")}, with seeds {o.Seed} to {o.Seed + o.Seeds - 1}, " +
+            $"on the same data; " +
             $"scores are the mean ± standard deviation over the seeds, and an ordering holds only where the intervals " +
             $"do not overlap. " +
-            $"{r.ProcessorCount} cores, {r.TorchThreads} torch threads, load average {r.LoadAverageStart} at the " +
+            $"{r.ProcessorCount} cores, {ReproduceSteps.Count(r.TorchThreads, "torch thread")}, load average {r.LoadAverageStart} at the " +
             $"start, {r.LoadAverageEnd} at the end; {r.TotalSeconds / 60:F1} minutes in all. Scores are fractions (0..1)."));
         page.Table(["segmenter trained on", "per-pixel acc.", "per-class acc.", "class IOU", "per-pixel acc. on style 1",
             "class IOU on style 1"],

@@ -194,10 +194,12 @@ public static class ReproduceRunner
         var page = new HtmlReport($"CycleGAN paper, Tables 2–4, reproduced on {r.Dataset} ({o.Size} px)");
         page.Paragraph(string.Create(CultureInfo.InvariantCulture,
             $"Every method trained for {o.MinutesPerModel:0.##} minutes of wall-clock time (one-directional methods: half for each " +
-            $"direction), netG {o.NetG}, ngf {o.Ngf}, ndf {o.Ndf}, on {r.ProcessorCount} cores with {r.TorchThreads} torch threads; load " +
+            $"direction), netG {o.NetG}, ngf {o.Ngf}, ndf {o.Ndf}, on {r.ProcessorCount} cores with " +
+            $"{ReproduceSteps.Count(r.TorchThreads, "torch thread")}; load " +
             $"average {r.LoadAverageStart} at the start, {r.LoadAverageEnd} at the end; {r.TotalSeconds / 60:F1} minutes in all. " +
             $"Scores are fractions (0..1) as in the paper, over {r.Segmenter.RealTestPhotos.Images} test scenes; ours are the mean ± " +
-            $"standard deviation over {o.Seeds} training seed(s) ({o.Seed} to {o.Seed + o.Seeds - 1}): an ordering holds only where " +
+            $"standard deviation over {ReproduceSteps.Count(o.Seeds, "training seed")} ({o.Seed} to {o.Seed + o.Seeds - 1}): " +
+            $"an ordering holds only where " +
             $"the mean ± sd intervals do not overlap. Paper: {r.PaperSource} — context, not a target " +
             $"(different data, size and budget)."));
         string[] scoreHeader = ["per-pixel acc.", "per-class acc.", "class IOU"];

@@ -83,6 +83,9 @@ public static class ReproduceSteps
         catch (UnauthorizedAccessException) { return "n/a"; }
     }
 
+    /// <summary>"1 seed", "3 seeds": a count with its noun.</summary>
+    public static string Count(int n, string noun) => string.Create(CultureInfo.InvariantCulture, $"{n} {noun}{(n == 1 ? "" : "s")}");
+
     public static string Percent(double v) => double.IsNaN(v) ? "n/a" : (100 * v).ToString("0.0", CultureInfo.InvariantCulture);
 
     public static string Fraction(double v) => double.IsNaN(v) ? "n/a" : v.ToString("0.00", CultureInfo.InvariantCulture);
