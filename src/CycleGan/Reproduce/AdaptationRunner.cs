@@ -3,7 +3,6 @@ using System.Globalization;
 using CycleGan.Data;
 using CycleGan.Data.Synth;
 using CycleGan.Evaluation;
-using CycleGan.Options;
 using CycleGan.Reporting;
 using CycleGan.Inference;
 using TorchSharp;
@@ -97,7 +96,9 @@ public static class AdaptationRunner
                     $"{name}: {run.Iterations} iterations in {run.Seconds:F0} s"));
 
                 Stage($"translating the labelled style-1 photos to style 2 ({name})");
-                var translatedImages = Translate(o, translation, checkpoints, results, name, seed, labelled.Count);
+                // test.py on the translator's own training photos (phase train): fake_B is each labelled photo in style 2.
+                var translatedImages = Path.Combine(TestRunner.Run(ReproduceSteps.TestOptionsFor(t, results, labelled.Count, "train")),
+                    "images");
                 shownTranslations ??= translatedImages;
                 var translatedPairs = Path.Combine(data, $"translated_seed{seed}", "train");
                 Directory.CreateDirectory(translatedPairs);
@@ -152,28 +153,6 @@ public static class AdaptationRunner
         {
             foreach (var (_, net) in shown) net.Dispose();
         }
-    }
-
-    /// <summary>The official <c>test.py</c> run of the translator on its own training photos; returns the images folder.</summary>
-    static string Translate(AdaptationOptions o, string dataroot, string checkpoints, string results, string name, int seed, int count)
-    {
-        var test = new TestOptions { Model = "cycle_gan" };
-        ModelDefaults.Apply(test);
-        test.Dataroot = dataroot;
-        test.Phase = "train";
-        test.Name = name;
-        test.CheckpointsDir = checkpoints;
-        test.ResultsDir = results;
-        test.Device = o.Device;
-        test.NetG = o.NetG;
-        test.Ngf = o.Ngf;
-        test.Ndf = o.Ndf;
-        test.LoadSize = o.Size;
-        test.CropSize = o.Size;
-        test.Seed = seed;
-        test.NumTest = count;
-        test.ApplyTestOverrides();
-        return Path.Combine(TestRunner.Run(test), "images");
     }
 
     static void WritePage(string root, string pagePath, AdaptationReport r, IReadOnlyList<string> trainExamples,

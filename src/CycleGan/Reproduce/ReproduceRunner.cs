@@ -88,7 +88,7 @@ public static class ReproduceRunner
                     training.Add(run);
                     observer?.OnMessage(string.Create(CultureInfo.InvariantCulture, $"{name}: {run.Iterations} " +
                         $"iterations in {run.Seconds:F0} s"));
-                    imageDirs[direction] = Path.Combine(TestRunner.Run(TestOptionsFor(t, results, stems.Count)), "images");
+                    imageDirs[direction] = Path.Combine(TestRunner.Run(ReproduceSteps.TestOptionsFor(t, results, stems.Count)), "images");
                 }
 
                 Stage($"evaluating {m.Key}, seed {seed}");
@@ -140,32 +140,6 @@ public static class ReproduceRunner
         t.LambdaIdentity = 0;
         t.Ablation = m.Ablation;
         if (m.Model == "pix2pix") t.NetG = $"unet_{o.Size}";
-        return t;
-    }
-
-    static TestOptions TestOptionsFor(TrainOptions train, string resultsDir, int numTest)
-    {
-        var t = new TestOptions { Model = train.Model };
-        ModelDefaults.Apply(t);
-        t.Dataroot = train.Dataroot;
-        t.Name = train.Name;
-        t.CheckpointsDir = train.CheckpointsDir;
-        t.ResultsDir = resultsDir;
-        t.Device = train.Device;
-        t.NetG = train.NetG;
-        t.Ngf = train.Ngf;
-        t.Ndf = train.Ndf;
-        t.Norm = train.Norm;
-        t.NoDropout = train.NoDropout;
-        t.CoGan = train.CoGan;
-        t.Direction = train.Direction;
-        t.DatasetMode = train.DatasetMode;
-        t.LoadSize = train.CropSize;
-        t.CropSize = train.CropSize;
-        t.Seed = train.Seed;
-        t.NumTest = numTest;
-        t.Epoch = "latest";
-        t.ApplyTestOverrides();
         return t;
     }
 

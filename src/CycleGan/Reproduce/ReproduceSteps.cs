@@ -71,6 +71,37 @@ public static class ReproduceSteps
         return t;
     }
 
+    /// <summary>
+    /// The official <c>test.py</c> run of a finished training run: its networks, data and seed, the <c>latest</c>
+    /// weights, the first <paramref name="numTest"/> images of <paramref name="phase"/>, batch 1, no flip.
+    /// </summary>
+    public static TestOptions TestOptionsFor(TrainOptions train, string resultsDir, int numTest, string phase = "test")
+    {
+        var t = new TestOptions { Model = train.Model };
+        ModelDefaults.Apply(t);
+        t.Dataroot = train.Dataroot;
+        t.Phase = phase;
+        t.Name = train.Name;
+        t.CheckpointsDir = train.CheckpointsDir;
+        t.ResultsDir = resultsDir;
+        t.Device = train.Device;
+        t.NetG = train.NetG;
+        t.Ngf = train.Ngf;
+        t.Ndf = train.Ndf;
+        t.Norm = train.Norm;
+        t.NoDropout = train.NoDropout;
+        t.CoGan = train.CoGan;
+        t.Direction = train.Direction;
+        t.DatasetMode = train.DatasetMode;
+        t.LoadSize = train.CropSize;
+        t.CropSize = train.CropSize;
+        t.Seed = train.Seed;
+        t.NumTest = numTest;
+        t.Epoch = "latest";
+        t.ApplyTestOverrides();
+        return t;
+    }
+
     /// <summary><c>/proc/loadavg</c>'s three averages, or "n/a" where there is none.</summary>
     public static string LoadAverage()
     {
