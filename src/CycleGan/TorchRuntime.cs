@@ -31,6 +31,7 @@ public static class TorchRuntime
             }
             NativeHeapTuned = TuneNativeHeap();
             QuietNativeLog();
+            GcStress.StartIfRequested();
             _loaded = true;
         }
     }
