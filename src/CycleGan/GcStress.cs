@@ -38,7 +38,14 @@ public sealed class GcStress : IDisposable
     public static void StartIfRequested()
     {
         if (!Requested) return;
-        lock (Gate) _process ??= Begin();
+        lock (Gate)
+        {
+            if (_process != null) return;
+            var stress = _process = Begin();
+            // Says on stderr that the stress ran and how hard, so a clean exit under it means something.
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+                Console.Error.WriteLine($"gc stress: {stress.Collections} full collections while the command ran");
+        }
     }
 
     /// <summary>Starts a stress thread that runs until disposed (tests scope it around the work they check).</summary>

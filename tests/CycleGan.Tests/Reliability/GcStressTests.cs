@@ -1,0 +1,191 @@
+using System.Text.Json;
+using CycleGan.Data;
+using CycleGan.Data.Synth;
+using CycleGan.Serving;
+using CycleGan.Tests.Cli;
+using CycleGan.Tests.Distributed;
+using CycleGan.Tests.Serving;
+
+namespace CycleGan.Tests.Reliability;
+
+/// <summary>
+/// Issue 23: under continuous full garbage collections (<see cref="GcStress"/>) no command crashes, and every weight,
+/// image and score is bit-identical to the same run without them: a GC must never change a number.
+/// </summary>
+public class GcStressTests
+{
+    static readonly string[] Tiny =
+    [
+        "--ngf", "4", "--ndf", "4", "--load_size", "32", "--crop_size", "32", "--seed", "3", "--print_freq", "100000",
+        "--save_latest_freq", "100000", "--no_html", "--num_threads", "1",
+    ];
+
+    /// <summary>Runs <paramref name="work"/> into two folders, the second under GC stress, and returns both.</summary>
+    static async Task<(string Plain, string Stressed, long Collections)> Twice(TempDir tmp, Func<string, Task> work)
+    {
+        await work(tmp["plain"]);
+        long collections;
+        using (var stress = GcStress.Begin())
+        {
+            await work(tmp["stressed"]);
+            collections = stress.Collections;
+        }
+        return (tmp["plain"], tmp["stressed"], collections);
+    }
+
+    /// <summary>Every file matching the extensions exists in both trees with the same bytes, and there is at least one.</summary>
+    static void AssertSameFiles(string a, string b, params string[] extensions)
+    {
+        var files = Directory.EnumerateFiles(a, "*", SearchOption.AllDirectories)
+            .Where(f => extensions.Contains(Path.GetExtension(f))).Select(f => Path.GetRelativePath(a, f)).Order().ToList();
+        Assert.NotEmpty(files);
+        foreach (var rel in files)
+        {
+            var other = Path.Combine(b, rel);
+            Assert.True(File.Exists(other), rel + " missing under stress");
+            Assert.True(File.ReadAllBytes(Path.Combine(a, rel)).AsSpan().SequenceEqual(File.ReadAllBytes(other)), rel + " differs under stress");
+        }
+    }
+
+    /// <summary>Every number in two JSON files is the same (paths and times aside, which name their folders).</summary>
+    static void AssertSameNumbers(string a, string b)
+    {
+        static IEnumerable<(string, double)> Numbers(JsonElement e, string path) => e.ValueKind switch
+        {
+            JsonValueKind.Number => [(path, e.GetDouble())],
+            JsonValueKind.Object => e.EnumerateObject().Where(p => !p.Name.Contains("second", StringComparison.Ordinal))
+                .SelectMany(p => Numbers(p.Value, path + "." + p.Name)),
+            JsonValueKind.Array => e.EnumerateArray().SelectMany((x, i) => Numbers(x, $"{path}[{i}]")),
+            _ => [],
+        };
+        using var da = JsonDocument.Parse(File.ReadAllText(a));
+        using var db = JsonDocument.Parse(File.ReadAllText(b));
+        var na = Numbers(da.RootElement, "").ToList();
+        Assert.NotEmpty(na);
+        Assert.Equal(na, Numbers(db.RootElement, "").ToList());
+    }
+
+    [Fact]
+    public async Task A_2000_iteration_cyclegan_training_under_CYCLEGAN_GC_STRESS_ends_with_the_weights_of_the_run_without_it()
+    {
+        using var tmp = TestPaths.NewTempDir("gcstress-cyclegan");
+        SynthDataset.Write(new SynthOptions(Out: tmp["data"], Size: 32, Train: 10, Test: 1, Seed: 1));
+        // 10 images × (100 + 100) epochs = 2,000 iterations through the linear decay; both processes at once, 1 thread each.
+        string[] Args(string name) =>
+        [
+            "train", "--dataroot", tmp["data"], "--checkpoints_dir", tmp["ck"], "--name", name, "--netG", "resnet_6blocks",
+            "--n_epochs", "100", "--n_epochs_decay", "100", "--save_epoch_freq", "100000", .. Tiny,
+        ];
+        var plain = MpiRun.Run(0, null, Args("plain"));
+        var stressed = MpiRun.Run(0, new Dictionary<string, string> { [GcStress.Variable] = "1" }, Args("stressed"));
+        foreach (var r in new[] { await plain, await stressed })
+            Assert.True(r.Code == 0, $"exited {r.Code}:\n{r.Stderr}");
+        Assert.Contains("total iterations 2000", (await stressed).Stdout);
+        var line = (await stressed).Stderr.Split('\n').Single(l => l.StartsWith("gc stress:", StringComparison.Ordinal));
+        Assert.True(long.Parse(line.Split(' ')[2]) > 1000, line);
+        Assert.DoesNotContain("gc stress:", (await plain).Stderr);
+        foreach (var net in new[] { "G_A", "G_B", "D_A", "D_B" })
+            Assert.Equal(File.ReadAllBytes(tmp[$"ck/plain/latest_net_{net}.pth"]), File.ReadAllBytes(tmp[$"ck/stressed/latest_net_{net}.pth"]));
+    }
+
+    [Theory]
+    [InlineData("pix2pix", "aligned", "unet_32")]
+    [InlineData("colorization", "colorization", "unet_32")]
+    [InlineData("simgan", "unaligned", "resnet_6blocks")]
+    [InlineData("feature_gan", "unaligned", "resnet_6blocks")]
+    [InlineData("cogan", "unaligned", "resnet_6blocks")]
+    [InlineData("bigan", "unaligned", "resnet_6blocks")]
+    public async Task Two_hundred_iterations_of_a_model_under_GC_stress_give_the_weights_of_the_run_without_it(
+        string model, string datasetMode, string netG)
+    {
+        using var tmp = TestPaths.NewTempDir("gcstress-" + model);
+        SynthDataset.Write(new SynthOptions(Out: tmp["data"], Size: 32, Train: 4, Test: 2, Seed: 1));
+        var (plain, stressed, collections) = await Twice(tmp, dir =>
+        {
+            CliRunner.MustSucceed([
+                "train", "--model", model, "--dataset_mode", datasetMode, "--netG", netG, "--dataroot", tmp["data"],
+                "--checkpoints_dir", dir, "--name", model, "--n_epochs", "25", "--n_epochs_decay", "25", "--nz", "8", .. Tiny,
+            ]);
+            CliRunner.MustSucceed([
+                "test", "--model", model, "--dataset_mode", datasetMode, "--netG", netG, "--dataroot", tmp["data"],
+                "--checkpoints_dir", dir, "--results_dir", Path.Combine(dir, "results"), "--name", model, "--ngf", "4", "--ndf", "4",
+                "--nz", "8", "--load_size", "32", "--crop_size", "32", "--cogan_inference_steps", "20",
+            ]);
+            return Task.CompletedTask;
+        });
+        Assert.True(collections > 10, $"only {collections} collections");
+        AssertSameFiles(plain, stressed, ".pth", ".png");
+    }
+
+    [Fact]
+    public async Task Inference_evaluation_export_and_serve_under_GC_stress_give_the_pixels_and_scores_of_the_runs_without_it()
+    {
+        using var tmp = TestPaths.NewTempDir("gcstress-infer");
+        var data = tmp["data"];
+        SynthDataset.Write(new SynthOptions(Out: data, Size: 32, Train: 3, Test: 3, Seed: 1));
+        var palette = Path.Combine(data, "palette.json");
+        var deep = DeepImage.Create(40, 28, 3);
+        new Random(7).NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(deep.Samples.AsSpan()));
+        ImageFile.SavePng16(deep, tmp["deep/d16.png"]);
+        var png = ImageFile.EncodePng(ServeFixtures.Gradient(37, 23));
+
+        var (plain, stressed, collections) = await Twice(tmp, async dir =>
+        {
+            string At(string rel) => Path.Combine(dir, rel);
+            CliRunner.MustSucceed([
+                "train", "--dataroot", data, "--checkpoints_dir", At("ck"), "--name", "run", "--netG", "resnet_6blocks",
+                "--n_epochs", "1", "--n_epochs_decay", "1", "--save_epoch_freq", "1", .. Tiny,
+            ]);
+            var g = At("ck/run/latest_net_G_A.pth");
+            string[] net = ["--netG", "resnet_6blocks", "--ngf", "4"];
+            CliRunner.MustSucceed(["test", "--dataroot", data, "--checkpoints_dir", At("ck"), "--results_dir", At("results"), "--name", "run",
+                .. net, "--ndf", "4", "--load_size", "32", "--crop_size", "32"]);
+            CliRunner.MustSucceed(["translate", "--checkpoint", g, .. net, "--input", Path.Combine(data, "testA"), "--output", At("tr")]);
+            CliRunner.MustSucceed(["translate", "--checkpoint", g, .. net, "--input", Path.Combine(data, "testA"), "--output", At("tiled"),
+                "--tile", "16", "--overlap", "4"]);
+            CliRunner.MustSucceed(["translate", "--checkpoint", g, .. net, "--input", tmp["deep"], "--output", At("deep"), "--keep_depth"]);
+            CliRunner.MustSucceed(["export", "--checkpoint", g, .. net, "--out", At("g.onnx")]);
+            CliRunner.MustSucceed(["translate", "--onnx", At("g.onnx"), "--input", Path.Combine(data, "testA"), "--output", At("onnx")]);
+
+            var results = At("results/run/test_latest");
+            CliRunner.MustSucceed("eval", "labels", "--pred", results, "--gt", results, "--palette", palette, "--json", At("labels.json"));
+            CliRunner.MustSucceed("eval", "segmenter-train", "--dataroot", Path.Combine(data, "train"), "--palette", palette,
+                "--out", At("seg.safetensors"), "--photo-side", "right", "--size", "32", "--ngf", "4", "--levels", "3", "--epochs", "2");
+            CliRunner.MustSucceed("eval", "fcn-score", "--segmenter", At("seg.safetensors"), "--photos", Path.Combine(data, "testB"),
+                "--gt", Path.Combine(data, "testA"), "--palette", palette, "--json", At("fcn.json"));
+            CliRunner.MustSucceed("eval", "fd", "--a", At("tr"), "--b", Path.Combine(data, "testB"), "--subsets", "3", "--json", At("fd.json"));
+            CliRunner.MustSucceed("eval", "paired", "--pred", At("tr"), "--gt", Path.Combine(data, "testB"), "--json", At("paired.json"));
+            CliRunner.MustSucceed("eval", "epochs", "--run", At("ck/run"), "--dataroot", data, "--metric", "labels", "--palette", palette,
+                "--pred-visual", "fake_A", "--gt-visual", "real_A", "--out", At("epochs"));
+
+            await using var host = await ServeHost.InProcess(new ServeOptions { CheckpointsDir = At("ck") });
+            for (int i = 0; i < 5; i++)
+            {
+                var r = await host.Client.PostAsync("/api/translate?run=run&net=G_A&epoch=latest",
+                    new ByteArrayContent(png) { Headers = { ContentType = new("image/png") } });
+                Assert.True(r.IsSuccessStatusCode, await r.Content.ReadAsStringAsync());
+                await File.WriteAllBytesAsync(At($"served/{i}.png"), await r.Content.ReadAsByteArrayAsync());
+            }
+        });
+        Assert.True(collections > 10, $"only {collections} collections");
+        AssertSameFiles(plain, stressed, ".pth", ".png", ".onnx", ".safetensors");
+        foreach (var json in new[] { "labels.json", "fcn.json", "fd.json", "paired.json", "epochs/scores.json" })
+            AssertSameNumbers(Path.Combine(plain, json), Path.Combine(stressed, json));
+    }
+
+    [Fact]
+    public async Task A_2_rank_mpi_training_under_CYCLEGAN_GC_STRESS_gives_the_weights_of_the_run_without_it()
+    {
+        using var tmp = TestPaths.NewTempDir("gcstress-mpi");
+        SynthDataset.Write(new SynthOptions(Out: tmp["data"], Size: 32, Train: 8, Test: 1, Seed: 1));
+        string[] Args(string name) =>
+        [
+            "train", "--dataroot", tmp["data"], "--checkpoints_dir", tmp["ck"], "--name", name, "--netG", "resnet_6blocks",
+            "--n_epochs", "5", "--n_epochs_decay", "5", "--save_epoch_freq", "100000", .. Tiny,
+        ];
+        await MpiRun.MustSucceed(2, null, Args("plain"));
+        await MpiRun.MustSucceed(2, new Dictionary<string, string> { [GcStress.Variable] = "1" }, Args("stressed"));
+        foreach (var net in new[] { "G_A", "G_B", "D_A", "D_B" })
+            Assert.Equal(File.ReadAllBytes(tmp[$"ck/plain/latest_net_{net}.pth"]), File.ReadAllBytes(tmp[$"ck/stressed/latest_net_{net}.pth"]));
+    }
+}
