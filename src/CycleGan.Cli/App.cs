@@ -15,14 +15,14 @@ public static class App
     {
         stdout ??= Console.Out;
         stderr ??= Console.Error;
-        var verbose = args.Contains("--verbose");
-        TorchRuntime.NativeWarnings = verbose;
         // A named root (not RootCommand, which takes the assembly's name) so that help says `Usage: cyclegan`.
         var root = new Command("cyclegan", "CycleGAN and pix2pix (C# / TorchSharp), compatible with junyanz/pytorch-CycleGAN-and-pix2pix")
         {
             new HelpOption(), new VersionOption(),
         };
         foreach (var c in CommandRegistry.All()) root.Subcommands.Add(c);
+        AddVerbose(root);
+        var verbose = false;
         try
         {
             var parse = root.Parse(args);
@@ -32,6 +32,8 @@ public static class App
                 stderr.WriteLine("error: " + string.Join("; ", parse.Errors.Select(e => OneLine(e.Message))));
                 return 2;
             }
+            verbose = parse.GetValue(parse.CommandResult.Command.Options.OfType<Option<bool>>().First(o => o.Name == VerboseFlag));
+            TorchRuntime.NativeWarnings = verbose;
             var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
             return parse.Invoke(config);
         }
@@ -45,9 +47,25 @@ public static class App
                 return 2;
             }
             stderr.WriteLine("internal error: " + ue.Message);
-            stderr.WriteLine(verbose ? ue.ToString() : "(run with --verbose for the stack trace)");
+            stderr.WriteLine(verbose ? ue.ToString() : InternalErrorHint);
             return 1;
         }
+    }
+
+    const string VerboseFlag = "--verbose";
+
+    // What an internal error without --verbose suggests: AddVerbose gives every command the flag it names.
+    const string InternalErrorHint = "(run with " + VerboseFlag + " for the stack trace)";
+
+    /// <summary>
+    /// Gives `--verbose` to every command, sub-commands included, whose options record has none of its own (train, test,
+    /// translate and export have the official flag), so that the hint above holds for each.
+    /// </summary>
+    static void AddVerbose(Command command)
+    {
+        if (!command.Options.Any(o => o.Name == VerboseFlag))
+            command.Options.Add(new Option<bool>(VerboseFlag) { Description = "print stack traces on errors (and libtorch's warnings)" });
+        foreach (var c in command.Subcommands) AddVerbose(c);
     }
 
     static string OneLine(string message) =>

@@ -108,12 +108,11 @@ public static class TestRunner
     static (string Path, IReadOnlyDictionary<string, RgbImage> Visuals) Test(GanModel model, DataBatch batch, int seed, int i,
         Action<string>? log)
     {
-        using (var scope = NewDisposeScope())
-        {
-            model.SetInput(batch.A.ToTensor(), batch.B?.ToTensor(), batch.APaths, batch.BPaths);
-            torch.manual_seed((long)(Rng.Mix(seed, i) >> 1));
-            model.Test();
-        }
+        // The visuals' conversion too (colorization's lab2rgb indexes and copies tensors): no temporary is left to the GC.
+        using var scope = NewDisposeScope();
+        model.SetInput(batch.A.ToTensor(), batch.B?.ToTensor(), batch.APaths, batch.BPaths);
+        torch.manual_seed((long)(Rng.Mix(seed, i) >> 1));
+        model.Test();
         if (i % 5 == 0) log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"processing ({i:D4})-th image... {model.ImagePaths[0]}"));
         return (model.ImagePaths[0], model.CurrentVisualImages());
     }

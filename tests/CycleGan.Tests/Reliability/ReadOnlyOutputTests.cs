@@ -1,15 +1,14 @@
 using System.Diagnostics;
-using Xunit.Abstractions;
 
 namespace CycleGan.Tests.Reliability;
 
 /// <summary>
 /// Output that cannot be written is a clear error (exit code 2, one line) and leaves no partial or temp files.
-/// The tests run as root, which ignores chmod, so "read-only" is a path under a regular file (ENOTDIR) and "full"
-/// is a 4 KiB tmpfs mounted for the test (where mounting is not permitted, only the ENOTDIR cases run and the
-/// output says so).
+/// The tests run as root, which ignores chmod, so the unwritable places are a path under a regular file (ENOTDIR), a
+/// read-only tmpfs (EROFS) and a 4 KiB tmpfs (ENOSPC), mounted for the test; where mounting is not permitted, the
+/// mount cases are reported as skipped with mount's reason.
 /// </summary>
-public class ReadOnlyOutputTests(TrainedRun run, ITestOutputHelper output) : IClassFixture<TrainedRun>
+public class ReadOnlyOutputTests(TrainedRun run) : IClassFixture<TrainedRun>
 {
     static readonly string[] Gen = ["--netG", "resnet_6blocks", "--ngf", "4", "--ndf", "4", "--load_size", "32", "--crop_size", "32"];
 
@@ -36,45 +35,67 @@ public class ReadOnlyOutputTests(TrainedRun run, ITestOutputHelper output) : ICl
         Assert.Equal(["file"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("train")]
     [InlineData("test")]
     [InlineData("translate")]
     public void A_full_disk_is_one_clear_error_with_exit_2_and_no_temp_files(string kind)
     {
         using var dir = TestPaths.NewTempDir("full");
-        var mount = dir["tmpfs"];
-        Directory.CreateDirectory(mount);
-        if (!Run("mount", "-t", "tmpfs", "-o", "size=4k", "tmpfs", mount))
-        {
-            output.WriteLine("mounting a tmpfs is not permitted here: the full-disk case was not run (ENOTDIR cases still ran)");
-            return;
-        }
-        try
-        {
-            var r = Cli.Run(Command(kind, Path.Combine(mount, "out")));
-            Assert.True(r.Code == 2, $"exit {r.Code}\n{r.Stdout}\n{r.Stderr}");
-            var line = Assert.Single(r.ErrorLines);
-            Assert.StartsWith("error: cannot write ", line);
-            Assert.Contains("No space left on device", line);
-            Assert.Empty(Cli.TempEntries(mount));
-        }
-        finally
-        {
-            Run("umount", mount);
-        }
+        using var mount = new TmpfsMount(dir["tmpfs"], "size=4k");
+        var r = Cli.Run(Command(kind, Path.Combine(mount.Path, "out")));
+        Assert.True(r.Code == 2, $"exit {r.Code}\n{r.Stdout}\n{r.Stderr}");
+        var line = Assert.Single(r.ErrorLines);
+        Assert.StartsWith("error: cannot write ", line);
+        Assert.Contains("No space left on device", line);
+        Assert.Empty(Cli.TempEntries(mount.Path));
     }
 
-    static bool Run(string file, params string[] args)
+    [SkippableTheory]
+    [InlineData("train")]
+    [InlineData("test")]
+    [InlineData("translate")]
+    public void A_read_only_file_system_is_one_clear_error_with_exit_2_and_leaves_nothing(string kind)
+    {
+        using var dir = TestPaths.NewTempDir("readonly");
+        using var mount = new TmpfsMount(dir["ro"], "ro,size=4k");
+        var r = Cli.Run(Command(kind, Path.Combine(mount.Path, "out")));
+        Assert.True(r.Code == 2, $"exit {r.Code}\n{r.Stdout}\n{r.Stderr}");
+        var line = Assert.Single(r.ErrorLines);
+        Assert.StartsWith("error: cannot ", line);
+        Assert.Contains("Read-only file system", line);
+        Assert.Empty(Directory.GetFileSystemEntries(mount.Path));
+    }
+
+    /// <summary>A small tmpfs mounted for one test; the test is skipped, naming mount's reason, where mounting is refused.</summary>
+    sealed class TmpfsMount : IDisposable
+    {
+        public TmpfsMount(string path, string options)
+        {
+            Directory.CreateDirectory(path);
+            var refused = Run("mount", "-t", "tmpfs", "-o", options, "tmpfs", path);
+            Skip.If(refused != null, $"mounting a tmpfs ({options}) is not permitted here: {refused}");
+            Path = path;
+        }
+
+        public string Path { get; }
+
+        public void Dispose() => Run("umount", Path);
+    }
+
+    /// <summary>Runs a tool; null when it succeeded, else why not (its stderr, or that it is missing).</summary>
+    static string? Run(string file, params string[] args)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
         try
         {
             using var p = Process.Start(psi)!;
+            var err = p.StandardError.ReadToEndAsync();
+            p.StandardOutput.ReadToEnd();
             p.WaitForExit();
-            return p.ExitCode == 0;
+            return p.ExitCode == 0 ? null : $"{file} exited {p.ExitCode}: {err.Result.Trim().ReplaceLineEndings(" ")}";
         }
-        catch (System.ComponentModel.Win32Exception) { return false; }
+        catch (System.ComponentModel.Win32Exception e) { return $"{file}: {e.Message}"; }
     }
 }
