@@ -152,7 +152,9 @@ public sealed class Trainer
                 if (root && totalIters % _opt.DisplayFreq == 0)
                 {
                     var save = totalIters % _opt.UpdateHtmlFreq == 0;
-                    var images = model.CurrentVisualImages();
+                    // Colorization's visuals convert Lab → RGB through temporaries: scoped, so none is left to the GC.
+                    IReadOnlyDictionary<string, RgbImage> images;
+                    using (NewDisposeScope()) images = model.CurrentVisualImages();
                     Publish(o => o.OnVisuals(new VisualsReport(epoch, totalIters, images, save)));
                 }
                 if (root && totalIters % _opt.PrintFreq == 0)
