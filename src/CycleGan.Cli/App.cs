@@ -46,7 +46,7 @@ public static class App
                 if (verbose) stderr.WriteLine(ue);
                 return 2;
             }
-            stderr.WriteLine("internal error: " + ue.Message);
+            stderr.WriteLine("internal error: " + OneLine(WithoutNativeFrames(ue.Message)));
             stderr.WriteLine(verbose ? ue.ToString() : InternalErrorHint);
             return 1;
         }
@@ -70,6 +70,10 @@ public static class App
 
     static string OneLine(string message) =>
         string.Join(" ", message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+
+    // libtorch appends its C++ backtrace ("frame #0: ..." lines) to the message: --verbose prints it with the trace.
+    static string WithoutNativeFrames(string message) =>
+        string.Join("\n", message.Split('\n').TakeWhile(l => !l.TrimStart().StartsWith("frame #", StringComparison.Ordinal)));
 
     static Exception Unwrap(Exception e)
     {
