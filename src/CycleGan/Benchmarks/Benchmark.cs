@@ -67,8 +67,8 @@ public static class Benchmark
         model.SetTrainMode(true);
         using (var inputs = NewDisposeScope())
         {
-            var realA = rand(o.Batch, 3, o.Size, o.Size) * 2 - 1;
-            var realB = rand(o.Batch, 3, o.Size, o.Size) * 2 - 1;
+            var realA = rand(o.Batch, 3, o.Size, o.Size).mul(Scalars.Two).sub(Scalars.One);
+            var realB = rand(o.Batch, 3, o.Size, o.Size).mul(Scalars.Two).sub(Scalars.One);
             var paths = Enumerable.Repeat("bench", o.Batch).ToArray();
             model.SetInput(realA, realB, paths, paths);
         }
@@ -118,7 +118,7 @@ public static class Benchmark
             using var scope = NewDisposeScope();
             using var _ = no_grad();
             var reference = (compute with { Bf16 = false }).Apply(g).forward(input);
-            var diff = (compute.Apply(g).forward(input) - reference).abs() * 127.5;
+            var diff = (compute.Apply(g).forward(input) - reference).abs().Times(127.5);
             maxLevels = diff.max().ToDouble();
             meanLevels = diff.mean().ToDouble();
         }
@@ -173,7 +173,7 @@ public static class Benchmark
     {
         using var scope = NewDisposeScope();
         Tensor x;
-        if (o.Image is null) x = rand(o.Batch, 3, o.Size, o.Size) * 2 - 1;
+        if (o.Image is null) x = rand(o.Batch, 3, o.Size, o.Size).mul(Scalars.Two).sub(Scalars.One);
         else
         {
             var img = ImageFile.LoadRgb(o.Image);

@@ -1,4 +1,5 @@
 using CycleGan.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CycleGan.Distributed;
@@ -14,7 +15,8 @@ public sealed class FusedGradientAverager(MpiWorld world) : IGradientSync
         if (gradients.Count == 0) return;
         using var scope = NewDisposeScope();
         var flat = cat(gradients.Select(g => g.reshape(-1)).ToList(), 0);
-        var sum = TensorAllreduce.Sum(world, flat).div_(world.Size);
+        using var size = world.Size.ToScalar();
+        var sum = TensorAllreduce.Sum(world, flat).div_(size);
         long at = 0;
         foreach (var g in gradients)
         {

@@ -1,3 +1,4 @@
+using CycleGan.Networks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -20,10 +21,14 @@ public sealed class SyncBatchNorm : Module<Tensor, Tensor>
     readonly MpiWorld _world;
     readonly Parameter _weight, _bias;
     readonly Tensor _runningMean, _runningVar, _numBatchesTracked;
+    readonly Scalar _eps, _momentum, _decay;   // held by the module for every forward (see Networks.Scalars)
 
     public SyncBatchNorm(long channels, MpiWorld world) : base("SyncBatchNorm")
     {
         _world = world;
+        _eps = Eps.ToScalar();
+        _momentum = Momentum.ToScalar();
+        _decay = (1 - Momentum).ToScalar();
         _weight = new Parameter(ones(channels));
         _bias = new Parameter(zeros(channels));
         _runningMean = zeros(channels);
@@ -48,16 +53,18 @@ public sealed class SyncBatchNorm : Module<Tensor, Tensor>
         var counts = new[] { (float)localCount };
         _world.AllreduceSum(counts);
         double count = counts[0];
-        var mean = AllreduceFunction.Apply(_world, input.sum(StatDims)) / count;
+        using var n = count.ToScalar();
+        using var unbiased = (count / Math.Max(1, count - 1)).ToScalar();
+        var mean = AllreduceFunction.Apply(_world, input.sum(StatDims)).div(n);
         var centered = input - mean.view(1, channels, 1, 1);
-        var variance = AllreduceFunction.Apply(_world, centered.square().sum(StatDims)) / count;
+        var variance = AllreduceFunction.Apply(_world, centered.pow(Scalars.Two).sum(StatDims)).div(n);
         using (no_grad())
         {
-            _runningMean.mul_(1 - Momentum).add_(mean.detach(), alpha: Momentum);
-            _runningVar.mul_(1 - Momentum).add_(variance.detach() * (count / Math.Max(1, count - 1)), alpha: Momentum);
-            _numBatchesTracked.add_(1);
+            _runningMean.mul_(_decay).add_(mean.detach(), _momentum);
+            _runningVar.mul_(_decay).add_(variance.detach().mul(unbiased), _momentum);
+            _numBatchesTracked.add_(Scalars.One, Scalars.One);
         }
-        var scale = (variance + Eps).rsqrt() * _weight;
-        return centered * scale.view(1, channels, 1, 1) + _bias.view(1, channels, 1, 1);
+        var scale = variance.add(_eps, Scalars.One).rsqrt() * _weight;
+        return (centered * scale.view(1, channels, 1, 1)).add(_bias.view(1, channels, 1, 1), Scalars.One);
     }
 }

@@ -1,3 +1,4 @@
+using CycleGan.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -53,7 +54,7 @@ public sealed class ResNet18Torch : Module<Tensor, Tensor>
     public override Tensor forward(Tensor images)
     {
         var x = images.shape[1] == 1 ? images.repeat(1, 3, 1, 1) : images;
-        x = (x + 1) * 127.5;
+        x = x.add(Scalars.One, Scalars.One).Times(127.5);
         if (x.shape[2] != Size || x.shape[3] != Size)
             x = functional.interpolate(x, [Size, Size], mode: InterpolationMode.Bilinear, align_corners: false);
         x = x.flip(1) - Weight("MeanImage");
@@ -86,7 +87,7 @@ public sealed class ResNet18Torch : Module<Tensor, Tensor>
             case "Relu":
                 return functional.relu(x[0]);
             case "Add":
-                return x[0] + x[1];
+                return x[0].add(x[1], Scalars.One);
             case "MaxPool":
                 return functional.max_pool2d(Pad(x[0], node, double.NegativeInfinity), node.Ints("kernel_shape", []),
                     node.Ints("strides", [1, 1]));

@@ -54,21 +54,19 @@ public sealed class Segmenter : Module<Tensor, Tensor>
     }
 
     static Module<Tensor, Tensor> Block(int inC, int outC) => Sequential(
-        Layers.Conv2d(inC, outC, 3, padding: 1L), BatchNorm2d(outC), ReLU(true),
-        Layers.Conv2d(outC, outC, 3, padding: 1L), BatchNorm2d(outC), ReLU(true));
+        Layers.Conv2d(inC, outC, 3, padding: 1L), new Networks.BatchNorm(outC), ReLU(true),
+        Layers.Conv2d(outC, outC, 3, padding: 1L), new Networks.BatchNorm(outC), ReLU(true));
 
     /// <summary>Photo bytes (HWC RGB) to a 1×3×H×W tensor in [-1, 1], as the official transforms normalise.</summary>
     public static Tensor ToInput(CycleGan.Data.RgbImage img)
     {
         TorchRuntime.EnsureLoaded();
-        // Normalised here rather than with tensor ops on implicit Scalars: those were seen to crash
-        // (freed Scalar in THSTensor_div_scalar_) under heavy GC load.
-        int hw = img.Width * img.Height;
-        var chw = new float[3 * hw];
-        for (int i = 0; i < hw; i++)
-            for (int c = 0; c < 3; c++)
-                chw[c * hw + i] = img.Pixels[i * img.Channels + (img.Channels == 1 ? 0 : c)] / 127.5f - 1f;
-        return tensor(chw, [1, 3, img.Height, img.Width]);
+        using var scope = NewDisposeScope();
+        using var halfRange = 127.5.ToScalar();
+        var hwc = tensor(img.Pixels, [1, img.Height, img.Width, img.Channels], ScalarType.Byte);
+        var rgb = img.Channels == 1 ? hwc.expand(-1, -1, -1, 3) : hwc; // grayscale: the one channel as R, G and B
+        var x = rgb.permute(0, 3, 1, 2).contiguous().to_type(ScalarType.Float32).div_(halfRange).sub_(Scalars.One);
+        return x.MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using CycleGan.Networks;
 using CycleGan.Options;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -88,7 +89,7 @@ public sealed class BiGanModel : GanModel
     {
         var lossG = p.Gan.Compute(p.D.forward(f.Generated), true);
         var lossE = p.Gan.Compute(p.D.forward(f.Encoded), false);
-        (lossG + lossE).backward();
+        Scalars.Sum(lossG, lossE).backward();
         RecordLoss("G", lossG);
         RecordLoss("E", lossE);
     }
@@ -100,7 +101,7 @@ public sealed class BiGanModel : GanModel
         var generated = f.Generated.detach();
         var lossDReal = p.Gan.Compute(p.D.forward(encoded), true);
         var lossDFake = p.Gan.Compute(p.D.forward(generated), false);
-        var lossD = p.Gan.WithGradientPenalty((lossDReal + lossDFake) * 0.5, p.D, encoded, generated);
+        var lossD = p.Gan.WithGradientPenalty(Scalars.Sum(lossDReal, lossDFake).mul(Scalars.Half), p.D, encoded, generated);
         lossD.backward();
         RecordLoss("D_real", lossDReal);
         RecordLoss("D_fake", lossDFake);

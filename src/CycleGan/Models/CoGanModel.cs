@@ -110,7 +110,7 @@ public sealed class CoGanModel : GanModel
         {
             var lossGA = p.Gan.Compute(p.DiscriminateA(fakeA), true);
             var lossGB = p.Gan.Compute(p.DiscriminateB(fakeB), true);
-            (lossGA + lossGB).backward();
+            Scalars.Sum(lossGA, lossGB).backward();
             RecordLoss("G_A", lossGA);
             RecordLoss("G_B", lossGB);
         });
@@ -120,9 +120,11 @@ public sealed class CoGanModel : GanModel
         ClearGradients(p.OptD);
         Phase("D losses, backward", () =>
         {
-            var lossDA = (p.Gan.Compute(p.DiscriminateA(RealA), true) + p.Gan.Compute(p.DiscriminateA(fakeA.detach()), false)) * 0.5;
-            var lossDB = (p.Gan.Compute(p.DiscriminateB(RealB), true) + p.Gan.Compute(p.DiscriminateB(fakeB.detach()), false)) * 0.5;
-            (lossDA + lossDB).backward();
+            var lossDA = Scalars.Sum(p.Gan.Compute(p.DiscriminateA(RealA), true),
+                p.Gan.Compute(p.DiscriminateA(fakeA.detach()), false)).mul(Scalars.Half);
+            var lossDB = Scalars.Sum(p.Gan.Compute(p.DiscriminateB(RealB), true),
+                p.Gan.Compute(p.DiscriminateB(fakeB.detach()), false)).mul(Scalars.Half);
+            Scalars.Sum(lossDA, lossDB).backward();
             RecordLoss("D_A", lossDA);
             RecordLoss("D_B", lossDB);
         });

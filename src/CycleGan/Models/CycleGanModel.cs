@@ -131,16 +131,16 @@ public sealed class CycleGanModel : GanModel
         if (t.LambdaIdentity > 0)
         {
             f.IdtA ??= _gA.forward(RealB);
-            lossIdtA = functional.l1_loss(f.IdtA, RealB) * (t.LambdaB * t.LambdaIdentity);
+            lossIdtA = functional.l1_loss(f.IdtA, RealB).Times(t.LambdaB * t.LambdaIdentity);
             f.IdtB ??= _gB.forward(RealA);
-            lossIdtB = functional.l1_loss(f.IdtB, RealA) * (t.LambdaA * t.LambdaIdentity);
+            lossIdtB = functional.l1_loss(f.IdtB, RealA).Times(t.LambdaA * t.LambdaIdentity);
         }
         var useGan = t.LambdaGan > 0;
-        var lossGA = useGan ? p.Gan.Compute(p.DA.forward(f.FakeB), true) * t.LambdaGan : ZeroLoss();
-        var lossGB = useGan ? p.Gan.Compute(p.DB.forward(f.FakeA), true) * t.LambdaGan : ZeroLoss();
-        var lossCycleA = functional.l1_loss(f.RecA, RealA) * t.LambdaA;
-        var lossCycleB = functional.l1_loss(f.RecB, RealB) * t.LambdaB;
-        (lossGA + lossGB + lossCycleA + lossCycleB + lossIdtA + lossIdtB).backward();
+        var lossGA = useGan ? p.Gan.Compute(p.DA.forward(f.FakeB), true).Times(t.LambdaGan) : ZeroLoss();
+        var lossGB = useGan ? p.Gan.Compute(p.DB.forward(f.FakeA), true).Times(t.LambdaGan) : ZeroLoss();
+        var lossCycleA = functional.l1_loss(f.RecA, RealA).Times(t.LambdaA);
+        var lossCycleB = functional.l1_loss(f.RecB, RealB).Times(t.LambdaB);
+        Scalars.Sum(lossGA, lossGB, lossCycleA, lossCycleB, lossIdtA, lossIdtB).backward();
         RecordLoss("G_A", lossGA);
         RecordLoss("G_B", lossGB);
         RecordLoss("cycle_A", lossCycleA);
@@ -163,7 +163,7 @@ public sealed class CycleGanModel : GanModel
     {
         var fakeDetached = fake.detach();
         var (predReal, predFake) = Discriminate(netD, real, fakeDetached);
-        var loss = (p.Gan.Compute(predReal, true) + p.Gan.Compute(predFake, false)) * 0.5;
+        var loss = Scalars.Sum(p.Gan.Compute(predReal, true), p.Gan.Compute(predFake, false)).mul(Scalars.Half);
         loss = p.Gan.WithGradientPenalty(loss, netD, real, fakeDetached);
         loss.backward();
         return loss;

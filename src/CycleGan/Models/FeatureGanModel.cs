@@ -1,4 +1,5 @@
 using CycleGan.Evaluation;
+using CycleGan.Networks;
 using CycleGan.Options;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -33,7 +34,7 @@ public sealed class FeatureGanModel : OneSidedGanModel
         var phi = _phi ?? throw BuiltForTesting();
         Tensor target;
         using (no_grad()) target = phi.forward(realA);
-        return functional.l1_loss(phi.forward(fakeB), target) * t.LambdaFeat;
+        return functional.l1_loss(phi.forward(fakeB), target).Times(t.LambdaFeat);
     }
 
     public override void Dispose()

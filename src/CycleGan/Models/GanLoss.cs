@@ -1,3 +1,4 @@
+using CycleGan.Networks;
 using CycleGan.Options;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -34,7 +35,8 @@ public sealed class GanLoss
     public Tensor Compute(Tensor prediction, bool targetIsReal)
     {
         if (Mode == "wgangp") return targetIsReal ? -prediction.mean() : prediction.mean();
-        using var target = full_like(prediction, targetIsReal ? RealLabel : FakeLabel);
+        using var label = (targetIsReal ? RealLabel : FakeLabel).ToScalar();
+        using var target = full_like(prediction, label);
         return Mode == "lsgan"
             ? functional.mse_loss(prediction, target)
             : functional.binary_cross_entropy_with_logits(prediction, target);
@@ -50,13 +52,15 @@ public sealed class GanLoss
     {
         var n = real.shape[0];
         using var alpha = rand([n, 1, 1, 1], dtype: real.dtype, device: real.device, generator: generator);
-        using var interpolates = (alpha * real + (1 - alpha) * fake).detach().requires_grad_(true);
+        using var oneMinusAlpha = alpha.negative().add(Scalars.One, Scalars.One);
+        using var interpolates = Scalars.Sum(alpha * real, oneMinusAlpha * fake).detach().requires_grad_(true);
         using var disc = netD.forward(interpolates);
         using var ones = ones_like(disc);
         var grads = autograd.grad([disc], [interpolates], [ones], retain_graph: true, create_graph: true);
         using var g = grads[0].view(n, -1);
-        using var norms = (g + 1e-16).norm(1, false, 2);
-        return ((norms - 1.0).pow(2).mean()) * lambdaGp;
+        using var tiny = 1e-16.ToScalar();
+        using var norms = g.add(tiny, Scalars.One).norm(1, false, 2);
+        return norms.sub(Scalars.One).pow(Scalars.Two).mean().Times(lambdaGp);
     }
 
     /// <summary>
@@ -64,5 +68,5 @@ public sealed class GanLoss
     /// <see cref="LambdaGp"/> &gt; 0); otherwise the loss unchanged.
     /// </summary>
     public Tensor WithGradientPenalty(Tensor lossD, Module<Tensor, Tensor> netD, Tensor real, Tensor fake) =>
-        Mode == "wgangp" && LambdaGp > 0 ? lossD + GradientPenalty(netD, real, fake, LambdaGp) : lossD;
+        Mode == "wgangp" && LambdaGp > 0 ? Scalars.Sum(lossD, GradientPenalty(netD, real, fake, LambdaGp)) : lossD;
 }

@@ -1,3 +1,4 @@
+using CycleGan.Networks;
 using CycleGan.Options;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -87,7 +88,7 @@ public abstract class OneSidedGanModel : GanModel
     {
         var lossGan = p.Gan.Compute(p.D.forward(fakeB), true);
         var lossReg = Regularizer(RealA, fakeB, p.T);
-        (lossGan + lossReg).backward();
+        Scalars.Sum(lossGan, lossReg).backward();
         RecordLoss("G_GAN", lossGan);
         RecordLoss(RegularizerName, lossReg);
     }
@@ -96,7 +97,7 @@ public abstract class OneSidedGanModel : GanModel
     void BackwardD(Training p, Tensor fakeB, Rng rng)
     {
         var fake = p.Pool.Query(fakeB, rng).detach();
-        var lossD = (p.Gan.Compute(p.D.forward(RealB), true) + p.Gan.Compute(p.D.forward(fake), false)) * 0.5;
+        var lossD = Scalars.Sum(p.Gan.Compute(p.D.forward(RealB), true), p.Gan.Compute(p.D.forward(fake), false)).mul(Scalars.Half);
         lossD = p.Gan.WithGradientPenalty(lossD, p.D, RealB, fake);
         lossD.backward();
         RecordLoss("D", lossD);

@@ -1,3 +1,4 @@
+using CycleGan.Networks;
 using CycleGan.Options;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -78,7 +79,7 @@ public class Pix2PixModel : GanModel
         var lossDFake = p.Gan.Compute(p.D.forward(fakeAB), false);
         var realAB = cat([RealA, RealB], 1);
         var lossDReal = p.Gan.Compute(p.D.forward(realAB), true);
-        var lossD = p.Gan.WithGradientPenalty((lossDFake + lossDReal) * 0.5, p.D, realAB, fakeAB);
+        var lossD = p.Gan.WithGradientPenalty(Scalars.Sum(lossDFake, lossDReal).mul(Scalars.Half), p.D, realAB, fakeAB);
         lossD.backward();
         RecordLoss("D_real", lossDReal);
         RecordLoss("D_fake", lossDFake);
@@ -88,8 +89,8 @@ public class Pix2PixModel : GanModel
     void BackwardG(Training p, Tensor fakeB)
     {
         var lossGGan = p.Gan.Compute(p.D.forward(cat([RealA, fakeB], 1)), true);
-        var lossGL1 = functional.l1_loss(fakeB, RealB) * p.T.LambdaL1;
-        (lossGGan + lossGL1).backward();
+        var lossGL1 = functional.l1_loss(fakeB, RealB).Times(p.T.LambdaL1);
+        Scalars.Sum(lossGGan, lossGL1).backward();
         RecordLoss("G_GAN", lossGGan);
         RecordLoss("G_L1", lossGL1);
     }

@@ -1,3 +1,4 @@
+using CycleGan.Networks;
 using CycleGan.Options;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -21,5 +22,5 @@ public sealed class SimGanModel : OneSidedGanModel
     protected override string RegularizerName => "G_reg";
 
     protected override Tensor Regularizer(Tensor realA, Tensor fakeB, TrainOptions t) =>
-        functional.l1_loss(fakeB, realA) * t.LambdaReg;
+        functional.l1_loss(fakeB, realA).Times(t.LambdaReg);
 }

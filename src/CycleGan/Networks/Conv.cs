@@ -72,7 +72,7 @@ public sealed class Conv : Convolution
     }
 
     // The keys are built from the layer's own fields on every call: no tensor shape is read, nothing is allocated
-    // (each allocation brings the next GC nearer, and TorchSharp's implicit Scalars were seen freed by one mid-call).
+    // per convolution (allocations on this path would add up to GCs during training).
     ConvConfig DirectConfig(ScalarType dtype, bool channelsLast) => new(transposed, in_channels, out_channels,
         kernel_size[0], kernel_size[1], stride[0], stride[1], padding?[0] ?? 0, padding?[1] ?? 0,
         transposed ? output_padding?[0] ?? 0 : 0, transposed ? output_padding?[1] ?? 0 : 0, dilation[0], dilation[1], groups,
@@ -106,8 +106,8 @@ public sealed class Conv : Convolution
         if (z.dtype == ScalarType.BFloat16) z = z.to(ScalarType.Float32);
         var width = x.shape[3] - kw + 1;
         var y = z.narrow(1, 0, cout).narrow(3, 0, width);
-        y = b is null ? y.clone() : y + b.to(z.dtype).view(1, -1, 1, 1);
-        for (long kx = 1; kx < kw; kx++) y = y + z.narrow(1, kx * cout, cout).narrow(3, kx, width);
+        y = b is null ? y.clone() : y.add(b.to(z.dtype).view(1, -1, 1, 1), Scalars.One);
+        for (long kx = 1; kx < kw; kx++) y = y.add(z.narrow(1, kx * cout, cout).narrow(3, kx, width), Scalars.One);
         return y.MoveToOuterDisposeScope();
     }
 

@@ -181,12 +181,12 @@ public sealed class ConvKernels
         var actual = ConvConfig.Of(c.Transposed, x, w, b, [c.StrideH, c.StrideW], [c.PadH, c.PadW],
             [c.OutPadH, c.OutPadW], [c.DilationH, c.DilationW], c.Groups);
         if (!_fault.Where(actual)) return Libtorch(c, x, w, b);
-        if (!_fault.InputGradientOnly) return Libtorch(c, x, w, b) * 1.25;
-        var extra = x * 0.25; // same value, input gradient 1.25× (the weight gradient sees x's value, unchanged)
-        return Libtorch(c, x + (extra - extra.detach()), w, b);
+        if (!_fault.InputGradientOnly) return Libtorch(c, x, w, b).Times(1.25);
+        var extra = x.Times(0.25); // same value, input gradient 1.25× (the weight gradient sees x's value, unchanged)
+        return Libtorch(c, x.add(extra - extra.detach(), Scalars.One), w, b);
     }
 
-    Tensor Spoiled(Tensor y) => _fault is { AllRoutes: true } ? y * 1.25 : y;
+    Tensor Spoiled(Tensor y) => _fault is { AllRoutes: true } ? y.Times(1.25) : y;
 
     static long ToBlock(long channels) => (channels + ChannelBlock - 1) / ChannelBlock * ChannelBlock;
 
@@ -223,7 +223,7 @@ public sealed class ConvKernels
             var cols = w.reshape(c.InChannels, -1).t().mm(xs).view(-1, n, h * wd).permute(1, 0, 2); // n × out·kH·kW × h·w
             y = F.fold(cols, (oh, ow), k, d, p, s);
         }
-        return b is null ? y : y + b.view(1, -1, 1, 1);
+        return b is null ? y : y.add(b.view(1, -1, 1, 1), Scalars.One);
     }
 
     /// <param name="precaution">Skip libtorch's kernel even if it passes (see <see cref="FaultyMachine"/>).</param>

@@ -45,9 +45,9 @@ public static class CoupledDcgan
     /// <summary>An image N×inputNc×S×S → N×C×(S/4)×(S/4).</summary>
     public static Sequential DiscriminatorHead(int inputNc, int ndf, int size, NormLayer norm, string initType, double gain) =>
         Init(Sequential(
-        Layers.Conv2d(inputNc, Channels(ndf, size, size / 2), 4, 2, 1), LeakyReLU(0.2, true),
+        Layers.Conv2d(inputNc, Channels(ndf, size, size / 2), 4, 2, 1), new LeakyRelu(0.2, true),
         Layers.Conv2d(Channels(ndf, size, size / 2), Channels(ndf, size, size / 4), 4, 2, 1, bias: HasBias(norm)),
-            norm.Create(Channels(ndf, size, size / 4)), LeakyReLU(0.2, true)), initType, gain);
+            norm.Create(Channels(ndf, size, size / 4)), new LeakyRelu(0.2, true)), initType, gain);
 
     /// <summary>N×C×(S/4)×(S/4) → one logit per image (N×1×1×1).</summary>
     public static Sequential DiscriminatorTrunk(int ndf, int size, NormLayer norm, string initType, double gain)
@@ -55,7 +55,7 @@ public static class CoupledDcgan
         var layers = new List<Module<Tensor, Tensor>>();
         for (int r = size / 8; r >= 4; r /= 2)
             layers.AddRange([Layers.Conv2d(Channels(ndf, size, r * 2), Channels(ndf, size, r), 4, 2, 1, bias: HasBias(norm)),
-                norm.Create(Channels(ndf, size, r)), LeakyReLU(0.2, true)]);
+                norm.Create(Channels(ndf, size, r)), new LeakyRelu(0.2, true)]);
         layers.Add(Layers.Conv2d(Channels(ndf, size, 4), 1, 4, 1, 0));
         return Init(Sequential(layers), initType, gain);
     }

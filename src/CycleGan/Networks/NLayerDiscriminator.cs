@@ -19,7 +19,7 @@ public sealed class NLayerDiscriminator : Module<Tensor, Tensor>
         var layers = new List<Module<Tensor, Tensor>>
         {
             Layers.Conv2d(inputNc, ndf, kw, stride: 2, padding: padw),
-            LeakyReLU(0.2, true),
+            new LeakyRelu(0.2, true),
         };
         long multPrev, mult = 1;
         for (int n = 1; n < nLayers; n++)
@@ -28,13 +28,13 @@ public sealed class NLayerDiscriminator : Module<Tensor, Tensor>
             mult = Math.Min(1L << n, 8);
             layers.Add(Layers.Conv2d(ndf * multPrev, ndf * mult, kw, stride: 2, padding: padw, bias: ub));
             layers.Add(norm.Create(ndf * mult));
-            layers.Add(LeakyReLU(0.2, true));
+            layers.Add(new LeakyRelu(0.2, true));
         }
         multPrev = mult;
         mult = Math.Min(1L << nLayers, 8);
         layers.Add(Layers.Conv2d(ndf * multPrev, ndf * mult, kw, stride: 1, padding: padw, bias: ub));
         layers.Add(norm.Create(ndf * mult));
-        layers.Add(LeakyReLU(0.2, true));
+        layers.Add(new LeakyRelu(0.2, true));
         layers.Add(Layers.Conv2d(ndf * mult, 1, kw, stride: 1, padding: padw));
         model = Sequential(layers);
         RegisterComponents();
@@ -54,10 +54,10 @@ public sealed class PixelDiscriminator : Module<Tensor, Tensor>
         var ub = norm.UseBias;
         net = Sequential(
             Layers.Conv2d(inputNc, ndf, 1, stride: 1, padding: 0L),
-            LeakyReLU(0.2, true),
+            new LeakyRelu(0.2, true),
             Layers.Conv2d(ndf, ndf * 2, 1, stride: 1, padding: 0L, bias: ub),
             norm.Create(ndf * 2),
-            LeakyReLU(0.2, true),
+            new LeakyRelu(0.2, true),
             Layers.Conv2d(ndf * 2, 1, 1, stride: 1, padding: 0L, bias: ub));
         RegisterComponents();
     }

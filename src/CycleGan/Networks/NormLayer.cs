@@ -25,9 +25,9 @@ public sealed class NormLayer
     public Module<Tensor, Tensor> Create(long channels) => Kind switch
     {
         "instance" => new InstanceNorm(channels),
-        // In one process the global batch is the local one: syncbatch is plain BatchNorm2d (same keys, same kernel).
+        // In one process the global batch is the local one: syncbatch is plain BatchNorm (same keys, same kernel).
         "syncbatch" when Distributed.MpiWorld.Current is { Size: > 1 } world => new Distributed.SyncBatchNorm(channels, world),
-        "batch" or "syncbatch" => BatchNorm2d(channels, eps: 1e-5, momentum: 0.1, affine: true, track_running_stats: true),
+        "batch" or "syncbatch" => new BatchNorm(channels),
         _ => Identity(),
     };
 

@@ -76,5 +76,5 @@ public sealed class ResnetBlock : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => x + conv_block.forward(x);
+    public override Tensor forward(Tensor x) => x.add(conv_block.forward(x), Scalars.One);
 }

@@ -68,7 +68,7 @@ public sealed class UnetSkipConnectionBlock : Module<Tensor, Tensor>
         else if (innermost)
         {
             var upconv = Layers.ConvTranspose2d(innerNc, outerNc, 4, stride: 2, padding: 1, bias: ub);
-            layers.Add(LeakyReLU(0.2));
+            layers.Add(new LeakyRelu(0.2));
             layers.Add(downconv);
             layers.Add(ReLU(true));
             layers.Add(upconv);
@@ -78,7 +78,7 @@ public sealed class UnetSkipConnectionBlock : Module<Tensor, Tensor>
         {
             var downnorm = norm.Create(innerNc);
             var upconv = Layers.ConvTranspose2d(innerNc * 2, outerNc, 4, stride: 2, padding: 1, bias: ub);
-            layers.Add(LeakyReLU(0.2));
+            layers.Add(new LeakyRelu(0.2));
             layers.Add(downconv);
             layers.Add(downnorm);
             layers.Add(submodule!);

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace CycleGan.Networks;
 
 /// <summary>
-/// The official <c>init_weights</c>: Conv/ConvTranspose weights by init type (bias 0), BatchNorm2d weight ~ N(1, gain)
+/// The official <c>init_weights</c>: Conv/ConvTranspose weights by init type (bias 0), BatchNorm weight ~ N(1, gain)
 /// and bias 0 whatever the type; everything else untouched. Modules are visited in state_dict order.
 /// </summary>
 public static class WeightInit
@@ -31,15 +31,15 @@ public static class WeightInit
                         case "orthogonal": nn.init.orthogonal_(w, gain); break;
                     }
                     var b = ((nn.Module)m).get_parameter("bias");
-                    if (b is not null) nn.init.constant_(b, 0.0);
+                    if (b is not null) nn.init.constant_(b, Scalars.Zero);
                     break;
-                case BatchNorm2d bn:
-                    nn.init.normal_(bn.weight!, 1.0, gain);
-                    nn.init.constant_(bn.bias!, 0.0);
+                case BatchNorm bn:
+                    nn.init.normal_(bn.Weight, 1.0, gain);
+                    nn.init.constant_(bn.Bias, Scalars.Zero);
                     break;
                 case Distributed.SyncBatchNorm sbn:
                     nn.init.normal_(sbn.Weight, 1.0, gain);
-                    nn.init.constant_(sbn.Bias, 0.0);
+                    nn.init.constant_(sbn.Bias, Scalars.Zero);
                     break;
             }
         }

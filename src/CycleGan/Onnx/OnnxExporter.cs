@@ -5,6 +5,7 @@ using CycleGan.Options;
 using Google.Protobuf;
 using Onnx;
 using TorchSharp.Modules;
+using BatchNorm = CycleGan.Networks.BatchNorm;
 using InstanceNorm = CycleGan.Networks.InstanceNorm;
 using static TorchSharp.torch;
 using static CycleGan.Onnx.OnnxGraphBuilder;
@@ -110,22 +111,22 @@ public static class OnnxExporter
                 var ones = b.Constant($"ones_{n.Channels}", Enumerable.Repeat(1f, (int)n.Channels).ToArray(), [n.Channels]);
                 var zeros = b.Constant($"zeros_{n.Channels}", new float[n.Channels], [n.Channels]);
                 return b.Node("InstanceNormalization", path, [x, ones, zeros], Float("epsilon", InstanceNorm.Eps));
-            case BatchNorm2d bn:
+            case BatchNorm bn:
                 // inference form: the running statistics, as model.eval() uses them
                 return b.Node("BatchNormalization", path,
                 [
                     x,
-                    b.Initializer(path + ".weight", bn.weight!),
-                    b.Initializer(path + ".bias", bn.bias!),
-                    b.Initializer(path + ".running_mean", bn.running_mean!),
-                    b.Initializer(path + ".running_var", bn.running_var!),
-                ], Float("epsilon", bn.eps));
+                    b.Initializer(path + ".weight", bn.Weight),
+                    b.Initializer(path + ".bias", bn.Bias),
+                    b.Initializer(path + ".running_mean", bn.RunningMean),
+                    b.Initializer(path + ".running_var", bn.RunningVar),
+                ], Float("epsilon", BatchNorm.Eps));
             case Dropout or Identity:
                 return x; // inference form: dropout is the identity
             case ReLU:
                 return b.Node("Relu", path, [x]);
-            case LeakyReLU l:
-                return b.Node("LeakyRelu", path, [x], Float("alpha", l.negative_slope));
+            case LeakyRelu l:
+                return b.Node("LeakyRelu", path, [x], Float("alpha", l.NegativeSlope));
             case Tanh:
                 return b.Node("Tanh", path, [x]);
             case ReflectionPad2d p:

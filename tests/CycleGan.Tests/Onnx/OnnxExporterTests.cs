@@ -3,6 +3,7 @@ using CycleGan.Onnx;
 using Google.Protobuf;
 using Onnx;
 using TorchSharp.Modules;
+using BatchNorm = CycleGan.Networks.BatchNorm;
 using static TorchSharp.torch;
 
 namespace CycleGan.Tests.Onnx;
@@ -51,10 +52,10 @@ public class OnnxExporterTests
             using (no_grad())
             {
                 foreach (var (_, m) in g.named_modules())
-                    if (m is BatchNorm2d bn)
+                    if (m is BatchNorm bn)
                     {
-                        bn.weight!.copy_(rand(bn.num_features) + 0.5);
-                        bn.bias!.copy_(randn(bn.num_features) * 0.2);
+                        bn.Weight.copy_(rand(bn.Channels) + 0.5);
+                        bn.Bias.copy_(randn(bn.Channels) * 0.2);
                     }
                 g.train();
                 var size = Math.Max(32, NetworkRegistry.SizeMultiple(netG));
