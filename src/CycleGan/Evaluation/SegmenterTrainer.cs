@@ -1,3 +1,4 @@
+using CycleGan.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -41,7 +42,7 @@ public static class SegmenterTrainer
         var net = new Segmenter(numClasses, o.Ngf, o.Levels, o.ImageSize);
         net.to(device);
         net.train();
-        var opt = optim.Adam(net.parameters(), o.Lr);
+        using var opt = new AdamOptimizer(net.parameters(), o.Lr);
         var rng = new Random(o.Seed);
         long n = photos.shape[0];
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -57,11 +58,11 @@ public static class SegmenterTrainer
                 var y = targets.index_select(0, ids);
                 if (rng.Next(2) == 1) { x = x.flip(3); y = y.flip(2); }
                 x = x.to(device); y = y.to(device);
-                opt.zero_grad();
+                opt.ZeroGrad();
                 var logits = net.forward(x);
                 var loss = nn.functional.cross_entropy(logits, y);
                 loss.backward();
-                opt.step();
+                opt.Step();
                 lossSum += loss.item<float>();
                 using (no_grad())
                 {

@@ -80,13 +80,13 @@ public sealed class CoGanModel : GanModel
         SetRequiresGrad(false, _gShared, _gA, _gB);
         var z = new TorchSharp.Modules.Parameter(Latent(realA.shape[0]));
         using (enable_grad())
-        using (var adam = optim.Adam([z], InferenceLr))
+        using (var adam = new AdamOptimizer([z], InferenceLr))
             for (int i = 0; i < Opt.CoGan.CoganInferenceSteps; i++)
             {
                 using var step = NewDisposeScope();
-                adam.zero_grad();
+                adam.ZeroGrad();
                 functional.l1_loss(_gA.forward(_gShared.forward(z)), realA).backward();
-                adam.step();
+                adam.Step();
             }
         using var _ = no_grad();
         var h = _gShared.forward(z);

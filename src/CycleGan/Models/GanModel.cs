@@ -18,7 +18,7 @@ public abstract class GanModel : IDisposable
     readonly Dictionary<string, Tensor> _losses = [];
     readonly Dictionary<string, Tensor> _visuals = [];
     readonly Dictionary<string, Module<Tensor, Tensor>> _networks = [];
-    readonly List<optim.Optimizer> _optimizers = [];
+    readonly List<AdamOptimizer> _optimizers = [];
     readonly List<LrScheduler> _schedulers = [];
     readonly List<ImagePool> _pools = [];
     Tensor? _realA, _realB;
@@ -41,7 +41,7 @@ public abstract class GanModel : IDisposable
     public abstract IReadOnlyList<string> VisualNames { get; }
     /// <summary>Networks by their official names (<c>G_A</c>, <c>D_A</c>, <c>G</c>, ...): the ones saved and loaded.</summary>
     public IReadOnlyDictionary<string, Module<Tensor, Tensor>> Networks => _networks;
-    public IReadOnlyList<optim.Optimizer> Optimizers => _optimizers;
+    public IReadOnlyList<AdamOptimizer> Optimizers => _optimizers;
     public IReadOnlyList<LrScheduler> Schedulers => _schedulers;
 
     /// <summary>The model's image pools, saved with the training state for an exact resume.</summary>
@@ -170,7 +170,7 @@ public abstract class GanModel : IDisposable
     /// <summary>
     /// The official <c>optimizer.zero_grad()</c> as PyTorch 2.x runs it (<c>set_to_none=True</c>): gradients are dropped,
     /// so the next backward writes them instead of adding them to zeroed buffers (TorchSharp's
-    /// <c>Optimizer.zero_grad()</c> zeroes in place). Adam skips parameters without a gradient, as PyTorch's does.
+    /// <c>Optimizer.zero_grad()</c> zeroes in place). <see cref="AdamOptimizer"/> skips parameters without a gradient, as PyTorch's does.
     /// </summary>
     protected static void ClearGradients(OptimizerGroup group)
     {
@@ -181,7 +181,7 @@ public abstract class GanModel : IDisposable
     /// The one place an optimizer steps. With <see cref="GradientSync"/> set, the gradients of
     /// <paramref name="parameters"/> that have one are averaged through it first, in parameter order.
     /// </summary>
-    protected void StepOptimizer(optim.Optimizer opt, IReadOnlyList<TorchSharp.Modules.Parameter> parameters)
+    protected void StepOptimizer(AdamOptimizer opt, IReadOnlyList<TorchSharp.Modules.Parameter> parameters)
     {
         if (GradientSync is { } sync)
         {
@@ -190,7 +190,7 @@ public abstract class GanModel : IDisposable
                 if (p.grad is { } g) gradients.Add(g);
             sync.Average(gradients);
         }
-        opt.step();
+        opt.Step();
     }
 
     /// <summary>The official <c>optimizer.step()</c> of one group (through <see cref="StepOptimizer"/>).</summary>
@@ -200,7 +200,7 @@ public abstract class GanModel : IDisposable
     protected OptimizerGroup Adam(TrainOptions t, params Module<Tensor, Tensor>[] networks)
     {
         var parameters = networks.SelectMany(n => n.parameters()).ToList();
-        var opt = optim.Adam(parameters, t.Lr, t.Beta1, 0.999);
+        var opt = new AdamOptimizer(parameters, t.Lr, t.Beta1, 0.999);
         _optimizers.Add(opt);
         _schedulers.Add(new LrScheduler(t.LrPolicy, t.Lr, t.NEpochs, t.NEpochsDecay, t.EpochCount, t.LrDecayIters));
         return new OptimizerGroup(opt, networks, parameters);
@@ -254,22 +254,17 @@ public abstract class GanModel : IDisposable
         for (int i = 0; i < _optimizers.Count; i++)
         {
             var lr = _schedulers[i].Step(metric);
-            SetLearningRate(_optimizers[i], lr);
+            _optimizers[i].LearningRate = lr;
         }
         return (old, CurrentLearningRate);
     }
 
     public void ApplySchedulerRates()
     {
-        for (int i = 0; i < _optimizers.Count; i++) SetLearningRate(_optimizers[i], _schedulers[i].Lr);
+        for (int i = 0; i < _optimizers.Count; i++) _optimizers[i].LearningRate = _schedulers[i].Lr;
     }
 
-    public double CurrentLearningRate => _optimizers.Count > 0 ? _optimizers[0].ParamGroups.First().LearningRate : 0;
-
-    static void SetLearningRate(optim.Optimizer opt, double lr)
-    {
-        foreach (var g in opt.ParamGroups) g.LearningRate = lr;
-    }
+    public double CurrentLearningRate => _optimizers.Count > 0 ? _optimizers[0].LearningRate : 0;
 
     /// <summary>Official <c>save_networks</c>: <c>&lt;label&gt;_net_&lt;name&gt;.pth</c> in <paramref name="dir"/>, each written
     /// atomically.</summary>

@@ -11,14 +11,14 @@ namespace CycleGan.Models;
 /// </summary>
 public sealed class OptimizerGroup
 {
-    public OptimizerGroup(optim.Optimizer optimizer, IReadOnlyList<Module<Tensor, Tensor>> networks, IReadOnlyList<Parameter> parameters)
+    public OptimizerGroup(AdamOptimizer optimizer, IReadOnlyList<Module<Tensor, Tensor>> networks, IReadOnlyList<Parameter> parameters)
     {
         Optimizer = optimizer;
         Networks = networks;
         Parameters = parameters;
     }
 
-    public optim.Optimizer Optimizer { get; }
+    public AdamOptimizer Optimizer { get; }
     public IReadOnlyList<Module<Tensor, Tensor>> Networks { get; }
     public IReadOnlyList<Parameter> Parameters { get; }
 }

@@ -42,7 +42,7 @@ public static class TrainingState
                 {
                     using var ms = new MemoryStream();
                     using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true))
-                        ((TorchSharp.Modules.OptimizerHelper)model.Optimizers[i]).save_state_dict(w);
+                        model.Optimizers[i].Save(w);
                     AtomicFile.WriteAllBytes(Path.Combine(tmp, $"optimizer_{i}.bin"), ms.ToArray());
                 }
                 var pools = new List<KeyValuePair<string, Tensor>>();
@@ -128,7 +128,7 @@ public static class TrainingState
         {
             var bytes = File.ReadAllBytes(Path.Combine(stateDir, $"optimizer_{i}.bin"));
             using var r = new BinaryReader(new MemoryStream(bytes));
-            try { ((TorchSharp.Modules.OptimizerHelper)model.Optimizers[i]).load_state_dict(r); }
+            try { model.Optimizers[i].Load(r); }
             catch (Exception e) when (e is not UserError) { throw new UserError($"{stateDir}/optimizer_{i}.bin does not fit this model's " +
                 $"optimizer ({e.Message})", e); }
             var s = doc.Schedulers[i];
