@@ -18,8 +18,11 @@ public sealed class ConvKernels
     /// <summary>oneDNN's float32 channel block on AVX-512 (16 lanes); padding a channel count to it avoids the fault.</summary>
     public const int ChannelBlock = 16;
 
-    /// <summary>Largest relative error (max |error| / max |float64 value|) a float32 kernel may have.</summary>
-    public const double Fp32Tolerance = 1e-4;
+    /// <summary>
+    /// Largest relative error (max |error| / max |float64 value|) a float32 kernel may have: 5× the worst correct kernel
+    /// measured (4e-6 at the probe's shapes, 2.6e-6 at a tiny CycleGAN's real ones); faulty ones err by 0.27 or more.
+    /// </summary>
+    public const double Fp32Tolerance = 2e-5;
 
     /// <summary>The same for bfloat16 (8 significant bits: rounding alone is up to 0.4 %).</summary>
     public const double Bf16Tolerance = 3e-2;
