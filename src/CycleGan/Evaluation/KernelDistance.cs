@@ -17,9 +17,13 @@ public static class KernelDistance
     {
         if (subsets < 1) throw new UserError($"--subsets must be at least 1, got {subsets}");
         int smaller = Math.Min(a.Length, b.Length);
-        if (subsetSize > smaller) throw new UserError($"--subset-size {subsetSize} is larger than the smaller set ({smaller} images)");
-        int m = subsetSize ?? Math.Min(1000, smaller / 2);
-        if (m < 2) throw new UserError($"a kernel distance needs at least 2 images per set, got {a.Length} and {b.Length}");
+        if (subsetSize > smaller) throw new UserError($"--subset_size {subsetSize} is larger than the smaller set ({smaller} images)");
+        // Half the smaller set by default, but never below the 2 images the unbiased estimate needs (3 images: 2, not 1).
+        int m = subsetSize ?? Math.Min(1000, Math.Min(smaller, Math.Max(2, smaller / 2)));
+        if (m < 2)
+            throw new UserError(subsetSize is null
+                ? $"a kernel distance needs at least 2 images per set, got {a.Length} and {b.Length}"
+                : $"--subset_size must be at least 2, got {m}");
         int d = a[0].Length;
         // Kernel values of all pairs once (three matrix products), then every subset only sums entries.
         var kaa = KernelMatrix(a, a, d);

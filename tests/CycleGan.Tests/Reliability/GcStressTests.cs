@@ -138,7 +138,7 @@ public class GcStressTests
             ]);
             var g = At("ck/run/latest_net_G_A.pth");
             string[] net = ["--netG", "resnet_6blocks", "--ngf", "4"];
-            CliRunner.MustSucceed(["test", "--dataroot", data, "--checkpoints_dir", At("ck"), "--results_dir", At("results"), "--name", "run",
+            CliRunner.MustSucceed(["test", "--model", "cycle_gan", "--dataroot", data, "--checkpoints_dir", At("ck"), "--results_dir", At("results"), "--name", "run",
                 .. net, "--ndf", "4", "--load_size", "32", "--crop_size", "32"]);
             CliRunner.MustSucceed(["translate", "--checkpoint", g, .. net, "--input", Path.Combine(data, "testA"), "--output", At("tr")]);
             CliRunner.MustSucceed(["translate", "--checkpoint", g, .. net, "--input", Path.Combine(data, "testA"), "--output", At("tiled"),
@@ -159,6 +159,7 @@ public class GcStressTests
                 "--pred-visual", "fake_A", "--gt-visual", "real_A", "--out", At("epochs"));
 
             await using var host = await ServeHost.InProcess(new ServeOptions { CheckpointsDir = At("ck") });
+            Directory.CreateDirectory(At("served"));
             for (int i = 0; i < 5; i++)
             {
                 var r = await host.Client.PostAsync("/api/translate?run=run&net=G_A&epoch=latest",
