@@ -22,6 +22,7 @@ public static class App
         };
         foreach (var c in CommandRegistry.All()) root.Subcommands.Add(c);
         AddVerbose(root);
+        GcStress.StartIfRequested(); // any command, also those that never load libtorch (eval labels, datasets ...)
         var verbose = false;
         try
         {

@@ -34,6 +34,8 @@ public sealed class ScalarLifetimeGuardTests(ITestOutputHelper output)
         Assert.Equal(new[] { nameof(GuardSamples.AddTensors), nameof(GuardSamples.Bad), nameof(GuardSamples.MulDouble),
             nameof(GuardSamples.NewAdam), nameof(GuardSamples.NewLeakyRelu), nameof(GuardSamples.UnheldToScalar) }.Order(), flagged);
         Assert.Contains(sites, s => s.Method == nameof(GuardSamples.Bad) && s.Kind == "implicit Scalar");
+        output.WriteLine($"{Guard.Value.ReachingCount} TorchSharp members reach Scalar::op_Implicit; " +
+            $"{Guard.Value.UnsafeTypes.Count} types override into them, e.g. {string.Join(", ", Guard.Value.UnsafeTypes.Order().Take(8))}");
         Assert.True(Guard.Value.ReachingCount > 100, $"only {Guard.Value.ReachingCount} TorchSharp members reach op_Implicit");
     }
 }
