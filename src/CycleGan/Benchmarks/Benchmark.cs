@@ -119,8 +119,8 @@ public static class Benchmark
             using var _ = no_grad();
             var reference = (compute with { Bf16 = false }).Apply(g).forward(input);
             var diff = (compute.Apply(g).forward(input) - reference).abs().Times(127.5);
-            maxLevels = diff.max().ToDouble();
-            meanLevels = diff.mean().ToDouble();
+            maxLevels = diff.max().Value();
+            meanLevels = diff.mean().Value();
         }
         compute.Apply(g);
         void One()

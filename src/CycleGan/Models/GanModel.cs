@@ -101,7 +101,7 @@ public abstract class GanModel : IDisposable
 
     /// <summary>Latest value of each loss (0 for losses not computed, like the official plain-number 0).</summary>
     public IReadOnlyDictionary<string, double> CurrentLosses() =>
-        LossNames.ToDictionary(n => n, n => _losses.TryGetValue(n, out var t) ? t.ToDouble() : 0.0);
+        LossNames.ToDictionary(n => n, n => _losses.TryGetValue(n, out var t) ? t.Value() : 0.0);
 
     /// <summary>Latest visuals (detached, owned by the model until the next step).</summary>
     public IReadOnlyDictionary<string, Tensor> CurrentVisuals() =>

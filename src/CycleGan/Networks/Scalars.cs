@@ -37,4 +37,21 @@ public static class Scalars
         using var s = factor.ToScalar();
         return t.mul(s);
     }
+
+    /// <summary>
+    /// The value of a one-element tensor. TorchSharp's <c>ToDouble()</c> is <c>ToScalar().ToDouble()</c> with the Scalar
+    /// unrooted during the native read (seen: "toDouble at c10/core/Scalar.h:141" under GC stress); here it is held.
+    /// </summary>
+    public static double Value(this Tensor t)
+    {
+        using var s = t.ToScalar();
+        return s.ToDouble();
+    }
+
+    /// <summary>The truth of a one-element bool tensor, its Scalar held (see <see cref="Value"/>).</summary>
+    public static bool IsTrue(this Tensor t)
+    {
+        using var s = t.ToScalar();
+        return s.ToBoolean();
+    }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using CycleGan.Data;
 using CycleGan.Distributed;
 using CycleGan.Models;
+using CycleGan.Networks;
 using CycleGan.Options;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -221,7 +222,7 @@ public sealed class Trainer
         foreach (var (name, net) in model.Networks)
             foreach (var (key, p) in net.named_parameters())
                 using (var scope = NewDisposeScope())
-                    if (!p.isfinite().all().ToBoolean())
+                    if (!p.isfinite().all().IsTrue())
                         throw new UserError($"the weights of {name} ({key}) became non-finite at iteration {progress.TotalIters}; " +
                             $"stopped, the last checkpoint is kept. Try a lower --lr");
         model.SaveNetworks(RunDir, label);

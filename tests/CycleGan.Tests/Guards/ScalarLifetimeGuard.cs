@@ -44,6 +44,10 @@ public sealed class ScalarLifetimeGuard
 
         var queue = new Queue<string>();
         foreach (var source in callers.Keys.Where(IsImplicitScalar)) queue.Enqueue(source);
+        // TorchSharp's own unheld Scalars: e.g. Tensor.ToDouble() is ToScalar().ToDouble(), the Scalar unrooted during the call.
+        foreach (var m in methods.Where(m => m.ReturnType.FullName != ScalarType))
+            if (m.Body.Instructions.Any(i => i.Operand is MethodReference t && MakesScalar(t, i) && !IsHeld(m.Body, i)) && reaching.Add(Key(m)))
+                queue.Enqueue(Key(m));
         while (queue.Count > 0)
             foreach (var caller in callers.GetValueOrDefault(queue.Dequeue()) ?? [])
                 if (reaching.Add(Key(caller))) queue.Enqueue(Key(caller));
@@ -82,9 +86,9 @@ public sealed class ScalarLifetimeGuard
                 {
                     if (ins.Operand is not MethodReference target || !IsTorchSharp(target.DeclaringType)) continue;
                     var key = Key(target);
-                    if (IsToScalar(target) && !IsHeld(m.Body, ins))
+                    if (MakesScalar(target, ins) && !IsImplicitScalar(key) && !IsHeld(m.Body, ins))
                     {
-                        sites.Add(new ScalarSite(Outer(type), m.Name, "a ToScalar() not held by a field or a using:", Describe(target)));
+                        sites.Add(new ScalarSite(Outer(type), m.Name, "a Scalar not held by a field or a using:", Describe(target)));
                         continue;
                     }
                     string? kind =
@@ -99,7 +103,10 @@ public sealed class ScalarLifetimeGuard
         return sites;
     }
 
-    static bool IsToScalar(MethodReference m) => m.Name == "ToScalar" && m.ReturnType.FullName == ScalarType;
+    /// <summary>A call that hands out a new Scalar (ToScalar, Tensor.ToScalar, the conversions): its caller must hold it.</summary>
+    static bool MakesScalar(MethodReference m, Instruction call) =>
+        (m.ReturnType.FullName == ScalarType && m.Name != "get_Item") ||
+        (call.OpCode == OpCodes.Newobj && m.DeclaringType.FullName == ScalarType);
 
     /// <summary>
     /// A made Scalar is held when it goes straight into a field (a static root or its owner object) or into a local

@@ -32,7 +32,8 @@ public sealed class ScalarLifetimeGuardTests(ITestOutputHelper output)
         foreach (var s in sites) output.WriteLine(s.ToString());
         string[] flagged = [.. sites.Select(s => s.Method).Distinct().Order()];
         Assert.Equal(new[] { nameof(GuardSamples.AddTensors), nameof(GuardSamples.Bad), nameof(GuardSamples.MulDouble),
-            nameof(GuardSamples.NewAdam), nameof(GuardSamples.NewLeakyRelu), nameof(GuardSamples.UnheldToScalar) }.Order(), flagged);
+            nameof(GuardSamples.NewAdam), nameof(GuardSamples.NewLeakyRelu), nameof(GuardSamples.UnheldToScalar),
+            nameof(GuardSamples.ReadValue) }.Order(), flagged);
         Assert.Contains(sites, s => s.Method == nameof(GuardSamples.Bad) && s.Kind == "implicit Scalar");
         output.WriteLine($"{Guard.Value.ReachingCount} TorchSharp members reach Scalar::op_Implicit; " +
             $"{Guard.Value.UnsafeTypes.Count} types override into them, e.g. {string.Join(", ", Guard.Value.UnsafeTypes.Order().Take(8))}");
@@ -50,6 +51,7 @@ static class GuardSamples
     public static TorchSharp.torch.Tensor MulDouble(TorchSharp.torch.Tensor a) => a * 2.0;
     public static object NewLeakyRelu() => TorchSharp.torch.nn.LeakyReLU(0.2);
     public static object NewAdam(TorchSharp.Modules.Parameter p) => TorchSharp.torch.optim.Adam([p]);
+    public static double ReadValue(TorchSharp.torch.Tensor a) => a.ToDouble();
     public static TorchSharp.torch.Tensor UnheldToScalar(TorchSharp.torch.Tensor a, double x) => a.mul(x.ToScalar());
 
     public static TorchSharp.torch.Tensor Static(TorchSharp.torch.Tensor a) => a.mul(Half);
