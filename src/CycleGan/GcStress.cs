@@ -3,8 +3,9 @@ namespace CycleGan;
 /// <summary>
 /// A diagnostic that proves tensors and Scalars stay alive across their native calls: a background thread runs
 /// <c>GC.Collect(); GC.WaitForPendingFinalizers();</c> without pause, so anything libtorch reads that only a finalizer
-/// frees is freed mid-call at once instead of once a week. <c>CYCLEGAN_GC_STRESS=1</c> turns it on for any command
-/// (<see cref="TorchRuntime.EnsureLoaded"/>); a GC must never change a number, so results stay bit-identical.
+/// frees is freed mid-call at once instead of once a week. <c>CYCLEGAN_GC_STRESS=1</c> turns it on for any command (the
+/// CLI starts it) and any program on the library (<see cref="TorchRuntime.EnsureLoaded"/>); a GC must never change a
+/// number, so results stay bit-identical.
 /// </summary>
 public sealed class GcStress : IDisposable
 {
@@ -28,9 +29,6 @@ public sealed class GcStress : IDisposable
     /// <summary>Whether <see cref="Variable"/> asks for the stress (1, true, yes, on).</summary>
     public static bool Requested =>
         Environment.GetEnvironmentVariable(Variable)?.Trim().ToLowerInvariant() is "1" or "true" or "yes" or "on";
-
-    /// <summary>The process-wide stress started from <see cref="Variable"/>, or null when it is off.</summary>
-    public static GcStress? Process => _process;
 
     static readonly Lock Gate = new();
 

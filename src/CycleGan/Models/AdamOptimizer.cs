@@ -1,3 +1,4 @@
+using CycleGan.Networks;
 using System.Diagnostics.CodeAnalysis;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -18,8 +19,6 @@ public sealed class AdamOptimizer : IDisposable
 {
     /// <summary>The optimizer type name that TorchSharp's state format starts with.</summary>
     const string TypeName = "Adam";
-
-    static readonly Scalar One = 1.ToScalar();
 
     readonly List<ParameterState> _states;
     Scalar _beta1S, _oneMinusBeta1S, _beta2S, _oneMinusBeta2S, _epsS;
@@ -72,7 +71,7 @@ public sealed class AdamOptimizer : IDisposable
                 }
                 s.ExpAvg.mul_(_beta1S).add_(grad, _oneMinusBeta1S);
                 s.ExpAvgSq.mul_(_beta2S).addcmul_(grad, grad, _oneMinusBeta2S);
-                var denom = s.ExpAvgSq.sqrt().div_(bc2Sqrt!).add_(_epsS, One);
+                var denom = s.ExpAvgSq.sqrt().div_(bc2Sqrt!).add_(_epsS, Scalars.One);
                 s.Parameter.addcdiv_(s.ExpAvg, denom, negStepSize!);
             }
         }

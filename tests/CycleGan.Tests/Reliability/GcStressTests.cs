@@ -71,27 +71,34 @@ public class GcStressTests
         Assert.Equal(na, Numbers(db.RootElement, "").ToList());
     }
 
+    /// <summary>A tiny CycleGAN training of tmp/data into tmp/ck/NAME, <paramref name="epochs"/> + as many decaying.</summary>
+    static string[] CycleGanTraining(TempDir tmp, string name, int epochs) =>
+    [
+        "train", "--dataroot", tmp["data"], "--checkpoints_dir", tmp["ck"], "--name", name, "--netG", "resnet_6blocks",
+        "--n_epochs", $"{epochs}", "--n_epochs_decay", $"{epochs}", "--save_epoch_freq", "100000", .. Tiny,
+    ];
+
+    static void AssertSameCycleGanWeights(TempDir tmp)
+    {
+        foreach (var net in new[] { "G_A", "G_B", "D_A", "D_B" })
+            Assert.Equal(File.ReadAllBytes(tmp[$"ck/plain/latest_net_{net}.pth"]), File.ReadAllBytes(tmp[$"ck/stressed/latest_net_{net}.pth"]));
+    }
+
     [Fact]
     public async Task A_2000_iteration_cyclegan_training_under_CYCLEGAN_GC_STRESS_ends_with_the_weights_of_the_run_without_it()
     {
         using var tmp = TestPaths.NewTempDir("gcstress-cyclegan");
         SynthDataset.Write(new SynthOptions(Out: tmp["data"], Size: 32, Train: 10, Test: 1, Seed: 1));
         // 10 images × (100 + 100) epochs = 2,000 iterations through the linear decay; both processes at once, 1 thread each.
-        string[] Args(string name) =>
-        [
-            "train", "--dataroot", tmp["data"], "--checkpoints_dir", tmp["ck"], "--name", name, "--netG", "resnet_6blocks",
-            "--n_epochs", "100", "--n_epochs_decay", "100", "--save_epoch_freq", "100000", .. Tiny,
-        ];
-        var plain = MpiRun.Run(0, null, Args("plain"));
-        var stressed = MpiRun.Run(0, new Dictionary<string, string> { [GcStress.Variable] = "1" }, Args("stressed"));
+        var plain = MpiRun.Run(0, null, CycleGanTraining(tmp, "plain", 100));
+        var stressed = MpiRun.Run(0, Stress, CycleGanTraining(tmp, "stressed", 100));
         foreach (var r in new[] { await plain, await stressed })
             Assert.True(r.Code == 0, $"exited {r.Code}:\n{r.Stderr}");
         Assert.Contains("total iterations 2000", (await stressed).Stdout);
         var line = (await stressed).Stderr.Split('\n').Single(l => l.StartsWith("gc stress:", StringComparison.Ordinal));
         Assert.True(long.Parse(line.Split(' ')[2]) > 1000, line);
         Assert.DoesNotContain("gc stress:", (await plain).Stderr);
-        foreach (var net in new[] { "G_A", "G_B", "D_A", "D_B" })
-            Assert.Equal(File.ReadAllBytes(tmp[$"ck/plain/latest_net_{net}.pth"]), File.ReadAllBytes(tmp[$"ck/stressed/latest_net_{net}.pth"]));
+        AssertSameCycleGanWeights(tmp);
     }
 
     [Theory]
@@ -210,14 +217,8 @@ public class GcStressTests
     {
         using var tmp = TestPaths.NewTempDir("gcstress-mpi");
         SynthDataset.Write(new SynthOptions(Out: tmp["data"], Size: 32, Train: 8, Test: 1, Seed: 1));
-        string[] Args(string name) =>
-        [
-            "train", "--dataroot", tmp["data"], "--checkpoints_dir", tmp["ck"], "--name", name, "--netG", "resnet_6blocks",
-            "--n_epochs", "5", "--n_epochs_decay", "5", "--save_epoch_freq", "100000", .. Tiny,
-        ];
-        await MpiRun.MustSucceed(2, null, Args("plain"));
-        await MpiRun.MustSucceed(2, new Dictionary<string, string> { [GcStress.Variable] = "1" }, Args("stressed"));
-        foreach (var net in new[] { "G_A", "G_B", "D_A", "D_B" })
-            Assert.Equal(File.ReadAllBytes(tmp[$"ck/plain/latest_net_{net}.pth"]), File.ReadAllBytes(tmp[$"ck/stressed/latest_net_{net}.pth"]));
+        await MpiRun.MustSucceed(2, null, CycleGanTraining(tmp, "plain", 5));
+        await MpiRun.MustSucceed(2, Stress, CycleGanTraining(tmp, "stressed", 5));
+        AssertSameCycleGanWeights(tmp);
     }
 }
