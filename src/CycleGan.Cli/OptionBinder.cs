@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Completions;
 using System.Globalization;
+using CycleGan.Models;
 using CycleGan.Options;
 
 namespace CycleGan.Cli;
@@ -19,16 +20,21 @@ public sealed class OptionBinder<T> where T : class, new()
     public OptionBinder(Command command)
     {
         var defaults = new T();
-        foreach (var info in OptionInfo.All(typeof(T)))
+        foreach (var info in Flags())
         {
-            var option = Create(info, "--" + info.Name, info.GetValue(defaults));
-            var aliases = info.Aliases.Select(a => Create(info, "--" + a, info.GetValue(defaults))).ToArray();
+            var dflt = info.ModelGroup is { } g ? info.Property.GetValue(Activator.CreateInstance(g)) : info.GetValue(defaults);
+            var option = Create(info, "--" + info.Name, dflt);
+            var aliases = info.Aliases.Select(a => Create(info, "--" + a, dflt)).ToArray();
             foreach (var a in aliases) a.Hidden = true;
             command.Options.Add(option);
             foreach (var a in aliases) command.Options.Add(a);
             _options.Add((info, option, aliases));
         }
     }
+
+    // Train and test options also take every model's own flags (a flag shared by two models' records, once).
+    static IEnumerable<OptionInfo> Flags() => !typeof(BaseOptions).IsAssignableFrom(typeof(T)) ? OptionInfo.All(typeof(T))
+        : OptionInfo.All(typeof(T)).Concat(ModelRegistry.OptionTypes.SelectMany(OptionInfo.OfModel).DistinctBy(i => i.Name));
 
     static Option Create(OptionInfo info, string name, object? defaultValue)
     {
@@ -93,20 +99,20 @@ public sealed class OptionBinder<T> where T : class, new()
 
     /// <summary>
     /// Makes the options: record defaults, then for train/test options the model's defaults (official
-    /// modify_commandline_options), then <paramref name="afterDefaults"/>, then the flags given.
+    /// modify_commandline_options), then <paramref name="afterDefaults"/>, then the flags given. A flag of another
+    /// model than the one chosen is a user error, as the official parser rejects it.
     /// </summary>
     public T Bind(ParseResult parse, Action<T>? afterDefaults = null)
     {
         var opt = new T();
-        if (opt is BaseOptions b)
-        {
-            if (GivenModel(parse) is { } model) b.Model = model;
-            ModelDefaults.Apply(b);
-        }
+        if (opt is BaseOptions b) opt = (T)(object)ModelRegistry.NewOptions(typeof(T), GivenModel(parse) ?? b.Model);
         afterDefaults?.Invoke(opt);
         foreach (var (info, flag, aliases) in _options)
         {
             if (GivenAs(parse, flag, aliases) is not { } option) continue;
+            if (!info.AppliesTo(opt))
+                throw new UserError($"--{info.Name} is not a flag of --model {((BaseOptions)(object)opt).Model} (it belongs to --model " +
+                    string.Join(", ", ModelRegistry.Names.Where(n => info.ModelGroup!.IsInstanceOfType(ModelRegistry.Get(n).Options()))) + ")");
             object? value = option switch
             {
                 Option<bool> o => parse.GetValue(o),

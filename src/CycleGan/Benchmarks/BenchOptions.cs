@@ -71,7 +71,6 @@ public sealed record BenchOptions
     [Option("image", "infer: translate this size x size RGB image instead of a random input")]
     public string? Image { get; init; }
 
-    public bool IsCycleGan => Model == "cycle_gan";
     public string ResolvedNetG => NetG ?? ModelOptions().NetG;
     public string ResolvedNorm => Norm ?? ModelOptions().Norm;
     public string ResolvedGanMode => GanMode ?? ModelOptions().GanMode;
@@ -79,12 +78,7 @@ public sealed record BenchOptions
     public bool UseDropout => !NoDropout && !ModelOptions().NoDropout;
 
     /// <summary>The training options with the model's official defaults, where the unset flags come from.</summary>
-    TrainOptions ModelOptions()
-    {
-        var t = new TrainOptions { Model = Model };
-        ModelDefaults.Apply(t);
-        return t;
-    }
+    TrainOptions ModelOptions() => TrainOptions.For(Model);
 
     /// <summary>Throws <see cref="UserError"/> for the combinations the PyTorch script rejects too.</summary>
     public void Validate()

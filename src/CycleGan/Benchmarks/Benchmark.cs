@@ -33,8 +33,7 @@ public static class Benchmark
 
     static BenchResult RunTrain(BenchOptions o, Action<int, double>? onRss)
     {
-        var opt = new TrainOptions { Model = o.Model };
-        ModelDefaults.Apply(opt);
+        var opt = TrainOptions.For(o.Model);
         opt.NetG = o.ResolvedNetG;
         opt.NetD = o.NetD;
         opt.NLayersD = o.NLayersD;
@@ -48,20 +47,7 @@ public static class Benchmark
         opt.CropSize = o.Size;
         opt.LoadSize = o.Size;
         opt.BatchSize = o.Batch;
-        opt.Lr = 0.0002;
-        opt.Beta1 = 0.5;
-        if (o.IsCycleGan)
-        {
-            opt.LambdaA = 10;
-            opt.LambdaB = 10;
-            opt.LambdaIdentity = 0.5;
-            opt.PoolSize = 50;
-        }
-        else
-        {
-            opt.LambdaL1 = 100;
-            opt.PoolSize = 0;
-        }
+        // The model's official defaults otherwise (lambdas, pool), as the PyTorch side sets them.
 
         using var model = ModelRegistry.Create(opt, isTrain: true, torch.CPU);
         model.SetTrainMode(true);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using CycleGan.Models;
 using CycleGan.Options;
 using CycleGan.Reporting;
 using CycleGan.Serving;
@@ -163,8 +164,7 @@ public static partial class EpochSweep
     static TestOptions TestOptionsFor(EpochSweepOptions o, string runDir, string resultsDir, int epoch)
     {
         var train = TrainOptFile.Read(Path.Combine(runDir, "train_opt.txt"));
-        var t = new TestOptions { Model = TrainOptFile.Str(train, "model", "cycle_gan") };
-        ModelDefaults.Apply(t);
+        var t = TestOptions.For(TrainOptFile.Str(train, "model", "cycle_gan"));
         foreach (var info in OptionInfo.All(typeof(TestOptions)).Where(i => RunFlags.Contains(i.Name)))
             if (train.TryGetValue(info.Name, out var v)) info.SetValue(t, Parse(v, info.Type, info.Name));
         t.Dataroot = o.Dataroot;

@@ -17,10 +17,10 @@ public sealed class BiGanModel : GanModel
     readonly Module<Tensor, Tensor> _g;
     readonly Training? _training;
 
-    public BiGanModel(BaseOptions opt, bool isTrain, Device device) : base(opt, isTrain, device)
+    public BiGanModel(ModelContext c) : base(c)
     {
-        _g = AddNetwork("G", Generator(opt.InputNc, opt.OutputNc));
-        if (isTrain) _training = new Training(this, (TrainOptions)opt);
+        _g = AddNetwork("G", Generator(c.Opt.InputNc, c.Opt.OutputNc));
+        if (c.Train is { } t) _training = new Training(this, t);
     }
 
     /// <summary>What exists only when training: the encoder E, the joint D, the GAN loss and the two optimizers.</summary>

@@ -20,17 +20,21 @@ public sealed class CoGanModel : GanModel
     readonly Module<Tensor, Tensor> _gShared, _gA, _gB;
     readonly Training? _training;
 
-    public CoGanModel(BaseOptions opt, bool isTrain, Device device) : base(opt, isTrain, device)
+    readonly CoGanOptions _flags;
+
+    public CoGanModel(ModelContext c) : base(c)
     {
+        var opt = c.Opt;
+        _flags = c.Flags<CoGanOptions>();
         CoupledDcgan.CheckSize(opt.CropSize);
-        if (opt.CoGan.Nz < 1) throw new UserError("--nz must be at least 1");
+        if (_flags.Nz < 1) throw new UserError("--nz must be at least 1");
         var norm = NormLayer.Get(opt.Norm);
         int s = opt.CropSize;
-        _gShared = AddNetwork("G_shared", OnDevice(CoupledDcgan.GeneratorTrunk(opt.CoGan.Nz, opt.Ngf, s, norm, opt.InitType,
+        _gShared = AddNetwork("G_shared", OnDevice(CoupledDcgan.GeneratorTrunk(_flags.Nz, opt.Ngf, s, norm, opt.InitType,
             opt.InitGain)));
         _gA = AddNetwork("G_A", OnDevice(CoupledDcgan.GeneratorHead(opt.InputNc, opt.Ngf, s, norm, opt.InitType, opt.InitGain)));
         _gB = AddNetwork("G_B", OnDevice(CoupledDcgan.GeneratorHead(opt.OutputNc, opt.Ngf, s, norm, opt.InitType, opt.InitGain)));
-        if (isTrain) _training = new Training(this, (TrainOptions)opt, norm);
+        if (c.Train is { } t) _training = new Training(this, t, norm);
     }
 
     /// <summary>What exists only when training: D_A, D_B and D_shared, the GAN loss and the two optimizers.</summary>
@@ -71,7 +75,7 @@ public sealed class CoGanModel : GanModel
         TakeInput(a, b, aPaths, bPaths,
             IsTrain ? "--model cogan needs images from both domains to train (use --dataset_mode unaligned)" : null);
 
-    Tensor Latent(long n) => randn([n, Opt.CoGan.Nz, 1, 1], device: Device);
+    Tensor Latent(long n) => randn([n, _flags.Nz, 1, 1], device: Device);
 
     /// <summary>Translation: fit z to x (gradients on z only, under enable_grad), then G_B(z*) and G_A(z*).</summary>
     protected override IEnumerable<(string Name, Tensor? Value)> ForwardVisuals()
@@ -81,7 +85,7 @@ public sealed class CoGanModel : GanModel
         var z = new TorchSharp.Modules.Parameter(Latent(realA.shape[0]));
         using (enable_grad())
         using (var adam = new AdamOptimizer([z], InferenceLr))
-            for (int i = 0; i < Opt.CoGan.CoganInferenceSteps; i++)
+            for (int i = 0; i < _flags.CoganInferenceSteps; i++)
             {
                 using var step = NewDisposeScope();
                 adam.ZeroGrad();

@@ -12,7 +12,7 @@ namespace CycleGan.Models;
 /// </summary>
 public sealed class ColorizationModel : Pix2PixModel
 {
-    public ColorizationModel(BaseOptions opt, bool isTrain, Device device) : base(Checked(opt), isTrain, device) { }
+    public ColorizationModel(ModelContext c) : base(Checked(c)) { }
 
     public override IReadOnlyList<string> VisualNames => ["real_A", "real_B_rgb", "fake_B_rgb"];
 
@@ -36,11 +36,12 @@ public sealed class ColorizationModel : Pix2PixModel
         return LabColor.ToImage(lData, abData, w, h);
     }
 
-    static BaseOptions Checked(BaseOptions opt)
+    static ModelContext Checked(ModelContext c)
     {
+        var opt = c.Opt;
         if (opt.InputNc != 1 || opt.OutputNc != 2 || opt.IsBtoA)
             throw new UserError("--model colorization maps L to ab: it needs --input_nc 1 --output_nc 2 --direction AtoB "
                 + $"(got {opt.InputNc}, {opt.OutputNc}, {opt.Direction})");
-        return opt;
+        return c;
     }
 }

@@ -22,22 +22,22 @@ public sealed class CycleGanModel : GanModel
     readonly Module<Tensor, Tensor> _gA, _gB;
     readonly Training? _training;
 
-    public CycleGanModel(BaseOptions opt, bool isTrain, Device device) : base(opt, isTrain, device)
+    public CycleGanModel(ModelContext c) : base(c)
     {
-        _gA = AddNetwork("G_A", Generator(opt.InputNc, opt.OutputNc));
-        _gB = AddNetwork("G_B", Generator(opt.OutputNc, opt.InputNc));
-        if (isTrain) _training = new Training(this, (TrainOptions)opt);
+        _gA = AddNetwork("G_A", Generator(c.Opt.InputNc, c.Opt.OutputNc));
+        _gB = AddNetwork("G_B", Generator(c.Opt.OutputNc, c.Opt.InputNc));
+        if (c.Train is { } t) _training = new Training(this, t, c.Flags<CycleGanOptions>());
     }
 
     /// <summary>What exists only when training: D_A, D_B, the GAN loss, the two image pools and the two optimizers.</summary>
     sealed class Training
     {
-        public Training(CycleGanModel m, TrainOptions t)
+        public Training(CycleGanModel m, TrainOptions t, CycleGanOptions f)
         {
-            if (t.LambdaIdentity > 0 && t.InputNc != t.OutputNc)
-                throw new UserError($"--lambda_identity {t.LambdaIdentity} needs --input_nc equal to --output_nc "
+            if (f.LambdaIdentity > 0 && t.InputNc != t.OutputNc)
+                throw new UserError($"--lambda_identity {f.LambdaIdentity} needs --input_nc equal to --output_nc "
                     + $"(got {t.InputNc} and {t.OutputNc}); set --lambda_identity 0");
-            T = t;
+            F = f;
             DA = m.AddNetwork("D_A", m.Discriminator(t.OutputNc));
             DB = m.AddNetwork("D_B", m.Discriminator(t.InputNc));
             FakeAPool = m.AddPool(t.PoolSize);
@@ -47,7 +47,7 @@ public sealed class CycleGanModel : GanModel
             OptD = m.Adam(t, DA, DB);
         }
 
-        public TrainOptions T { get; }
+        public CycleGanOptions F { get; }
         public Module<Tensor, Tensor> DA { get; }
         public Module<Tensor, Tensor> DB { get; }
         public ImagePool FakeAPool { get; }
@@ -66,7 +66,7 @@ public sealed class CycleGanModel : GanModel
         public Tensor? IdtB { get; set; }
     }
 
-    bool UseIdentity => _training is { T.LambdaIdentity: > 0 };
+    bool UseIdentity => _training is { F.LambdaIdentity: > 0 };
 
     public override IReadOnlyList<string> LossNames { get; } = ["D_A", "G_A", "cycle_A", "idt_A", "D_B", "G_B", "cycle_B", "idt_B"];
 
@@ -98,7 +98,7 @@ public sealed class CycleGanModel : GanModel
         var p = Train;
         using var scope = NewDisposeScope();
         var batched = Batched && RealA.shape.SequenceEqual(RealB.shape);
-        var f = Phase("G forward", () => batched ? BatchedForward(p.T.LambdaIdentity > 0) : Forward());
+        var f = Phase("G forward", () => batched ? BatchedForward(p.F.LambdaIdentity > 0) : Forward());
 
         // G_A and G_B: D frozen (no .grad for D, gradients still flow through it).
         SetRequiresGrad(false, p.OptD);
@@ -109,7 +109,7 @@ public sealed class CycleGanModel : GanModel
         // D_A and D_B on pooled fakes made before the G update. --lambda_GAN 0 is the paper's "Cycle alone":
         // no discriminator is run, in the G step above or here.
         SetRequiresGrad(true, p.OptD);
-        if (p.T.LambdaGan > 0)
+        if (p.F.LambdaGan > 0)
         {
             ClearGradients(p.OptD);
             Phase("D pools, losses, backward", () => BackwardD(p, f, rng));
@@ -126,7 +126,7 @@ public sealed class CycleGanModel : GanModel
     /// <summary>The official <c>backward_G</c>: identity, GAN (× --lambda_GAN) and cycle losses, one backward.</summary>
     void BackwardG(Training p, Pass f)
     {
-        var t = p.T;
+        var t = p.F;
         Tensor lossIdtA = ZeroLoss(), lossIdtB = ZeroLoss();
         if (t.LambdaIdentity > 0)
         {

@@ -15,26 +15,29 @@ namespace CycleGan.Models;
 public sealed class FeatureGanModel : OneSidedGanModel
 {
     readonly ResNet18Torch? _phi;
+    readonly FeatureGanOptions _flags;
 
-    public FeatureGanModel(BaseOptions opt, bool isTrain, Device device) : base(opt, isTrain, device)
+    public FeatureGanModel(ModelContext c) : base(c)
     {
-        if (!isTrain) return;
+        var opt = c.Opt;
+        _flags = c.Flags<FeatureGanOptions>();
+        if (!c.IsTrain) return;
         foreach (var (flag, nc) in new[] { ("input_nc", opt.InputNc), ("output_nc", opt.OutputNc) })
             if (nc != 1 && nc != 3) throw new UserError($"--model feature_gan feeds images to an RGB ResNet18 and " +
                 $"needs --{flag} 1 or 3, not {nc}");
         _phi = new ResNet18Torch();
-        _phi.to(device);
+        _phi.to(c.Device);
         _phi.eval();
     }
 
     protected override string RegularizerName => "G_feat";
 
-    protected override Tensor Regularizer(Tensor realA, Tensor fakeB, TrainOptions t)
+    protected override Tensor Regularizer(Tensor realA, Tensor fakeB)
     {
         var phi = _phi ?? throw BuiltForTesting();
         Tensor target;
         using (no_grad()) target = phi.forward(realA);
-        return functional.l1_loss(phi.forward(fakeB), target).Times(t.LambdaFeat);
+        return functional.l1_loss(phi.forward(fakeB), target).Times(_flags.LambdaFeat);
     }
 
     public override void Dispose()

@@ -23,12 +23,12 @@ public abstract class GanModel : IDisposable
     readonly List<ImagePool> _pools = [];
     Tensor? _realA, _realB;
 
-    protected GanModel(BaseOptions opt, bool isTrain, Device device)
+    protected GanModel(ModelContext c)
     {
-        Opt = opt;
-        IsTrain = isTrain;
-        Device = device;
-        Compute = Compute.FromOptions(opt.Kernels, opt.Precision);
+        Opt = c.Opt;
+        IsTrain = c.IsTrain;
+        Device = c.Device;
+        Compute = Compute.FromOptions(c.Opt.Kernels, c.Opt.Precision);
     }
 
     public BaseOptions Opt { get; }

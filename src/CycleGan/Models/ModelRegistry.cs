@@ -3,44 +3,82 @@ using static TorchSharp.torch;
 
 namespace CycleGan.Models;
 
-/// <summary>Models by their official <c>--model</c> names. A new model is one class plus one line here.</summary>
+/// <summary>
+/// Models by their official <c>--model</c> names: a model is one class, its options record, and one line here.
+/// The one place that knows a model's name; nothing else switches on it.
+/// </summary>
 public static class ModelRegistry
 {
     // Replaced, never changed, by Register: readers on other threads see the old or the new table.
-    static Dictionary<string, Func<BaseOptions, bool, Device, GanModel>> Models = new()
+    static Dictionary<string, ModelEntry> Models = new()
     {
-        ["cycle_gan"] = (o, train, d) => new CycleGanModel(o, train, d),
-        ["pix2pix"] = (o, train, d) => new Pix2PixModel(o, train, d),
-        ["colorization"] = (o, train, d) => new ColorizationModel(o, train, d),
-        ["simgan"] = (o, train, d) => new SimGanModel(o, train, d),
-        ["feature_gan"] = (o, train, d) => new FeatureGanModel(o, train, d),
-        ["cogan"] = (o, train, d) => new CoGanModel(o, train, d),
-        ["bigan"] = (o, train, d) => new BiGanModel(o, train, d),
-        ["test"] = (o, train, d) => train
-            ? throw new UserError("--model test is for testing only; train with --model cycle_gan or pix2pix")
-            : new TestModel((TestOptions)o, d),
+        ["cycle_gan"] = new(c => new CycleGanModel(c), () => new CycleGanOptions()) { DataParallel = true },
+        ["pix2pix"] = new(c => new Pix2PixModel(c), () => new Pix2PixOptions()) { DataParallel = true },
+        ["colorization"] = new(c => new ColorizationModel(c), () => new ColorizationOptions()) { DataParallel = true },
+        ["simgan"] = new(c => new SimGanModel(c), () => new SimGanOptions()),
+        ["feature_gan"] = new(c => new FeatureGanModel(c), () => new FeatureGanOptions()),
+        ["cogan"] = new(c => new CoGanModel(c), () => new CoGanOptions()),
+        ["bigan"] = new(c => new BiGanModel(c), () => new BiGanOptions()),
+        ["test"] = new(c => new TestModel(c), () => new TestModelOptions()) { Trainable = false },
     };
-
-    public static IReadOnlyCollection<string> Names => [.. Models.Keys];
-
-    /// <summary>
-    /// Adds a model under its <c>--model</c> name (or replaces the one of that name); the flag accepts it from then on.
-    /// <paramref name="create"/> gets the options, whether to build the training parts, and the device.
-    /// </summary>
-    public static void Register(string name, Func<BaseOptions, bool, Device, GanModel> create)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(create);
-        lock (Gate) Models = new(Models) { [name] = create };
-    }
 
     static readonly object Gate = new();
 
-    public static GanModel Create(BaseOptions opt, bool isTrain, Device device)
+    public static IReadOnlyCollection<string> Names => [.. Models.Keys];
+
+    /// <summary>Adds a model under its <c>--model</c> name (or replaces the one of that name); the flag accepts it from then on.</summary>
+    public static void Register(string name, ModelEntry entry)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(entry);
+        lock (Gate) Models = new(Models) { [name] = entry };
+    }
+
+    /// <summary>Removes a model added by <see cref="Register"/> (tests clean up after themselves).</summary>
+    public static void Unregister(string name)
+    {
+        lock (Gate)
+        {
+            var copy = new Dictionary<string, ModelEntry>(Models);
+            copy.Remove(name);
+            Models = copy;
+        }
+    }
+
+    /// <summary>The entry of <c>--model <paramref name="name"/></c>; an unknown name is a user error listing the known ones.</summary>
+    public static ModelEntry Get(string name)
     {
         var models = Models;
-        if (!models.TryGetValue(opt.Model, out var make))
-            throw new UserError($"model [{opt.Model}] is not recognized (use {string.Join(", ", models.Keys)})");
-        return make(opt, isTrain, device);
+        return models.TryGetValue(name, out var entry) ? entry
+            : throw new UserError($"model [{name}] is not recognized (use {string.Join(", ", models.Keys)})");
+    }
+
+    /// <summary>Every model's options record type (for the flags a command accepts), each once.</summary>
+    public static IReadOnlyList<Type> OptionTypes => [.. Models.Values.Select(e => e.Options().GetType()).Distinct()];
+
+    /// <summary>
+    /// Options of type <typeparamref name="T"/> for <c>--model <paramref name="model"/></c>: the record's defaults, then
+    /// the model's (its options record's <see cref="ModelOptions.SetDefaults"/>), as the official parser sets them.
+    /// </summary>
+    public static T NewOptions<T>(string model) where T : BaseOptions, new() => (T)NewOptions(typeof(T), model);
+
+    /// <inheritdoc cref="NewOptions{T}(string)"/>
+    public static BaseOptions NewOptions(Type optionsType, string model)
+    {
+        var o = (BaseOptions)Activator.CreateInstance(optionsType)!;
+        o.Model = model;
+        o.ModelFlags = Get(model).Options();
+        o.ModelFlags.SetDefaults(o);
+        return o;
+    }
+
+    public static GanModel Create(BaseOptions opt, bool isTrain, Device device)
+    {
+        var entry = Get(opt.Model);
+        if (!isTrain) return entry.Create(ModelContext.ForTesting(opt, device));
+        if (!entry.Trainable)
+            throw new UserError($"--model {opt.Model} is for testing only; train with --model cycle_gan or pix2pix");
+        return entry.Create(ModelContext.ForTraining(opt as TrainOptions
+            ?? throw new ArgumentException("training needs TrainOptions", nameof(opt)), device));
     }
 }

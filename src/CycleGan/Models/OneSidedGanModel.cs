@@ -16,10 +16,10 @@ public abstract class OneSidedGanModel : GanModel
     readonly Module<Tensor, Tensor> _g;
     readonly Training? _training;
 
-    protected OneSidedGanModel(BaseOptions opt, bool isTrain, Device device) : base(opt, isTrain, device)
+    protected OneSidedGanModel(ModelContext c) : base(c)
     {
-        _g = AddNetwork("G", Generator(opt.InputNc, opt.OutputNc));
-        if (isTrain) _training = new Training(this, (TrainOptions)opt);
+        _g = AddNetwork("G", Generator(c.Opt.InputNc, c.Opt.OutputNc));
+        if (c.Train is { } t) _training = new Training(this, t);
     }
 
     /// <summary>What exists only when training: D, its image pool, the GAN loss and the two optimizers.</summary>
@@ -27,7 +27,6 @@ public abstract class OneSidedGanModel : GanModel
     {
         public Training(OneSidedGanModel m, TrainOptions t)
         {
-            T = t;
             D = m.AddNetwork("D", m.Discriminator(t.OutputNc));
             Pool = m.AddPool(t.PoolSize);
             Gan = GanLoss.For(t);
@@ -35,7 +34,6 @@ public abstract class OneSidedGanModel : GanModel
             OptD = m.Adam(t, D);
         }
 
-        public TrainOptions T { get; }
         public Module<Tensor, Tensor> D { get; }
         public ImagePool Pool { get; }
         public GanLoss Gan { get; }
@@ -49,7 +47,7 @@ public abstract class OneSidedGanModel : GanModel
     protected abstract string RegularizerName { get; }
 
     /// <summary>The weighted regulariser of G's loss for the input x (real_A) and its translation G(x) (fake_B).</summary>
-    protected abstract Tensor Regularizer(Tensor realA, Tensor fakeB, TrainOptions t);
+    protected abstract Tensor Regularizer(Tensor realA, Tensor fakeB);
 
     public override IReadOnlyList<string> LossNames => ["G_GAN", RegularizerName, "D"];
     public override IReadOnlyList<string> VisualNames { get; } = ["real_A", "fake_B", "real_B"];
@@ -87,7 +85,7 @@ public abstract class OneSidedGanModel : GanModel
     void BackwardG(Training p, Tensor fakeB)
     {
         var lossGan = p.Gan.Compute(p.D.forward(fakeB), true);
-        var lossReg = Regularizer(RealA, fakeB, p.T);
+        var lossReg = Regularizer(RealA, fakeB);
         Scalars.Sum(lossGan, lossReg).backward();
         RecordLoss("G_GAN", lossGan);
         RecordLoss(RegularizerName, lossReg);

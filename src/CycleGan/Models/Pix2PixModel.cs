@@ -14,25 +14,25 @@ public class Pix2PixModel : GanModel
     readonly Module<Tensor, Tensor> _g;
     readonly Training? _training;
 
-    public Pix2PixModel(BaseOptions opt, bool isTrain, Device device) : base(opt, isTrain, device)
+    public Pix2PixModel(ModelContext c) : base(c)
     {
-        _g = AddNetwork("G", Generator(opt.InputNc, opt.OutputNc));
-        if (isTrain) _training = new Training(this, (TrainOptions)opt);
+        _g = AddNetwork("G", Generator(c.Opt.InputNc, c.Opt.OutputNc));
+        if (c.Train is { } t) _training = new Training(this, t, c.Flags<Pix2PixOptions>());
     }
 
     /// <summary>What exists only when training: the conditional D, the GAN loss and the two optimizers.</summary>
     sealed class Training
     {
-        public Training(Pix2PixModel m, TrainOptions t)
+        public Training(Pix2PixModel m, TrainOptions t, Pix2PixOptions f)
         {
-            T = t;
+            F = f;
             D = m.AddNetwork("D", m.Discriminator(t.InputNc + t.OutputNc));
             Gan = GanLoss.For(t);
             OptG = m.Adam(t, m._g);
             OptD = m.Adam(t, D);
         }
 
-        public TrainOptions T { get; }
+        public Pix2PixOptions F { get; }
         public Module<Tensor, Tensor> D { get; }
         public GanLoss Gan { get; }
         public OptimizerGroup OptG { get; }
@@ -89,7 +89,7 @@ public class Pix2PixModel : GanModel
     void BackwardG(Training p, Tensor fakeB)
     {
         var lossGGan = p.Gan.Compute(p.D.forward(cat([RealA, fakeB], 1)), true);
-        var lossGL1 = functional.l1_loss(fakeB, RealB).Times(p.T.LambdaL1);
+        var lossGL1 = functional.l1_loss(fakeB, RealB).Times(p.F.LambdaL1);
         Scalars.Sum(lossGGan, lossGL1).backward();
         RecordLoss("G_GAN", lossGGan);
         RecordLoss("G_L1", lossGL1);

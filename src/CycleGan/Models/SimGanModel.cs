@@ -12,8 +12,12 @@ namespace CycleGan.Models;
 /// </summary>
 public sealed class SimGanModel : OneSidedGanModel
 {
-    public SimGanModel(BaseOptions opt, bool isTrain, Device device) : base(opt, isTrain, device)
+    readonly SimGanOptions _flags;
+
+    public SimGanModel(ModelContext c) : base(c)
     {
+        var opt = c.Opt;
+        _flags = c.Flags<SimGanOptions>();
         if (opt.InputNc != opt.OutputNc)
             throw new UserError($"--model simgan compares G(x) with x pixel by pixel and needs --input_nc equal to --output_nc " +
                 $"(got {opt.InputNc} and {opt.OutputNc})");
@@ -21,6 +25,6 @@ public sealed class SimGanModel : OneSidedGanModel
 
     protected override string RegularizerName => "G_reg";
 
-    protected override Tensor Regularizer(Tensor realA, Tensor fakeB, TrainOptions t) =>
-        functional.l1_loss(fakeB, realA).Times(t.LambdaReg);
+    protected override Tensor Regularizer(Tensor realA, Tensor fakeB) =>
+        functional.l1_loss(fakeB, realA).Times(_flags.LambdaReg);
 }

@@ -11,11 +11,12 @@ public sealed class TestModel : GanModel
 {
     readonly nn.Module<Tensor, Tensor> _g;
 
-    public TestModel(TestOptions opt, Device device) : base(opt, false, device)
+    public TestModel(ModelContext c) : base(c)
     {
+        var opt = c.Opt;
         if (opt.DatasetMode != "single")
             throw new UserError("--model test needs --dataset_mode single (it applies one generator to the images in --dataroot)");
-        _g = AddNetwork("G" + opt.ModelSuffix, Generator(opt.InputNc, opt.OutputNc));
+        _g = AddNetwork("G" + c.Flags<TestModelOptions>().ModelSuffix, Generator(opt.InputNc, opt.OutputNc));
     }
 
     public override IReadOnlyList<string> LossNames { get; } = [];

@@ -6,7 +6,8 @@ namespace CycleGan.Options;
 
 /// <summary>
 /// The official <c>options/base_options.py</c> at commit 2a7afba: every flag shared by training and testing,
-/// with the official names and defaults (the generator's in <see cref="GeneratorOptions"/>), plus <c>--device</c>,
+/// with the official names and defaults (the generator's in <see cref="GeneratorOptions"/>, the model's own in
+/// <see cref="ModelFlags"/>), plus <c>--device</c>,
 /// <c>--seed</c>, <c>--precision</c> and <c>--kernels</c>. Allowed values come from the registries that build them.
 /// </summary>
 public record BaseOptions : GeneratorOptions
@@ -36,9 +37,24 @@ public record BaseOptions : GeneratorOptions
     [Option("init_gain", "scaling factor for normal, xavier and orthogonal")]
     public double InitGain { get; set; } = 0.02;
 
-    /// <summary>CoGAN's flags (<c>--nz</c>, <c>--cogan_inference_steps</c>), kept beside the model.</summary>
-    [OptionGroup]
-    public CoGanOptions CoGan { get; set; } = new();
+    /// <summary>
+    /// The flags and defaults of <see cref="Model"/>, declared beside the model (e.g. <c>Models/CycleGanOptions</c>);
+    /// null until the options are made for a model with <c>TrainOptions.For(model)</c> / <c>TestOptions.For(model)</c>.
+    /// </summary>
+    public ModelOptions? ModelFlags { get; set; }
+
+    /// <summary>The flags of <see cref="Model"/> as its options record (e.g. <c>Flags&lt;CycleGanOptions&gt;()</c>).</summary>
+    public T Flags<T>() where T : ModelOptions => ModelFlags as T ?? throw new InvalidOperationException(
+        $"--model {Model} options carry {ModelFlags?.GetType().Name ?? "no model flags"}, not {typeof(T).Name}: make them " +
+        $"with TrainOptions.For(\"{Model}\") or TestOptions.For(\"{Model}\")");
+
+    /// <summary>Sets a flag by its name from its command-line text, as if given (the model's own flags included).</summary>
+    public void SetFlag(string name, string value)
+    {
+        var info = OptionInfo.All(this).FirstOrDefault(i => i.Name == name)
+            ?? throw new UserError($"--{name} is not a flag of --model {Model}");
+        info.SetValue(this, info.Parse(value));
+    }
 
     [Option("dataset_mode", "chooses how datasets are loaded", ChoicesFrom = typeof(DataOptions),
         ChoicesMember = nameof(DataOptions.DatasetModes))]
@@ -93,7 +109,7 @@ public record BaseOptions : GeneratorOptions
     {
         if (string.IsNullOrEmpty(Suffix)) return;
         var s = Suffix;
-        foreach (var p in OptionInfo.All(GetType()))
+        foreach (var p in OptionInfo.All(this))
             s = s.Replace("{" + p.Name + "}", Convert.ToString(p.GetValue(this), System.Globalization.CultureInfo.InvariantCulture));
         Name = Name + "_" + s;
     }

@@ -2,7 +2,7 @@ namespace CycleGan.Options;
 
 /// <summary>
 /// The official <c>options/test_options.py</c>: base options plus results_dir, aspect_ratio, phase, eval,
-/// num_test, model_suffix; the test defaults (model test, load_size = crop_size) and the values
+/// num_test (model_suffix is --model test's own); the test defaults (model test, load_size = crop_size) and the values
 /// <c>test.py</c> forces (batch_size 1, serial_batches, no_flip).
 /// </summary>
 public record TestOptions : BaseOptions
@@ -17,8 +17,6 @@ public record TestOptions : BaseOptions
     public bool Eval { get; set; }
     [Option("num_test", "how many test images to run")]
     public int NumTest { get; set; } = 50;
-    [Option("model_suffix", "in --model test, loads [epoch]_net_G[model_suffix].pth")]
-    public string ModelSuffix { get; set; } = "";
     /// <summary>The job-array flags (<c>--shard</c>, <c>--shards</c>, <c>--fail_fast</c>).</summary>
     [OptionGroup]
     public Sharding.ShardOptions Sharding { get; set; } = new();

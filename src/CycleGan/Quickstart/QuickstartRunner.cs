@@ -97,27 +97,26 @@ public static class QuickstartRunner
     /// <summary>The official training options with the quickstart's sizes: no training page, checkpoints only at the end.</summary>
     public static TrainOptions TrainOptionsFor(QuickstartOptions o, string dataroot, string checkpointsDir)
     {
-        var t = new TrainOptions
+        var t = TrainOptions.For("cycle_gan") with
         {
-            Dataroot = dataroot, Name = Name, CheckpointsDir = checkpointsDir, Device = o.Device, Model = "cycle_gan",
+            Dataroot = dataroot, Name = Name, CheckpointsDir = checkpointsDir, Device = o.Device,
             NetG = o.NetG, Ngf = o.Ngf, Ndf = o.Ndf, LoadSize = o.Size, CropSize = o.Size, Seed = o.Seed,
-            Lr = o.Lr, LambdaIdentity = o.LambdaIdentity, NEpochs = o.NEpochs, NEpochsDecay = o.NEpochsDecay, Precision = o.Precision,
+            Lr = o.Lr, NEpochs = o.NEpochs, NEpochsDecay = o.NEpochsDecay, Precision = o.Precision,
             PrintFreq = 20, DisplayFreq = int.MaxValue, UpdateHtmlFreq = int.MaxValue, NoHtml = true,
             SaveLatestFreq = int.MaxValue, SaveEpochFreq = int.MaxValue,
         };
-        ModelDefaults.Apply(t);
+        t.Flags<CycleGanOptions>().LambdaIdentity = o.LambdaIdentity;
         return t;
     }
 
     static TestOptions TestOptionsFor(QuickstartOptions o, string dataroot, string checkpointsDir, string resultsDir, string epoch)
     {
-        var t = new TestOptions
+        var t = TestOptions.For("cycle_gan") with
         {
             Dataroot = dataroot, Name = Name, CheckpointsDir = checkpointsDir, ResultsDir = resultsDir, Device = o.Device,
-            Model = "cycle_gan", DatasetMode = "unaligned", NetG = o.NetG, Ngf = o.Ngf, Ndf = o.Ndf,
+            DatasetMode = "unaligned", NetG = o.NetG, Ngf = o.Ngf, Ndf = o.Ndf,
             LoadSize = o.Size, CropSize = o.Size, Seed = o.Seed, Epoch = epoch, NumTest = o.Test, Eval = true, Precision = o.Precision,
         };
-        ModelDefaults.Apply(t);
         t.ApplyTestOverrides();
         return t;
     }

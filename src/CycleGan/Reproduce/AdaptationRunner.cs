@@ -3,6 +3,7 @@ using System.Globalization;
 using CycleGan.Data;
 using CycleGan.Data.Synth;
 using CycleGan.Evaluation;
+using CycleGan.Models;
 using CycleGan.Reporting;
 using CycleGan.Inference;
 using TorchSharp;
@@ -90,7 +91,7 @@ public static class AdaptationRunner
                     $"training the style-1 → style-2 CycleGAN {name} ({o.Minutes:0.##} min)"));
                 var t = ReproduceSteps.BaseTrainOptions("cycle_gan", translation, checkpoints, name, o.Size, o.Ngf, o.Ndf, o.NetG,
                     o.NEpochs, o.NEpochsDecay, seed, o.Device);
-                t.LambdaIdentity = o.LambdaIdentity;
+                t.Flags<CycleGanOptions>().LambdaIdentity = o.LambdaIdentity;
                 var run = ReproduceSteps.Train(t, TimeSpan.FromMinutes(o.Minutes), observer, cancel);
                 observer?.OnMessage(string.Create(CultureInfo.InvariantCulture,
                     $"{name}: {run.Iterations} iterations in {run.Seconds:F0} s"));

@@ -128,8 +128,7 @@ public static class ReproduceRunner
 
     /// <summary>
     /// The same small networks for every method (netG, ngf, ndf of the options); each model keeps its official
-    /// defaults otherwise (pix2pix: U-Net of the image size, batch norm, L1 weight 100; CoGAN: DCGAN networks).
-    /// CycleGAN trains without the identity loss, as in the paper's Cityscapes experiments (Table 4's presets too).
+    /// defaults otherwise (pix2pix: batch norm, L1 weight 100; CoGAN: DCGAN networks) and its row's flags.
     /// </summary>
     public static TrainOptions TrainOptionsFor(ReproduceOptions o, ReproduceMethod m, string direction, string dataroot, string checkpoints,
         string name)
@@ -137,9 +136,8 @@ public static class ReproduceRunner
         var t = ReproduceSteps.BaseTrainOptions(m.Model, dataroot, checkpoints, name, o.Size, o.Ngf, o.Ndf, o.NetG, o.NEpochs,
             o.NEpochsDecay, o.Seed, o.Device);
         t.Direction = direction;
-        t.LambdaIdentity = 0;
-        t.Ablation = m.Ablation;
-        if (m.Model == "pix2pix") t.NetG = $"unet_{o.Size}";
+        foreach (var (flag, value) in m.Flags)
+            t.SetFlag(flag, value.Replace("{size}", o.Size.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
         return t;
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using CycleGan.Evaluation;
+using CycleGan.Models;
 using CycleGan.Options;
 using CycleGan.Training;
 using TorchSharp;
@@ -48,15 +49,14 @@ public static class ReproduceSteps
         int ngf, int ndf,
         string netG, int nEpochs, int nEpochsDecay, int seed, string device)
     {
-        var t = new TrainOptions { Model = model };
-        ModelDefaults.Apply(t);
+        var t = TrainOptions.For(model);
         t.Dataroot = dataroot;
         t.Name = name;
         t.CheckpointsDir = checkpointsDir;
         t.Device = device;
         t.Ngf = ngf;
         t.Ndf = ndf;
-        if (model != "pix2pix") t.NetG = netG;
+        t.NetG = netG;
         t.LoadSize = size;
         t.CropSize = size;
         t.Seed = seed;
@@ -77,8 +77,7 @@ public static class ReproduceSteps
     /// </summary>
     public static TestOptions TestOptionsFor(TrainOptions train, string resultsDir, int numTest, string phase = "test")
     {
-        var t = new TestOptions { Model = train.Model };
-        ModelDefaults.Apply(t);
+        var t = TestOptions.For(train.Model);
         t.Dataroot = train.Dataroot;
         t.Phase = phase;
         t.Name = train.Name;
@@ -90,7 +89,7 @@ public static class ReproduceSteps
         t.Ndf = train.Ndf;
         t.Norm = train.Norm;
         t.NoDropout = train.NoDropout;
-        t.CoGan = train.CoGan;
+        t.ModelFlags = train.ModelFlags;
         t.Direction = train.Direction;
         t.DatasetMode = train.DatasetMode;
         t.LoadSize = train.CropSize;

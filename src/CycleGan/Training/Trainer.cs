@@ -41,7 +41,6 @@ public sealed class Trainer
     public TrainingOutcome Run(CancellationToken cancel = default, CancellationToken stop = default)
     {
         TorchRuntime.EnsureLoaded();
-        _opt.ApplyAblation();
         TrainingValidation.Check(_opt);
         var world = MpiWorld.Current is { Size: > 1 } w ? w : null;
         var deviceSpec = _opt.DeviceSpec();
@@ -59,9 +58,10 @@ public sealed class Trainer
         model.SetTrainMode(true);
         if (world != null)
         {
-            if (model is not (CycleGanModel or Pix2PixModel))
-                throw new UserError($"--model {_opt.Model} does not train over MPI (cycle_gan, pix2pix and colorization do); "
-                    + "run it as one process or with --distributed none");
+            if (!ModelRegistry.Get(_opt.Model).DataParallel)
+                throw new UserError($"--model {_opt.Model} does not train over MPI (" +
+                    string.Join(", ", ModelRegistry.Names.Where(n => ModelRegistry.Get(n).DataParallel)) +
+                    " do); run it as one process or with --distributed none");
             model.GradientSync = new FusedGradientAverager(world);
         }
         if (Networks.ConvKernels.Shared.RemedySummary() is { } remedies) Publish(o => o.OnMessage(remedies));
@@ -98,7 +98,7 @@ public sealed class Trainer
         // Built once the seed is known (a resumed run takes the saved one): every file is validated here, once.
         var sampler = world is null ? null : new DistributedSampler(world.Rank, world.Size);
         var data = TrainingData.Create(_opt, seed, Publish, sampler);
-        if (root) AtomicFile.WriteAllText(Path.Combine(RunDir, "train_opt.txt"), OptionInfo.Format(_opt));
+        if (root) AtomicFile.WriteAllText(Path.Combine(RunDir, "train_opt.txt"), OptionInfo.Format(_opt, ModelRegistry.NewOptions<TrainOptions>(_opt.Model)));
         var worldSize = world?.Size ?? 1;
         var rank = world?.Rank ?? 0;
 

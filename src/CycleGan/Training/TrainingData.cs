@@ -85,9 +85,7 @@ public static class TrainingValidation
 {
     public static void Check(TrainOptions o)
     {
-        if (o.Model == "cycle_gan" && o.LambdaIdentity > 0 && o.InputNc != o.OutputNc)
-            throw new UserError($"--lambda_identity {o.LambdaIdentity} needs --input_nc equal to --output_nc (got {o.InputNc} " +
-                $"and {o.OutputNc}); set --lambda_identity 0");
+        o.Flags<ModelOptions>().BeforeTraining(o);
         if (!NetworkRegistry.GeneratorNames.Contains(o.NetG))
             throw new UserError($"Generator model name [{o.NetG}] is not recognized " +
                 $"(use {string.Join(", ", NetworkRegistry.GeneratorNames)})");
@@ -102,8 +100,5 @@ public static class TrainingValidation
             ("update_html_freq", o.UpdateHtmlFreq), ("save_latest_freq", o.SaveLatestFreq), ("save_epoch_freq", o.SaveEpochFreq) })
             if (v < 1) throw new UserError($"--{name} must be at least 1");
         if (o.Lr <= 0) throw new UserError("--lr must be positive");
-        foreach (var (name, v) in new[] { ("lambda_GAN", o.LambdaGan), ("lambda_A", o.LambdaA), ("lambda_B", o.LambdaB),
-            ("lambda_reg", o.LambdaReg), ("lambda_feat", o.LambdaFeat) })
-            if (v < 0) throw new UserError($"--{name} must not be negative");
     }
 }

@@ -7,12 +7,14 @@ namespace CycleGan.Tests.Cli;
 /// The flags' allowed values come from the registries, every command binds its flags the same way, and the old
 /// dashed spellings still work.
 /// </summary>
-public class OptionChoicesTests
+public sealed class OptionChoicesTests : IDisposable
 {
     const string Toy = "toy_cycle_gan";
 
     // A new model is one class plus one registry line: here the CycleGAN class under a new name.
-    static void RegisterToy() => ModelRegistry.Register(Toy, (o, train, d) => new CycleGanModel(o, train, d));
+    static void RegisterToy() => ModelRegistry.Register(Toy, new(c => new CycleGanModel(c), () => new CycleGanOptions()));
+
+    public void Dispose() => ModelRegistry.Unregister(Toy);
 
     static string[] ErrorLines(CliRunner.Result r) => r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
@@ -70,6 +72,16 @@ public class OptionChoicesTests
         var help = CliRunner.MustSucceed("train", "--help").Stdout;
         Assert.Contains("--nz ", help);
         Assert.Contains("--cogan_inference_steps ", help);
+    }
+
+    [Fact]
+    public void A_flag_of_another_model_is_one_error_line_with_exit_2_naming_the_models_it_belongs_to()
+    {
+        var r = CliRunner.Run("train", "--model", "cycle_gan", "--lambda_L1", "10", "--dataroot", "nowhere");
+        Assert.Equal(2, r.ExitCode);
+        var line = Assert.Single(ErrorLines(r));
+        Assert.Contains("--lambda_L1 is not a flag of --model cycle_gan", line);
+        Assert.Contains("pix2pix, colorization", line);
     }
 
     [Theory]

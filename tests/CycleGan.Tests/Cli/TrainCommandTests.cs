@@ -1,3 +1,4 @@
+using CycleGan.Models;
 using CycleGan.Checkpoints;
 using CycleGan.Data.Synth;
 using CycleGan.Options;
@@ -95,9 +96,9 @@ public class TrainCommandTests
         }
     }
 
-    static TrainOptions TinyOptions(string dataroot, string ck, string name) => new()
+    static TrainOptions TinyOptions(string dataroot, string ck, string name) => TrainOptions.For("cycle_gan") with
     {
-        Dataroot = dataroot, CheckpointsDir = ck, Name = name, Model = "cycle_gan", NoDropout = true, Ngf = 4, Ndf = 4, NetG = "resnet_6blocks",
+        Dataroot = dataroot, CheckpointsDir = ck, Name = name, NoDropout = true, Ngf = 4, Ndf = 4, NetG = "resnet_6blocks",
         LoadSize = 36, CropSize = 32, NEpochs = 1, NEpochsDecay = 1, Seed = 3, PrintFreq = 2, DisplayFreq = 100, SaveLatestFreq = 4,
         NoHtml = true, PoolSize = 3,
     };

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CycleGan.Models;
 using CycleGan.Data.Synth;
 using CycleGan.Evaluation;
 using CycleGan.Options;
@@ -18,7 +19,7 @@ public sealed class ThreeEpochRun : IDisposable
     public ThreeEpochRun()
     {
         SynthDataset.Write(new SynthOptions(Data, Size: 32, Train: 3, Test: 4));
-        var o = new TrainOptions
+        var o = TrainOptions.For("cycle_gan") with
         {
             Dataroot = Data, CheckpointsDir = _tmp["ck"], Name = "sweep", Device = "cpu", Seed = 5, NoDropout = true,
             NetG = "resnet_6blocks", Ngf = 4, Ndf = 4, LoadSize = 32, CropSize = 32, NEpochs = 2, NEpochsDecay = 1,

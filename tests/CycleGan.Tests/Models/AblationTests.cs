@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CycleGan.Models;
 using CycleGan.Data.Synth;
 using CycleGan.Options;
 using CycleGan.Tests.Cli;
@@ -28,7 +29,7 @@ public class AblationTests
     [InlineData("gan_backward", 1.0, 0.0, 10.0)]
     public void Ablation_presets_set_the_papers_loss_weights_and_no_identity(string ablation, double gan, double a, double b)
     {
-        var o = new TrainOptions { Ablation = ablation };
+        var o = new CycleGanOptions { Ablation = ablation };
         o.ApplyAblation();
         Assert.Equal((gan, a, b, 0.0), (o.LambdaGan, o.LambdaA, o.LambdaB, o.LambdaIdentity));
     }

@@ -7,8 +7,10 @@ using static TorchSharp.torch;
 
 namespace CycleGan.Tests.Models;
 
-public class ModelRegistryTests
+public sealed class ModelRegistryTests : IDisposable
 {
+    public void Dispose() => ModelRegistry.Unregister("toy_l1");
+
     sealed class Losses : ITrainingObserver
     {
         public List<IReadOnlyDictionary<string, double>> Reports { get; } = [];
@@ -27,9 +29,9 @@ public class ModelRegistryTests
         }
     }
 
-    static TrainOptions Tiny(string data, string checkpoints, string model) => new()
+    static TrainOptions Tiny(string data, string checkpoints, string model) => TrainOptions.For(model) with
     {
-        Dataroot = data, CheckpointsDir = checkpoints, Name = model, Model = model, Device = "cpu", Seed = 3, NoDropout = true,
+        Dataroot = data, CheckpointsDir = checkpoints, Name = model, Device = "cpu", Seed = 3, NoDropout = true,
         NetG = "resnet_6blocks", Ngf = 4, Ndf = 4, LoadSize = 32, CropSize = 32, NEpochs = 1, NEpochsDecay = 0,
         NoHtml = true, PrintFreq = 1, DisplayFreq = 1000,
     };
@@ -37,24 +39,29 @@ public class ModelRegistryTests
     [Fact]
     public void A_model_registered_by_one_line_trains_through_the_trainer_and_saves_its_network()
     {
-        ModelRegistry.Register("toy_l1", (o, train, d) => new ToyModel(o, train, d));
+        ModelRegistry.Register("toy_l1", new(c => new ToyModel(c), () => new ToyModel.Flags()));
         using var tmp = TestPaths.NewTempDir("toymodel");
         SynthDataset.Write(new SynthOptions(tmp["data"], Size: 32, Train: 2, Test: 1));
         var losses = new Losses();
+        var opt = Tiny(tmp["data"], tmp["ck"], "toy_l1");
+        Assert.Equal("aligned", opt.DatasetMode); // the toy's own default, applied by TrainOptions.For
+        opt.SetFlag("lambda_toy", "2.5");
 
-        var outcome = new Trainer(Tiny(tmp["data"], tmp["ck"], "toy_l1"), [losses]).Run();
+        var outcome = new Trainer(opt with { DatasetMode = "unaligned" }, [losses]).Run();
 
         Assert.Equal(2, outcome.TotalIters);
         Assert.True(File.Exists(tmp["ck/toy_l1/latest_net_G.pth"]));
         Assert.Equal(2, losses.Reports.Count);
         Assert.All(losses.Reports, r => Assert.True(r["L1"] > 0, "L1 is logged"));
+        // The toy's own flag is recorded with the run, beside the shared ones.
+        Assert.Matches(@"lambda_toy: 2\.5\s+\[default: 1\]", File.ReadAllText(tmp["ck/toy_l1/train_opt.txt"]));
     }
 
     [Fact]
     public void Gradient_sync_gets_each_optimizers_gradients_before_its_step_and_the_step_applies_what_it_leaves()
     {
         TorchRuntime.EnsureLoaded();
-        var opt = new TrainOptions { Model = "cycle_gan", NetG = "resnet_6blocks", Ngf = 4, Ndf = 4, CropSize = 32, NoDropout = true };
+        var opt = TrainOptions.For("cycle_gan") with { NetG = "resnet_6blocks", Ngf = 4, Ndf = 4, CropSize = 32, NoDropout = true };
         using var model = ModelRegistry.Create(opt, isTrain: true, CPU);
         var sync = new ZeroingSync();
         model.GradientSync = sync;

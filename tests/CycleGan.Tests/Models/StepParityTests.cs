@@ -15,19 +15,25 @@ public class StepParityTests
 
     static string Steps(params string[] p) => TestPaths.Ref(["steps", .. p]);
 
-    static TrainOptions CycleOptions(string ganMode) => new()
+    static TrainOptions CycleOptions(string ganMode) => TrainOptions.For("cycle_gan") with
     {
-        Model = "cycle_gan", Ngf = 8, Ndf = 8, NetG = "resnet_6blocks", NetD = "basic", Norm = "instance", NoDropout = true,
-        CropSize = 64, GanMode = ganMode, LambdaA = 10, LambdaB = 10, LambdaIdentity = 0.5, Lr = 2e-4, Beta1 = 0.5, PoolSize = 50, LambdaGp = 0,
+        Ngf = 8, Ndf = 8, NetG = "resnet_6blocks", NetD = "basic", Norm = "instance", NoDropout = true,
+        CropSize = 64, GanMode = ganMode, Lr = 2e-4, Beta1 = 0.5, PoolSize = 50, LambdaGp = 0,
         Kernels = "official",
     };
 
-    static TrainOptions Pix2PixOptions() => new()
+    static TrainOptions Pix2PixOptions() => TrainOptions.For("pix2pix") with
     {
-        Model = "pix2pix", Ngf = 8, Ndf = 8, NetG = "unet_128", NetD = "basic", Norm = "batch", NoDropout = true,
-        CropSize = 128, GanMode = "vanilla", LambdaL1 = 100, Lr = 2e-4, Beta1 = 0.5, PoolSize = 0, DatasetMode = "aligned",
+        Ngf = 8, Ndf = 8, NetG = "unet_128", NetD = "basic", Norm = "batch", NoDropout = true,
+        CropSize = 128, GanMode = "vanilla", Lr = 2e-4, Beta1 = 0.5, PoolSize = 0, DatasetMode = "aligned",
         Kernels = "official",
     };
+
+    static TrainOptions NoIdentity(TrainOptions o)
+    {
+        o.Flags<CycleGanOptions>().LambdaIdentity = 0;
+        return o;
+    }
 
     static void LoadInit(GanModel model, string folder)
     {
@@ -104,7 +110,7 @@ public class StepParityTests
     {
         TorchRuntime.EnsureLoaded();
         torch.set_num_threads(1);
-        using var model = new CycleGanModel(CycleOptions("lsgan"), true, CPU);
+        using var model = new CycleGanModel(ModelContext.ForTraining(CycleOptions("lsgan"), CPU));
         model.SetTrainMode(true);
         LoadInit(model, "cycle_gan");
         using var inputs = SafeTensorsFile.Read(Steps("cycle_gan", "inputs.safetensors"));
@@ -142,7 +148,7 @@ public class StepParityTests
     {
         TorchRuntime.EnsureLoaded();
         torch.set_num_threads(1);
-        using var model = new CycleGanModel(CycleOptions("lsgan") with { Kernels = "fast" }, true, CPU);
+        using var model = new CycleGanModel(ModelContext.ForTraining(CycleOptions("lsgan") with { Kernels = "fast" }, CPU));
         Assert.True(model.Compute.FastKernels);
         model.SetTrainMode(true);
         LoadInit(model, "cycle_gan");
@@ -171,7 +177,7 @@ public class StepParityTests
         using var inputs = SafeTensorsFile.Read(Steps("cycle_gan", "inputs.safetensors"));
         (IReadOnlyDictionary<string, double>, Dictionary<string, Tensor>) Step(string kernels)
         {
-            using var model = new CycleGanModel(CycleOptions("lsgan") with { Kernels = kernels, LambdaIdentity = 0 }, true, CPU);
+            using var model = new CycleGanModel(ModelContext.ForTraining(NoIdentity(CycleOptions("lsgan") with { Kernels = kernels }), CPU));
             model.SetTrainMode(true);
             LoadInit(model, "cycle_gan");
             SetInputs(model, inputs, 1);
@@ -195,7 +201,7 @@ public class StepParityTests
     {
         TorchRuntime.EnsureLoaded();
         torch.set_num_threads(1);
-        using var model = new CycleGanModel(CycleOptions(ganMode), true, CPU);
+        using var model = new CycleGanModel(ModelContext.ForTraining(CycleOptions(ganMode), CPU));
         LoadInit(model, "cycle_gan");
         using var inputs = SafeTensorsFile.Read(Steps("cycle_gan", "inputs.safetensors"));
         using var losses = JsonDocument.Parse(File.ReadAllText(Steps("cycle_gan", "losses.json")));
@@ -212,7 +218,7 @@ public class StepParityTests
     {
         TorchRuntime.EnsureLoaded();
         torch.set_num_threads(1);
-        using var model = new Pix2PixModel(Pix2PixOptions(), true, CPU);
+        using var model = new Pix2PixModel(ModelContext.ForTraining(Pix2PixOptions(), CPU));
         model.SetTrainMode(true);
         LoadInit(model, "pix2pix");
         using var inputs = SafeTensorsFile.Read(Steps("pix2pix", "inputs.safetensors"));
@@ -242,7 +248,7 @@ public class StepParityTests
         using var inputs = SafeTensorsFile.Read(Steps("cycle_gan", "inputs.safetensors"));
         double DA(double lambdaGp)
         {
-            using var model = new CycleGanModel(CycleOptions("wgangp") with { LambdaGp = lambdaGp }, true, CPU);
+            using var model = new CycleGanModel(ModelContext.ForTraining(CycleOptions("wgangp") with { LambdaGp = lambdaGp }, CPU));
             LoadInit(model, "cycle_gan");
             SetInputs(model, inputs, 1);
             model.OptimizeParameters(new Rng(1));

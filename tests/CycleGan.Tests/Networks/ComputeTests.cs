@@ -134,11 +134,10 @@ public class ComputeTests
     public void A_bf16_cyclegan_step_updates_float32_weights_with_finite_losses()
     {
         TorchRuntime.EnsureLoaded();
-        var opt = new TrainOptions
+        var opt = TrainOptions.For("cycle_gan") with
         {
-            Model = "cycle_gan", Ngf = 4, Ndf = 4, NetG = "resnet_6blocks", CropSize = 32, LoadSize = 32, Precision = "bf16",
+            Ngf = 4, Ndf = 4, NetG = "resnet_6blocks", CropSize = 32, LoadSize = 32, Precision = "bf16",
         };
-        ModelDefaults.Apply(opt);
         manual_seed(0);
         using var model = ModelRegistry.Create(opt, isTrain: true, CPU);
         Assert.True(model.Compute.Bf16);

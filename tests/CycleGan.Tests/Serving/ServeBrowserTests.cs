@@ -1,3 +1,4 @@
+using CycleGan.Models;
 using CycleGan.Data;
 using CycleGan.Data.Synth;
 using CycleGan.Options;
@@ -38,13 +39,12 @@ public class ServeBrowserTests
         SynthDataset.Write(new SynthOptions(Out: tmp["data"], Size: 32, Train: 5, Test: 1, Seed: 1));
         await using var host = await ServeHost.OnLoopback(new ServeOptions { CheckpointsDir = tmp["ck"] });
         await using var chromium = await Chromium.Launch();
-        var opt = new TrainOptions
+        var opt = TrainOptions.For("cycle_gan") with
         {
             Dataroot = tmp["data"], Name = "live", CheckpointsDir = tmp["ck"], Ngf = 4, Ndf = 4, NetG = "resnet_6blocks",
             LoadSize = 36, CropSize = 32, NEpochs = 1, NEpochsDecay = 1, Seed = 3, PrintFreq = 2, DisplayFreq = 4,
             UpdateHtmlFreq = 4, SaveLatestFreq = 4,
         };
-        ModelDefaults.Apply(opt);
         var runDir = Path.Combine(opt.CheckpointsDir, opt.Name);
         var log = new LossLog(runDir);
         using var gate = new GateAtFirstLosses();

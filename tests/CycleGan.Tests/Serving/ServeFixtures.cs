@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CycleGan.Models;
 using CycleGan.Checkpoints;
 using CycleGan.Data;
 using CycleGan.Networks;
@@ -19,8 +20,8 @@ public static class ServeFixtures
         TorchRuntime.EnsureLoaded();
         var dir = Path.Combine(checkpointsDir, name);
         Directory.CreateDirectory(dir);
-        var opt = new TrainOptions { Name = name, NetG = "resnet_6blocks", Ngf = ngf, NoDropout = true, NEpochs = 1, NEpochsDecay = 1 };
-        File.WriteAllText(Path.Combine(dir, "train_opt.txt"), OptionInfo.Format(opt));
+        var opt = TrainOptions.For("cycle_gan") with { Name = name, NetG = "resnet_6blocks", Ngf = ngf, NoDropout = true, NEpochs = 1, NEpochsDecay = 1 };
+        File.WriteAllText(Path.Combine(dir, "train_opt.txt"), OptionInfo.Format(opt, TrainOptions.For(opt.Model)));
         torch.manual_seed(5);
         using (var g = NetworkRegistry.CreateGenerator(new NetworkSpec { NetG = opt.NetG, Ngf = ngf }))
         {

@@ -1,3 +1,4 @@
+using CycleGan.Models;
 using CycleGan.Data.Synth;
 using CycleGan.Options;
 using CycleGan.Training;
@@ -17,7 +18,7 @@ public class TrainerStopTests
         }
     }
 
-    static TrainOptions Tiny(string data, string checkpoints) => new()
+    static TrainOptions Tiny(string data, string checkpoints) => TrainOptions.For("cycle_gan") with
     {
         Dataroot = data, CheckpointsDir = checkpoints, Name = "stop", Device = "cpu", Seed = 3, NoDropout = true,
         NetG = "resnet_6blocks", Ngf = 4, Ndf = 4, LoadSize = 32, CropSize = 32, NEpochs = 1, NEpochsDecay = 1,

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CycleGan.Models;
 using CycleGan.Data.Synth;
 using CycleGan.Options;
 using CycleGan.Tests.Cli;
@@ -21,7 +22,7 @@ public class TrainingStateTests
     {
         using var tmp = TestPaths.NewTempDir("statever");
         SynthDataset.Write(new SynthOptions(tmp["data"], Size: 32, Train: 4, Test: 1));
-        var opt = new TrainOptions
+        var opt = TrainOptions.For("cycle_gan") with
         {
             Dataroot = tmp["data"], CheckpointsDir = tmp["ck"], Name = "v", Device = "cpu", Seed = 3, NoDropout = true,
             NetG = "resnet_6blocks", Ngf = 4, Ndf = 4, LoadSize = 32, CropSize = 32, NEpochs = 1, NEpochsDecay = 1, NoHtml = true,
