@@ -64,6 +64,11 @@ public sealed record Compute(bool FastKernels, bool Bf16)
                 c.ChannelsLast = FastKernels && c.transposed;
                 c.FoldTaps = FastKernels && c.CanFoldTaps;
             }
+            else if (m is BlurLayer blur)
+            {
+                blur.Kernels = Kernels;
+                blur.LayerName = name;
+            }
             else if (m is InstanceNorm n) n.Fast = FastKernels;
         }
         return net;

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace CycleGan.Networks;
 
 /// <summary>
-/// The official <c>init_weights</c>: Conv/ConvTranspose weights by init type (bias 0), BatchNorm weight ~ N(1, gain)
+/// The official <c>init_weights</c>: Conv/ConvTranspose/Linear weights by init type (bias 0), BatchNorm weight ~ N(1, gain)
 /// and bias 0 whatever the type; everything else untouched. Modules are visited in state_dict order.
 /// </summary>
 public static class WeightInit
@@ -21,7 +21,7 @@ public static class WeightInit
         {
             switch (m)
             {
-                case Convolution:
+                case Convolution or Linear: // the official init_weights: classes named *Conv* or *Linear*
                     var w = ((nn.Module)m).get_parameter("weight")!;
                     switch (initType)
                     {
