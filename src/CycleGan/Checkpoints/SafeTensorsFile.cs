@@ -20,11 +20,28 @@ public static class SafeTensorsFile
 
     public static StateDict Read(string path)
     {
-        TorchRuntime.EnsureLoaded();
         try
         {
             using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            return Read(fs);
+            return Read(fs, path);
+        }
+        catch (IOException e) when (e is not EndOfStreamException) { throw new UserError($"cannot read {path}: {e.Message}", e); }
+        catch (UnauthorizedAccessException e) { throw new UserError($"cannot read {path}: {e.Message}", e); }
+    }
+
+    /// <summary>A safetensors file held in memory (e.g. received from another process); <paramref name="name"/> names it in errors.</summary>
+    public static StateDict Read(byte[] bytes, string name)
+    {
+        using var ms = new MemoryStream(bytes, writable: false);
+        return Read(ms, name);
+    }
+
+    static StateDict Read(Stream fs, string path)
+    {
+        TorchRuntime.EnsureLoaded();
+        try
+        {
+            return ReadStream(fs);
         }
         catch (CheckpointFormatException e) { throw new UserError($"{path}: {e.Message}", e); }
         catch (JsonException e) { throw new UserError($"{path}: the safetensors header is not valid JSON ({e.Message})", e); }
@@ -35,7 +52,7 @@ public static class SafeTensorsFile
 
     sealed record Entry(string Name, ScalarType DType, long[] Shape, long Begin, long End);
 
-    static StateDict Read(FileStream fs)
+    static StateDict ReadStream(Stream fs)
     {
         if (fs.Length < 8) throw new CheckpointFormatException($"file is only {fs.Length} bytes long, not a safetensors file");
         Span<byte> n = stackalloc byte[8];

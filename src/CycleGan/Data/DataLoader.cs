@@ -25,7 +25,7 @@ public sealed class DataLoader
     public int PrefetchBatches { get; }
 
     /// <summary>In a data-parallel run, which share of each epoch this process serves; null: all of it.</summary>
-    public Distributed.DistributedSampler? Sampler { get; init; }
+    public DistributedSampler? Sampler { get; init; }
 
     public DataLoader(IImageDataset dataset, int batchSize, bool shuffle, int seed, int prefetchBatches = 4)
     {
@@ -67,7 +67,7 @@ public sealed class DataLoader
         if (Shuffle) Stream(epoch, -1).Shuffle(order);
         if (Sampler is null) return order.Select((index, position) => (index, position)).ToArray();
         if (order.Length == 0) return [];
-        return Sampler.Positions(order.Length).Select(p => (Distributed.DistributedSampler.IndexAt(order, p), p)).ToArray();
+        return Sampler.Positions(order.Length).Select(p => (DistributedSampler.IndexAt(order, p), p)).ToArray();
     }
 
     /// <summary>

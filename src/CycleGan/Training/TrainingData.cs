@@ -40,7 +40,7 @@ public sealed record TrainingData(DataLoader Loader, IReadOnlyList<BadImage> Ski
 
     /// <param name="sampler">In a data-parallel run, this rank's share of each epoch.</param>
     public static TrainingData Create(TrainOptions o, int seed, Action<Action<ITrainingObserver>> publish,
-        Distributed.DistributedSampler? sampler = null)
+        DistributedSampler? sampler = null)
     {
         if (string.IsNullOrEmpty(o.Dataroot)) throw new UserError("--dataroot is required");
         if (!Directory.Exists(o.Dataroot)) throw new UserError($"--dataroot {o.Dataroot} does not exist");

@@ -23,6 +23,9 @@ public static class TrainingState
 
     public const string FolderName = "train_state";
 
+    /// <summary>The image pools' file in a state folder (every rank's, in an MPI run).</summary>
+    public const string PoolsFile = "pools.safetensors";
+
     /// <param name="otherPools">In an N-rank run, the pools of ranks 1 … N−1 (<c>rank&lt;r&gt;.pool&lt;p&gt;.&lt;k&gt;</c>).</param>
     public static void Save(string runDir, GanModel model, TrainingProgress progress,
         IEnumerable<KeyValuePair<string, Tensor>>? otherPools = null)
@@ -50,7 +53,7 @@ public static class TrainingState
                     for (int k = 0; k < model.Pools[p].Images.Count; k++)
                         pools.Add(new($"pool{p}.{k}", model.Pools[p].Images[k].cpu()));
                 pools.AddRange(otherPools ?? []);
-                SafeTensorsFile.Write(Path.Combine(tmp, "pools.safetensors"), pools);
+                SafeTensorsFile.Write(Path.Combine(tmp, PoolsFile), pools);
             }
             var doc = new StateDocument
             {
@@ -107,11 +110,17 @@ public static class TrainingState
     }
 
     /// <summary>Restores networks, optimizers, schedulers and pools into <paramref name="model"/>; returns the counters.</summary>
-    public static TrainingProgress Load(string stateDir, GanModel model)
+    public static TrainingProgress Load(string stateDir, GanModel model) => Load(StateFiles.Folder(stateDir), model, withPools: true);
+
+    /// <summary>
+    /// <see cref="Load(string, GanModel)"/> from a folder or from the bytes rank 0 sent; without
+    /// <paramref name="withPools"/> the pools are left as they are (each rank of an MPI job gets its own).
+    /// </summary>
+    public static TrainingProgress Load(StateFiles files, GanModel model, bool withPools)
     {
+        var stateDir = files.Where;
         StateDocument doc;
-        try { doc = JsonSerializer.Deserialize<StateDocument>(File.ReadAllText(Path.Combine(stateDir, "state.json")))
-            ?? throw new JsonException("empty"); }
+        try { doc = JsonSerializer.Deserialize<StateDocument>(files.Read("state.json")) ?? throw new JsonException("empty"); }
         catch (JsonException e) { throw new UserError($"{stateDir}/state.json is not a valid training state: {e.Message}", e); }
         if (doc.Version > FormatVersion)
             throw new UserError($"the training state in {stateDir} has format version {doc.Version}, newer than this build reads "
@@ -120,13 +129,17 @@ public static class TrainingState
         if (doc.Model != model.Opt.Model)
             throw new UserError($"the training state in {stateDir} is for --model {doc.Model}, not {model.Opt.Model}");
         foreach (var (name, net) in model.Networks)
-            GanModel.LoadNetwork(net, Path.Combine(stateDir, $"net_{name}.safetensors"), name);
+        {
+            var file = $"net_{name}.safetensors";
+            using var sd = SafeTensorsFile.Read(files.Read(file), Path.Combine(stateDir, file));
+            CheckpointLoader.Load(net, sd, Path.Combine(stateDir, file));
+        }
         if (doc.Schedulers.Count != model.Optimizers.Count)
             throw new UserError($"the training state in {stateDir} has {doc.Schedulers.Count} optimizers, the " +
                 $"model {model.Optimizers.Count}");
         for (int i = 0; i < model.Optimizers.Count; i++)
         {
-            var bytes = File.ReadAllBytes(Path.Combine(stateDir, $"optimizer_{i}.bin"));
+            var bytes = files.Read($"optimizer_{i}.bin");
             using var r = new BinaryReader(new MemoryStream(bytes));
             try { model.Optimizers[i].Load(r); }
             catch (Exception e) when (e is not UserError) { throw new UserError($"{stateDir}/optimizer_{i}.bin does not fit this model's " +
@@ -135,9 +148,9 @@ public static class TrainingState
             model.Schedulers[i].Restore(s.Steps, s.Lr, s.Best ?? double.PositiveInfinity, s.NumBadEpochs);
         }
         model.ApplySchedulerRates();
-        if (model.Pools.Count > 0)
+        if (withPools && model.Pools.Count > 0)
         {
-            using var pools = SafeTensorsFile.Read(Path.Combine(stateDir, "pools.safetensors"));
+            using var pools = SafeTensorsFile.Read(files.Read(PoolsFile), Path.Combine(stateDir, PoolsFile));
             for (int p = 0; p < model.Pools.Count; p++)
             {
                 var images = new List<Tensor>();

@@ -1,4 +1,4 @@
-namespace CycleGan.Distributed;
+namespace CycleGan.Data;
 
 /// <summary>
 /// PyTorch's <c>DistributedSampler</c> (drop_last False): every rank shuffles with the same seed, so an epoch has one

@@ -1,6 +1,7 @@
+using CycleGan.Data;
 using CycleGan.Distributed;
 
-namespace CycleGan.Tests.Distributed;
+namespace CycleGan.Tests.Data;
 
 public class DistributedSamplerTests
 {

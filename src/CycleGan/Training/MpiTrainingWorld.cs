@@ -1,34 +1,55 @@
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using CycleGan.Checkpoints;
+using CycleGan.Data;
+using CycleGan.Distributed;
 using CycleGan.Models;
 using CycleGan.Networks;
-using CycleGan.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
-namespace CycleGan.Distributed;
+namespace CycleGan.Training;
 
 /// <summary>
-/// What the ranks of a data-parallel run exchange outside the training step: the seed and rank 0's weights at the
-/// start, every rank's image pools when rank 0 saves the training state (gathered) and when a run resumes (scattered).
-/// Only rank 0 reads and writes the run folder, so the other ranks need no shared file system.
+/// The ranks of a data-parallel MPI job (docs/distributed.md): what they exchange outside the training step — the
+/// seed and rank 0's weights at the start, every rank's image pools when rank 0 saves the training state (gathered)
+/// and when a run resumes (scattered), a stop request, a final check that all ranks hold the same weights. Only rank
+/// 0 reads and writes the run folder, so the other ranks need no shared file system.
 /// </summary>
-public static class DistributedState
+public sealed class MpiTrainingWorld(MpiWorld world) : TrainingWorld
 {
     const int PoolTag = 11, StateTag = 12;
 
-    public static int BroadcastSeed(MpiWorld world, int seed) =>
+    public override int Rank => world.Rank;
+    public override int Size => world.Size;
+
+    // One GPU per rank: without an index, rank k of a node takes CUDA device k (modulo the count).
+    public override string DeviceSpec(string spec) => spec is "" or "cuda" && cuda.is_available()
+        ? $"cuda:{LaunchEnvironment.LocalRank() % cuda.device_count()}" : spec;
+
+    public override int AgreeOnSeed(int seed) =>
         BitConverter.ToInt32(world.Broadcast(world.IsRoot ? BitConverter.GetBytes(seed) : null));
 
+    public override bool AnyStop(bool stop) => world.AllreduceMax(stop ? 1 : 0) > 0;
+
+    public override DistributedSampler? Sampler => new(world.Rank, world.Size);
+
+    public override void Join(GanModel model)
+    {
+        var name = model.Opt.Model;
+        if (!ModelRegistry.Get(name).DataParallel)
+            throw new UserError($"--model {name} does not train over MPI (" +
+                string.Join(", ", ModelRegistry.Names.Where(n => ModelRegistry.Get(n).DataParallel)) +
+                " do); run it as one process or with --distributed none");
+        model.GradientSync = new FusedGradientAverager(world);
+    }
+
     /// <summary>Every rank takes rank 0's parameters and buffers (BatchNorm running statistics included).</summary>
-    public static void BroadcastNetworks(MpiWorld world, GanModel model)
+    public override void ShareWeights(GanModel model)
     {
         using var scope = NewDisposeScope();
         var tensors = model.Networks.Values.SelectMany(n => ModuleState.Ordered(n).Select(kv => kv.Value)).ToList();
-        // float64 holds float32 weights and int64 counters exactly.
-        var values = world.IsRoot
-            ? cat(tensors.Select(t => t.detach().to(ScalarType.Float64).cpu().reshape(-1)).ToList(), 0).data<double>().ToArray()
-            : null;
-        var bytes = world.Broadcast(values is null ? null : MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
+        var bytes = world.Broadcast(world.IsRoot ? StateBytes(tensors) : null);
         if (world.IsRoot) return;
         var flat = tensor(MemoryMarshal.Cast<byte, double>(bytes).ToArray());
         long at = 0;
@@ -40,13 +61,28 @@ public static class DistributedState
         }
     }
 
+    // float64 holds float32 weights and int64 counters exactly.
+    static byte[] StateBytes(IEnumerable<Tensor> tensors) => MemoryMarshal.AsBytes(
+        cat(tensors.Select(t => t.detach().to(ScalarType.Float64).cpu().reshape(-1)).ToList(), 0).data<double>().ToArray().AsSpan())
+        .ToArray();
+
+    public override void CheckInSync(GanModel model)
+    {
+        using var scope = NewDisposeScope();
+        var state = StateBytes(model.Networks.Values.SelectMany(n => ModuleState.Ordered(n).Select(kv => kv.Value)));
+        var hash = BitConverter.ToInt64(SHA256.HashData(state));
+        // Equal on every rank exactly when the largest hash and the largest negated hash are each other's negation.
+        if (world.AllreduceMax(hash) != -world.AllreduceMax(-hash))
+            throw new InvalidOperationException($"the ranks' weights diverged (rank {world.Rank} of {world.Size}); please report this");
+    }
+
     /// <summary>
     /// Collective: ranks 1 … N−1 send their pools to rank 0, which gets them as <c>rank&lt;r&gt;.pool&lt;p&gt;.&lt;k&gt;</c>
     /// tensors for <see cref="TrainingState.Save"/>; the other ranks get null.
     /// </summary>
-    public static List<KeyValuePair<string, Tensor>>? GatherPools(MpiWorld world, GanModel model)
+    public override List<KeyValuePair<string, Tensor>>? GatherPools(GanModel model)
     {
-        var all = world.Gather(world.IsRoot ? [] : PoolBytes(model), PoolTag);
+        var all = world.Gather(world.IsRoot ? [] : Serialize(model.Pools.Select(p => p.Images.ToList()).ToList()), PoolTag);
         if (all is null) return null;
         var result = new List<KeyValuePair<string, Tensor>>();
         for (int r = 1; r < all.Length; r++)
@@ -60,11 +96,10 @@ public static class DistributedState
     }
 
     /// <summary>
-    /// Collective resume from the training state rank 0 found (<paramref name="stateDir"/>, null when none): rank 0
-    /// loads it; the others get its files (without the pools) into a private temporary folder, load them the same
-    /// way, and receive their own pools. Returns the counters, or null on every rank when there is no state.
+    /// Collective resume: rank 0 loads the state it found; the others load the same files from the bytes rank 0 sends
+    /// (without the pools) and receive their own pools. Returns the counters, or null on every rank when there is none.
     /// </summary>
-    public static TrainingProgress? Resume(MpiWorld world, GanModel model, string? stateDir)
+    public override TrainingProgress? Resume(GanModel model, string? stateDir)
     {
         TrainingProgress? progress = null;
         byte[][]? pools = null;
@@ -75,54 +110,18 @@ public static class DistributedState
             if (progress.WorldSize != world.Size)
                 throw new UserError($"the training state in {stateDir} was saved by a {progress.WorldSize}-process run; "
                     + $"resume it with {progress.WorldSize} processes (this run has {world.Size})");
-            files = PackFiles(stateDir);
+            files = StateFiles.Pack(stateDir, skip: name => name == TrainingState.PoolsFile);
             pools = RankPools(stateDir, world.Size, model.Pools.Count);
         }
         var shared = world.Broadcast(world.IsRoot ? files ?? [] : null);
         if (shared.Length == 0) return null;
         var mine = world.Scatter(pools, StateTag);
         if (world.IsRoot) return progress;
-        var tmp = Path.Combine(Path.GetTempPath(), $"cyclegan-rank{world.Rank}-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        try
-        {
-            UnpackFiles(shared, tmp);
-            SafeTensorsFile.Write(Path.Combine(tmp, "pools.safetensors"), []);
-            progress = TrainingState.Load(tmp, model);
-        }
-        finally
-        {
-            Directory.Delete(tmp, true);
-        }
+        progress = TrainingState.Load(StateFiles.Unpack(shared, $"rank 0's {TrainingState.FolderName}"), model, withPools: false);
         var restored = PoolsFromBytes(mine);
         for (int p = 0; p < model.Pools.Count; p++)
             model.Pools[p].Restore(p < restored.Count ? restored[p].Select(t => t.to(model.Device)) : []);
         return progress;
-    }
-
-    static byte[] PackFiles(string dir)
-    {
-        using var ms = new MemoryStream();
-        using (var w = new BinaryWriter(ms))
-            foreach (var file in Directory.GetFiles(dir).Where(f => Path.GetFileName(f) != "pools.safetensors")
-                         .Order(StringComparer.Ordinal))
-            {
-                w.Write(Path.GetFileName(file));
-                var bytes = File.ReadAllBytes(file);
-                w.Write(bytes.Length);
-                w.Write(bytes);
-            }
-        return ms.ToArray();
-    }
-
-    static void UnpackFiles(byte[] packed, string dir)
-    {
-        Directory.CreateDirectory(dir);
-        using var r = new BinaryReader(new MemoryStream(packed));
-        while (r.BaseStream.Position < r.BaseStream.Length)
-        {
-            var name = Path.GetFileName(r.ReadString());
-            File.WriteAllBytes(Path.Combine(dir, name), r.ReadBytes(r.ReadInt32()));
-        }
     }
 
     /// <summary>Each rank's pools from a saved <c>pools.safetensors</c>, serialised for the scatter (rank 0's unused).</summary>
@@ -130,7 +129,7 @@ public static class DistributedState
     {
         var result = new byte[size][];
         result[0] = [];
-        using var saved = SafeTensorsFile.Read(Path.Combine(stateDir, "pools.safetensors"));
+        using var saved = SafeTensorsFile.Read(Path.Combine(stateDir, TrainingState.PoolsFile));
         for (int r = 1; r < size; r++)
         {
             var pools = new List<List<Tensor>>();
@@ -144,8 +143,6 @@ public static class DistributedState
         }
         return result;
     }
-
-    static byte[] PoolBytes(GanModel model) => Serialize(model.Pools.Select(p => p.Images.ToList()).ToList());
 
     static byte[] Serialize(List<List<Tensor>> pools)
     {
