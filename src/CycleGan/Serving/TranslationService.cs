@@ -24,7 +24,7 @@ public sealed partial class TranslationService(RunCatalog runs, long maxPixels) 
         await _gate.WaitAsync(cancel);
         try
         {
-            return ImageFile.EncodePng(Get(opt).Translate(input));
+            return Get(opt).Translate(input).EncodePng();
         }
         finally { _gate.Release(); }
     }
