@@ -7,7 +7,7 @@ namespace CycleGan.Benchmarks;
 /// <summary>
 /// What `cyclegan bench` times, and its flags: the arguments and defaults of the PyTorch bench script
 /// (bench/README.md), so the C# and PyTorch numbers describe the same work. Null NetG / Norm / GanMode mean the
-/// model's official default (<see cref="ModelDefaults"/>).
+/// model's official default (<c>TrainOptions.For(model)</c>).
 /// </summary>
 public sealed record BenchOptions
 {

@@ -84,6 +84,16 @@ public static class ImageTransform
         return g;
     }
 
+    /// <summary>A gray 8-bit image as RGB (the value in every channel), as PIL's <c>convert('RGB')</c> of gray.</summary>
+    public static RgbImage Rgb(RgbImage img)
+    {
+        if (img.Channels == 3) return img;
+        var rgb = RgbImage.Create(img.Width, img.Height, 3);
+        for (int i = 0; i < img.Pixels.Length; i++)
+            rgb.Pixels[3 * i] = rgb.Pixels[3 * i + 1] = rgb.Pixels[3 * i + 2] = img.Pixels[i];
+        return rgb;
+    }
+
     /// <summary>A gray 16-bit image as RGB (the value in every channel), as PIL's <c>convert('RGB')</c> of gray.</summary>
     public static DeepImage Rgb(DeepImage img)
     {

@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using CycleGan.Models;
 using CycleGan.Options;
 using CycleGan.Reporting;
-using CycleGan.Serving;
 using CycleGan.Inference;
 using TorchSharp;
 
@@ -163,10 +162,10 @@ public static partial class EpochSweep
 
     static TestOptions TestOptionsFor(EpochSweepOptions o, string runDir, string resultsDir, int epoch)
     {
-        var train = TrainOptFile.Read(Path.Combine(runDir, "train_opt.txt"));
-        var t = TestOptions.For(TrainOptFile.Str(train, "model", "cycle_gan"));
-        foreach (var info in OptionInfo.All(typeof(TestOptions)).Where(i => RunFlags.Contains(i.Name)))
-            if (train.TryGetValue(info.Name, out var v)) info.SetValue(t, Parse(v, info.Type, info.Name));
+        var train = TrainOptFile.Read(runDir);
+        // The run's model (train's own default where the file names none), its defaults, then the run's flags.
+        var t = TestOptions.For(train.ApplyTo(new TrainOptions(), ["model"]).Model);
+        train.ApplyTo(t, RunFlags);
         t.Dataroot = o.Dataroot;
         t.CheckpointsDir = Path.GetDirectoryName(runDir)!;
         t.Name = Path.GetFileName(runDir);
@@ -179,20 +178,6 @@ public static partial class EpochSweep
         t.Eval = true;
         t.ApplyTestOverrides();
         return t;
-    }
-
-    static object Parse(string value, Type type, string name)
-    {
-        try
-        {
-            if (type == typeof(string)) return value;
-            if (type == typeof(bool)) return value == "True";
-            return Convert.ChangeType(value, type, CultureInfo.InvariantCulture);
-        }
-        catch (FormatException)
-        {
-            throw new UserError($"train_opt.txt: {name} '{value}' is not a {type.Name}");
-        }
     }
 
     static void WriteReport(string dir, EpochSweepResult r)

@@ -39,10 +39,10 @@ public static class BatchTranslation
             start?.Invoke(pending.Count);
             InferencePipeline.Run(pending,
                 i => translator.Load(all[i]),
-                (_, image) => translator.TranslateLoaded(image),
+                (_, image) => translator.Translate(image),
                 (i, image) =>
                 {
-                    var bytes = Translator.EncodePng(image);
+                    var bytes = image.EncodePng();
                     var file = Translator.OutputName(all[i]);
                     AtomicFile.WriteAllBytes(Path.Combine(opt.Output, file), bytes);
                     ledger?.Record(new ManifestEntry(i, names[i], [new ManifestOutput(file, ShardManifest.Sha256(bytes))]));

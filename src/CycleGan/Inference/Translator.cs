@@ -1,7 +1,4 @@
-using CycleGan.Checkpoints;
 using CycleGan.Data;
-using CycleGan.Networks;
-using CycleGan.Onnx;
 using CycleGan.Options;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,44 +8,28 @@ namespace CycleGan.Inference;
 /// <summary>
 /// One-direction translation of images of any size: each image is padded (reflect, or replicate where the image is
 /// too small to reflect) up to the size the generator needs, translated, and cropped back, so the output has the
-/// input's size. Decoding and the tensor conversion are the official ones. The generator is a checkpoint run by
-/// TorchSharp or an exported ONNX model run by ONNX Runtime (<see cref="OnnxGenerator"/>). With a tile size, large
-/// images go through the network in overlapping tiles (<see cref="TiledInference"/>).
+/// input's size. Decoding and the tensor conversion are the official ones. The generator is either engine behind
+/// <see cref="IImageGenerator"/>; with a tile size, large images go through it in overlapping tiles
+/// (<see cref="TiledInference"/>), and with <c>--keep_depth</c> 16-bit files stay 16 bits — for both engines alike.
 /// </summary>
 public sealed class Translator : IDisposable
 {
-    readonly nn.Module<Tensor, Tensor>? _g;
-    readonly OnnxGenerator? _onnx;
-    readonly Device _device;
-    readonly int _multiple;
-    readonly int _inputNc;
+    readonly IImageGenerator _g;
     readonly bool _keepDepth;
     readonly int _tile, _overlap;
 
     public Translator(TranslateOptions opt)
     {
         TorchRuntime.EnsureLoaded();
-        if (!string.IsNullOrEmpty(opt.Onnx))
+        _g = IImageGenerator.Open(opt);
+        int multiple = _g.SizeMultiple;
+        if (opt.Tile < 0 || (opt.Tile > 0 && (opt.Tile % multiple != 0 || opt.Overlap < 0 || opt.Overlap >= opt.Tile)))
         {
-            if (!string.IsNullOrEmpty(opt.Checkpoint)) throw new UserError("give --checkpoint or --onnx, not both");
-            // ONNX Runtime runs on the CPU unless --device cuda asks for its CUDA execution provider
-            _onnx = OnnxGenerator.Open(opt.Onnx, opt.Device);
-            _device = CPU;
-            _multiple = _onnx.SizeMultiple;
-            _inputNc = _onnx.InputChannels;
-            return;
+            _g.Dispose();
+            throw new UserError($"--tile {opt.Tile} must be a multiple of {multiple} (what the generator needs) " +
+                $"and larger than --overlap {opt.Overlap} >= 0");
         }
-        _device = TorchRuntime.ResolveDevice(opt.Device);
-        _g = GeneratorCheckpoint.Load(opt, opt.Checkpoint);
-        _g.to(_device);
-        _g.train(!opt.Eval);
-        Compute.FromOptions(opt.Kernels, opt.Precision).Apply(_g);
-        _multiple = NetworkRegistry.SizeMultiple(opt.NetG);
-        _inputNc = opt.InputNc;
         _keepDepth = opt.KeepDepth;
-        if (opt.Tile < 0 || (opt.Tile > 0 && (opt.Tile % _multiple != 0 || opt.Overlap < 0 || opt.Overlap >= opt.Tile)))
-            throw new UserError($"--tile {opt.Tile} must be a multiple of {_multiple} (for --netG {opt.NetG}) and larger than " +
-                $"--overlap {opt.Overlap} >= 0");
         _tile = opt.Tile;
         _overlap = opt.Overlap;
     }
@@ -69,7 +50,7 @@ public sealed class Translator : IDisposable
     public string TranslateFile(string path, string outputDir)
     {
         var output = Path.Combine(outputDir, OutputName(path));
-        AtomicFile.WriteAllBytes(output, EncodePng(TranslateLoaded(Load(path))));
+        AtomicFile.WriteAllBytes(output, Translate(Load(path)).EncodePng());
         return output;
     }
 
@@ -77,45 +58,27 @@ public sealed class Translator : IDisposable
     public static string OutputName(string path) => Path.GetFileNameWithoutExtension(path) + ".png";
 
     /// <summary>
-    /// The decoding step of <see cref="TranslateFile"/>, upright: 16-bit (<c>Deep</c>) for a file of more than 8 bits
-    /// with <c>--keep_depth</c>, else 8-bit (<c>Rgb</c>). Thread-safe: touches no tensor.
+    /// The decoding step of <see cref="TranslateFile"/>, upright: a <see cref="DeepImage"/> for a file of more than 8
+    /// bits with <c>--keep_depth</c>, else an <see cref="RgbImage"/>. Thread-safe: touches no tensor.
     /// </summary>
-    public (RgbImage? Rgb, DeepImage? Deep) Load(string path)
+    public IPixelImage Load(string path)
     {
-        var deep = _keepDepth ? ImageFile.LoadDeep(path, applyOrientation: true) : null;
-        if (deep is { SourceBits: > 8 }) return (null, deep);
-        return (deep?.To8() ?? ImageFile.LoadRgb(path, applyOrientation: true), null);
+        if (!_keepDepth) return ImageFile.LoadRgb(path, applyOrientation: true);
+        var deep = ImageFile.LoadDeep(path, applyOrientation: true);
+        return deep.SourceBits > 8 ? deep : deep.To8();
     }
 
-    /// <summary>The network step of <see cref="TranslateFile"/> on what <see cref="Load"/> gave, at the same depth.</summary>
-    public (RgbImage? Rgb, DeepImage? Deep) TranslateLoaded((RgbImage? Rgb, DeepImage? Deep) image) =>
-        image.Deep != null ? (null, Translate(image.Deep)) : (Translate(image.Rgb!), null);
-
-    /// <summary>The encoding step of <see cref="TranslateFile"/>: PNG bytes, 16-bit for a 16-bit image.</summary>
-    public static byte[] EncodePng((RgbImage? Rgb, DeepImage? Deep) image) =>
-        image.Deep != null ? Png16Codec.Encode(image.Deep) : ImageFile.EncodePng(image.Rgb!);
-
-    /// <summary>An 8-bit image translated with the official quantisation (<c>tensor2im</c>); 1-channel output stays gray.</summary>
-    public RgbImage Translate(RgbImage image)
+    /// <summary>
+    /// An image translated at its own depth (8 bits with the official quantisation, <c>tensor2im</c>; 16 bits rounded),
+    /// first given the channels the network takes; a 1-channel output stays gray.
+    /// </summary>
+    public IPixelImage Translate(IPixelImage image)
     {
-        if (_inputNc == 1 && image.Channels == 3) image = ImageTransform.Grayscale(image);
+        image = image.WithChannels(_g.InputChannels);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var y = Forward(image.Height, image.Width,
-            (y0, h, x0, w) => ImageTensor.ToTensor(ImageTransform.Crop(image, x0, y0, w, h)).unsqueeze(0));
-        return ImageTensor.TensorToImage(y, tileGray: false);
-    }
-
-    /// <summary>A 16-bit image translated at 16 bits (the network sees the finer input levels too).</summary>
-    public DeepImage Translate(DeepImage image)
-    {
-        if (_inputNc == 1 && image.Channels == 3) image = ImageTransform.Grayscale(image);
-        else if (_inputNc == 3 && image.Channels == 1) image = ImageTransform.Rgb(image);
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var y = Forward(image.Height, image.Width,
-            (y0, h, x0, w) => ImageTensor.ToTensor(ImageTransform.Crop(image, x0, y0, w, h)).unsqueeze(0));
-        return ImageTensor.TensorToDeepImage(y);
+        var y = Forward(image.Height, image.Width, (y0, h, x0, w) => image.ToTensor(x0, y0, w, h).unsqueeze(0));
+        return image.FromNetwork(y);
     }
 
     /// <summary>
@@ -127,26 +90,22 @@ public sealed class Translator : IDisposable
             ? TiledInference.Run(height, width, region, _tile, _overlap, Padded, out _)
             : Padded(region(0, height, 0, width));
 
-    Tensor Padded(Tensor cpuInput)
+    Tensor Padded(Tensor x)
     {
-        var x = cpuInput.to(_device);
+        int multiple = _g.SizeMultiple;
         int h = (int)x.shape[2], w = (int)x.shape[3];
-        int ph = (_multiple - h % _multiple) % _multiple, pw = (_multiple - w % _multiple) % _multiple;
+        int ph = (multiple - h % multiple) % multiple, pw = (multiple - w % multiple) % multiple;
         if (ph > 0 || pw > 0)
         {
             long[] pad = [pw / 2, pw - pw / 2, ph / 2, ph - ph / 2];
             var canReflect = pad[0] < w && pad[1] < w && pad[2] < h && pad[3] < h;
             x = nn.functional.pad(x, pad, canReflect ? PaddingModes.Reflect : PaddingModes.Replicate);
         }
-        var y = _g is not null ? _g.forward(x) : _onnx!.Forward(x);
+        var y = _g.Forward(x);
         if (ph > 0 || pw > 0)
             y = y[.., .., TensorIndex.Slice(ph / 2, ph / 2 + h), TensorIndex.Slice(pw / 2, pw / 2 + w)];
         return y.cpu();
     }
 
-    public void Dispose()
-    {
-        _g?.Dispose();
-        _onnx?.Dispose();
-    }
+    public void Dispose() => _g.Dispose();
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CycleGan.Options;
 
 namespace CycleGan.Serving;
 
@@ -17,6 +18,9 @@ public sealed partial class RunCatalog(string checkpointsDir)
     public static readonly string[] Generators = ["G_A", "G_B", "G"];
 
     public string Root { get; } = checkpointsDir;
+
+    /// <summary>The flags of train_opt.txt that a run's summary shows.</summary>
+    static readonly string[] SummaryFlags = ["model", "n_epochs", "n_epochs_decay"];
 
     public IReadOnlyList<RunSummary> List()
     {
@@ -48,7 +52,7 @@ public sealed partial class RunCatalog(string checkpointsDir)
     public string Fingerprint(string name)
     {
         var dir = RunDir(name);
-        var files = new[] { "loss_log.jsonl", "train_opt.txt", "train_state/state.json", "web/index.html" }
+        var files = new[] { "loss_log.jsonl", TrainOptFile.FileName, "train_state/state.json", "web/index.html" }
             .Select(f => new FileInfo(Path.Combine(dir, f)))
             .Select(f => f.Exists ? $"{f.Length}:{f.LastWriteTimeUtc.Ticks}" : "-");
         return string.Join("|", files);
@@ -57,8 +61,12 @@ public sealed partial class RunCatalog(string checkpointsDir)
     RunSummary Summarize(string name, IReadOnlyList<LossPoint> losses)
     {
         var dir = Path.Combine(Root, name);
-        var opt = TrainOptFile.Read(Path.Combine(dir, "train_opt.txt"));
-        var lastEpoch = TrainOptFile.Int(opt, "n_epochs", 100) + TrainOptFile.Int(opt, "n_epochs_decay", 100);
+        var file = TrainOptFile.Read(dir);
+        TrainOptions opt;
+        // One run's hand-edited file must not take the list down: a value that does not parse shows the defaults.
+        try { opt = file.ApplyTo(new TrainOptions(), SummaryFlags); }
+        catch (UserError) { opt = new TrainOptions(); }
+        var lastEpoch = opt.NEpochs + opt.NEpochsDecay;
         var last = losses.Count > 0 ? losses[^1] : null;
         int epoch = last?.Epoch ?? 0;
         long totalIters = last?.TotalIters ?? 0;
@@ -81,8 +89,9 @@ public sealed partial class RunCatalog(string checkpointsDir)
             .DefaultIfEmpty(Directory.GetLastWriteTimeUtc(dir))
             .Max();
         var status = finished ? "finished" : DateTime.UtcNow - updated < ActiveWindow ? "training" : "stopped";
-        return new RunSummary(name, TrainOptFile.Str(opt, "model", "unknown"), epoch, lastEpoch, totalIters,
-            last?.Values ?? new Dictionary<string, double>(), status, updated, Checkpoints(dir), opt.Count > 0);
+        // Without train_opt.txt (an official checkpoint folder) the model is not known, not the default one.
+        return new RunSummary(name, file.Exists ? opt.Model : "unknown", epoch, lastEpoch, totalIters,
+            last?.Values ?? new Dictionary<string, double>(), status, updated, Checkpoints(dir), file.Exists);
     }
 
     static Dictionary<string, IReadOnlyList<string>> Checkpoints(string dir)

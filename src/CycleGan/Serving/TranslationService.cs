@@ -24,7 +24,7 @@ public sealed partial class TranslationService(RunCatalog runs, long maxPixels) 
         await _gate.WaitAsync(cancel);
         try
         {
-            return ImageFile.EncodePng(Get(opt).Translate(input));
+            return Get(opt).Translate(input).EncodePng();
         }
         finally { _gate.Release(); }
     }
@@ -38,27 +38,25 @@ public sealed partial class TranslationService(RunCatalog runs, long maxPixels) 
         if (!Label().IsMatch(r.Epoch)) throw ServeError.NotFound($"no epoch '{r.Epoch}' (latest, a number or iter_N)");
         var checkpoint = Path.Combine(dir, $"{r.Epoch}_net_{r.Net}.pth");
         if (!File.Exists(checkpoint)) throw ServeError.NotFound($"run '{r.Run}' has no checkpoint {r.Epoch}_net_{r.Net}.pth");
-        var train = TrainOptFile.Read(Path.Combine(dir, "train_opt.txt"));
-        var defaults = new TranslateOptions();
-        var inputNc = TrainOptFile.Int(train, "input_nc", defaults.InputNc);
-        var outputNc = TrainOptFile.Int(train, "output_nc", defaults.OutputNc);
+        // The run's generator flags over translate's defaults (official folders have no train_opt.txt), then the query's.
+        TranslateOptions opt;
+        try { opt = TrainOptFile.Read(dir).ApplyTo(new TranslateOptions(), GeneratorFlags); }
+        catch (UserError e) { throw ServeError.BadRequest(e.Message); }
         // G_B maps the B side back to A: its channels are the other way round.
-        if (r.Net == "G_B") (inputNc, outputNc) = (outputNc, inputNc);
-        var opt = new TranslateOptions
-        {
-            Checkpoint = checkpoint,
-            NetG = r.NetG ?? TrainOptFile.Str(train, "netG", defaults.NetG),
-            Ngf = r.Ngf ?? TrainOptFile.Int(train, "ngf", defaults.Ngf),
-            Norm = r.Norm ?? TrainOptFile.Str(train, "norm", defaults.Norm),
-            NoDropout = r.NoDropout ?? TrainOptFile.Bool(train, "no_dropout"),
-            InputNc = inputNc,
-            OutputNc = outputNc,
-        };
+        if (r.Net == "G_B") (opt.InputNc, opt.OutputNc) = (opt.OutputNc, opt.InputNc);
+        opt.Checkpoint = checkpoint;
+        opt.NetG = r.NetG ?? opt.NetG;
+        opt.Ngf = r.Ngf ?? opt.Ngf;
+        opt.Norm = r.Norm ?? opt.Norm;
+        opt.NoDropout = r.NoDropout ?? opt.NoDropout;
         Check(opt, "netG", opt.NetG);
         Check(opt, "norm", opt.Norm);
         if (opt.Ngf is < 1 or > 1024) throw ServeError.BadRequest($"ngf {opt.Ngf} is out of range (1 to 1024)");
         return opt;
     }
+
+    /// <summary>The flags that rebuild the generator; the run's device, precision and kernels are not the server's.</summary>
+    static readonly string[] GeneratorFlags = [.. OptionInfo.All(typeof(GeneratorOptions)).Select(o => o.Name)];
 
     static void Check(GeneratorOptions opt, string name, string value)
     {

@@ -111,8 +111,7 @@ public sealed class Trainer
             // Built once the seed is known (a resumed run takes the saved one): every file is validated here, once.
             var data = TrainingData.Create(_opt, progress.Seed, Publish, world.Sampler);
             if (world.IsRoot)
-                AtomicFile.WriteAllText(Path.Combine(RunDir, "train_opt.txt"),
-                    OptionInfo.Format(_opt, ModelRegistry.NewOptions<TrainOptions>(_opt.Model)));
+                TrainOptFile.Write(RunDir, _opt, ModelRegistry.NewOptions<TrainOptions>(_opt.Model));
             return new Run_(world, model, data, progress, resumed);
         }
         catch

@@ -143,6 +143,7 @@ public class ServeApiTests
         Assert.Equal("tiny", run.GetProperty("name").GetString());
         Assert.Equal("cycle_gan", run.GetProperty("model").GetString());
         Assert.Equal(2, run.GetProperty("epoch").GetInt32());
+        Assert.Equal(2, run.GetProperty("lastEpoch").GetInt32());
         Assert.Equal(6, run.GetProperty("totalIters").GetInt64());
         Assert.Equal("finished", run.GetProperty("status").GetString());
         Assert.Equal(1.0 / 3, run.GetProperty("losses").GetProperty("G_A").GetDouble(), 12);
@@ -153,6 +154,20 @@ public class ServeApiTests
         var visual = detail.GetProperty("visuals")[0].GetProperty("images").GetProperty("real_A").GetString()!;
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync(visual)).StatusCode);
         Assert.Contains("<h2>Runs</h2>", await host.Client.GetStringAsync("/"));
+    }
+
+    [Fact]
+    public async Task A_folder_without_train_opt_is_listed_with_model_unknown_and_trains_default_epochs()
+    {
+        using var tmp = TestPaths.NewTempDir("serve-official");
+        Directory.CreateDirectory(tmp["ck/official"]);
+        File.Copy(TestPaths.Ref("legacy_ngf8", "latest_net_G.pth"), tmp["ck/official/latest_net_G.pth"]);
+        await using var host = await ServeHost.InProcess(new ServeOptions { CheckpointsDir = tmp["ck"] });
+
+        var run = Assert.Single((await host.Client.GetFromJsonAsync<JsonElement>("/api/runs")).EnumerateArray());
+        Assert.Equal("unknown", run.GetProperty("model").GetString());
+        Assert.Equal(200, run.GetProperty("lastEpoch").GetInt32());
+        Assert.False(run.GetProperty("hasTrainOpt").GetBoolean());
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public static class ServeFixtures
         var dir = Path.Combine(checkpointsDir, name);
         Directory.CreateDirectory(dir);
         var opt = TrainOptions.For("cycle_gan") with { Name = name, NetG = "resnet_6blocks", Ngf = ngf, NoDropout = true, NEpochs = 1, NEpochsDecay = 1 };
-        File.WriteAllText(Path.Combine(dir, "train_opt.txt"), OptionInfo.Format(opt, TrainOptions.For(opt.Model)));
+        TrainOptFile.Write(dir, opt, TrainOptions.For(opt.Model));
         torch.manual_seed(5);
         using (var g = NetworkRegistry.CreateGenerator(new NetworkSpec { NetG = opt.NetG, Ngf = ngf }))
         {

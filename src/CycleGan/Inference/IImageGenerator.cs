@@ -1,0 +1,34 @@
+using CycleGan.Onnx;
+using CycleGan.Options;
+using static TorchSharp.torch;
+
+namespace CycleGan.Inference;
+
+/// <summary>
+/// A generator as translation sees it, whichever engine runs it (<see cref="TorchGenerator"/>: a checkpoint in
+/// TorchSharp; <see cref="OnnxRuntimeGenerator"/>: an exported model in ONNX Runtime). Everything around the network —
+/// padding, tiles, 8 or 16 bits, shards — is the <see cref="Translator"/>'s, so it is the same for both.
+/// </summary>
+public interface IImageGenerator : IDisposable
+{
+    /// <summary>Channels the network takes (1 gray, 3 RGB).</summary>
+    int InputChannels { get; }
+
+    /// <summary>Height and width must be multiples of this for the output to keep the input's size.</summary>
+    int SizeMultiple { get; }
+
+    /// <summary>
+    /// One no-grad forward pass: a [N, C, H, W] float32 CPU tensor in [-1, 1] (H, W multiples of
+    /// <see cref="SizeMultiple"/>) in, [N, C', H, W] out, in the caller's dispose scope, on the engine's device.
+    /// </summary>
+    Tensor Forward(Tensor input);
+
+    /// <summary>The generator of <c>--checkpoint</c> (TorchSharp) or <c>--onnx</c> (ONNX Runtime).</summary>
+    static IImageGenerator Open(TranslateOptions opt)
+    {
+        if (string.IsNullOrEmpty(opt.Onnx)) return TorchGenerator.Load(opt);
+        if (!string.IsNullOrEmpty(opt.Checkpoint)) throw new UserError("give --checkpoint or --onnx, not both");
+        // ONNX Runtime runs on the CPU unless --device cuda asks for its CUDA execution provider
+        return new OnnxRuntimeGenerator(OnnxGenerator.Open(opt.Onnx, opt.Device));
+    }
+}

@@ -1,0 +1,55 @@
+using CycleGan.Checkpoints;
+using CycleGan.Networks;
+using CycleGan.Options;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CycleGan.Inference;
+
+/// <summary>
+/// A generator checkpoint run by TorchSharp on <c>--device</c>: built from the network flags, loaded strictly, in train
+/// mode unless <c>--eval</c> (as the official test.py), with <c>--kernels</c> and <c>--precision</c> applied.
+/// </summary>
+public sealed class TorchGenerator : IImageGenerator
+{
+    readonly nn.Module<Tensor, Tensor> _g;
+    readonly Device _device;
+
+    TorchGenerator(nn.Module<Tensor, Tensor> g, Device device, int inputChannels, int sizeMultiple)
+    {
+        _g = g;
+        _device = device;
+        InputChannels = inputChannels;
+        SizeMultiple = sizeMultiple;
+    }
+
+    public int InputChannels { get; }
+    public int SizeMultiple { get; }
+
+    public static TorchGenerator Load(TranslateOptions opt)
+    {
+        TorchRuntime.EnsureLoaded();
+        var device = TorchRuntime.ResolveDevice(opt.Device);
+        var g = GeneratorCheckpoint.Load(opt, opt.Checkpoint);
+        try
+        {
+            g.to(device);
+            g.train(!opt.Eval);
+            Compute.FromOptions(opt.Kernels, opt.Precision).Apply(g);
+        }
+        catch
+        {
+            g.Dispose();
+            throw;
+        }
+        return new TorchGenerator(g, device, opt.InputNc, NetworkRegistry.SizeMultiple(opt.NetG));
+    }
+
+    public Tensor Forward(Tensor input)
+    {
+        using var _ = no_grad();
+        return _g.forward(input.to(_device));
+    }
+
+    public void Dispose() => _g.Dispose();
+}
