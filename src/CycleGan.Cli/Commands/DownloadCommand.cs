@@ -43,14 +43,14 @@ public static class DownloadCommand
                 return 0;
             }
             if (o.Kind == "")
-                throw new UserError($"say what to download: cyclegan download {string.Join("|", DownloadCatalogue.KindNames)} NAME "
-                    + "(cyclegan download --list shows the names)");
+                throw new UserError("say what to download: cyclegan download "
+                    + $"{string.Join("|", DownloadCatalogue.KindNames)} NAME (cyclegan download --list shows the names)");
             if (o.Mirror == "" && Environment.GetEnvironmentVariable(MirrorVariable) is { Length: > 0 } mirror)
                 o = o with { Mirror = mirror };
             var r = ConsoleProgress.IsInteractive(output) ? RunWithBar(o) : RunPlain(o, output);
             var resumed = r.Fetch.ResumedFrom > 0 ? $", resumed at {r.Fetch.ResumedFrom:N0}" : "";
-            output.WriteLine($"{(r.Replaced ? "replaced" : "wrote")} {r.Destination} ({r.Fetch.Bytes:N0} bytes from {r.Fetch.Url}"
-                + $"{resumed})");
+            var verb = r.Replaced ? "replaced" : "wrote";
+            output.WriteLine($"{verb} {r.Destination} ({r.Fetch.Bytes:N0} bytes from {r.Fetch.Url}{resumed})");
             return 0;
         });
         return cmd;

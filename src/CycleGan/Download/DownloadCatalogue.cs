@@ -42,14 +42,18 @@ public static class DownloadCatalogue
     /// <summary>The kind of that name, or a <see cref="UserError"/> listing the kinds.</summary>
     public static DownloadKind Kind(string name) =>
         Kinds.FirstOrDefault(k => k.Name == name)
-        ?? throw new UserError($"unknown download '{name}': use one of {string.Join(", ", KindNames)} (cyclegan download --list)");
+        ?? throw new UserError($"unknown download '{name}': use one of {string.Join(", ", KindNames)} "
+            + "(cyclegan download --list)");
 
-    /// <summary>Checks that <paramref name="kind"/> offers <paramref name="name"/>: a <see cref="UserError"/> listing the valid names.</summary>
+    /// <summary>
+    /// Checks that <paramref name="kind"/> offers <paramref name="name"/>: a <see cref="UserError"/> listing the valid names.
+    /// </summary>
     public static DownloadKind Resolve(string kind, string name)
     {
         var k = Kind(kind);
         if (string.IsNullOrEmpty(name))
-            throw new UserError($"name the {k.Name} to download: cyclegan download {k.Name} NAME, NAME one of {string.Join(", ", k.Names)}");
+            throw new UserError($"name the {k.Name} to download: cyclegan download {k.Name} NAME, NAME one of "
+                + string.Join(", ", k.Names));
         if (!k.Names.Contains(name, StringComparer.Ordinal))
             throw new UserError($"{k.Name} has no '{name}'; available are: {string.Join(", ", k.Names)}");
         if (k.Unavailable?.TryGetValue(name, out var why) == true) throw new UserError($"{k.Name} {name}: {why}");

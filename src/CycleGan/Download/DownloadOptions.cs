@@ -8,7 +8,7 @@ namespace CycleGan.Download;
 /// </summary>
 public sealed record DownloadOptions
 {
-    /// <summary>cyclegan_dataset, pix2pix_dataset, cyclegan_model or pix2pix_model (<see cref="DownloadCatalogue.Kinds"/>).</summary>
+    /// <summary>cyclegan_dataset, pix2pix_dataset, cyclegan_model or pix2pix_model (<see cref="DownloadCatalogue"/>).</summary>
     public string Kind { get; init; } = "";
     /// <summary>The official name, e.g. <c>maps</c> or <c>horse2zebra</c>.</summary>
     public string Name { get; init; } = "";

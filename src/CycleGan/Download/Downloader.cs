@@ -72,7 +72,7 @@ public sealed class Downloader
         return new DownloadResult(final, fetched, description, exists);
     }
 
-    /// <summary>The official URL, or the same path on <paramref name="mirror"/> (scheme, host and an optional path prefix).</summary>
+    /// <summary>The official URL, or the same path on <paramref name="mirror"/> (scheme, host, optional path prefix).</summary>
     public static Uri SourceUrl(DownloadKind kind, string name, string mirror)
     {
         var official = new Uri(kind.Url(name));

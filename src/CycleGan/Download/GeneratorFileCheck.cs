@@ -13,7 +13,7 @@ namespace CycleGan.Download;
 /// </summary>
 public static class GeneratorFileCheck
 {
-    /// <summary>Returns a one-line description (architecture, channels, parameters); a misfit is a <see cref="UserError"/>.</summary>
+    /// <summary>A one-line description (architecture, channels, parameters); a misfit is a <see cref="UserError"/>.</summary>
     public static string Check(string path, string netG, string norm)
     {
         TorchRuntime.EnsureLoaded();
@@ -43,8 +43,8 @@ public static class GeneratorFileCheck
 
     static Tensor Weight(StateDict sd, string path, string netG, string key) =>
         sd.TryGetValue(key, out var t) && t.dim() == 4 ? t
-            : throw new UserError($"{path} is not a {netG} generator state dict (no 4-d tensor {key}; it holds {sd.Count} tensors"
-                + (sd.Count > 0 ? $", the first {sd.Keys[0]})" : ")"));
+            : throw new UserError($"{path} is not a {netG} generator state dict (no 4-d tensor {key}; it holds "
+                + $"{sd.Count} tensors" + (sd.Count > 0 ? $", the first {sd.Keys[0]})" : ")"));
 
     static int LastResnetConv(StateDict sd) =>
         sd.Keys.Select(k => k.Split('.'))

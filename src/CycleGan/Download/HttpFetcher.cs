@@ -34,7 +34,8 @@ public sealed record HttpFetcher
     /// </summary>
     public FetchResult Fetch(Uri url, string partPath, Action<DownloadProgress>? progress = null, Action<string>? warn = null)
     {
-        if (url.Scheme is not ("http" or "https")) throw new UserError($"{url}: only http:// and https:// URLs can be downloaded");
+        if (url.Scheme is not ("http" or "https"))
+            throw new UserError($"{url}: only http:// and https:// URLs can be downloaded");
         var candidates = HttpsFirst ? new[] { WithScheme(url, "https"), WithScheme(url, "http") } : [url];
         using var client = CreateClient();
         for (var i = 0; ; i++)
@@ -82,7 +83,8 @@ public sealed record HttpFetcher
                 if (status == HttpStatusCode.RequestedRangeNotSatisfiable && have > 0)
                 {
                     // The file was complete already (an earlier run stopped after the last byte) or is longer than the resource.
-                    if (response.Content.Headers.ContentRange?.Length == have) return new FetchResult(answering, have, resumedFrom, true);
+                    if (response.Content.Headers.ContentRange?.Length == have)
+                        return new FetchResult(answering, have, resumedFrom, true);
                     File.Delete(part);
                     reason = "the server's file no longer matches the partial download; started over";
                     continue;
@@ -125,14 +127,16 @@ public sealed record HttpFetcher
             if (got > total)
             {
                 File.Delete(part);
-                throw new UserError($"{url}: received {got:N0} bytes where the server announced {total:N0}; the download was deleted");
+                throw new UserError($"{url}: received {got:N0} bytes where the server announced {total:N0}; "
+                    + "the download was deleted");
             }
             reason = $"the server closed the connection after {got:N0} of {total:N0} bytes";
             warn?.Invoke($"warning: {url}: {reason}; " + (attempt < Retries ? "resuming" : "giving up"));
         }
         if (!answered) throw new UserError($"cannot reach {url}: {reason}");
         throw new UserError($"download of {url} stopped after {Length(part):N0}"
-            + (total is { } t ? $" of {t:N0}" : "") + $" bytes ({reason}); run the same command again to resume from {part}");
+            + (total is { } t ? $" of {t:N0}" : "")
+            + $" bytes ({reason}); run the same command again to resume from {part}");
     }
 
     HttpResponseMessage Send(HttpClient client, Uri url, long from, out Uri answering)
@@ -153,7 +157,8 @@ public sealed record HttpFetcher
             if (location is null) throw new UserError($"{current}: a redirect without a Location header");
             var next = location.IsAbsoluteUri ? location : new Uri(current, location);
             if (hop >= MaxRedirects) throw new UserError($"{url}: more than {MaxRedirects} redirects (the last to {next})");
-            if (next.Scheme is not ("http" or "https")) throw new UserError($"{current}: redirects to {next}, not an http(s) URL");
+            if (next.Scheme is not ("http" or "https"))
+                throw new UserError($"{current}: redirects to {next}, not an http(s) URL");
             current = next;
         }
     }

@@ -39,9 +39,11 @@ public static class SafeUnpacker
             else if (format == DownloadPayload.TarGz) WalkTarGz(archive, folder, tally, into);
             else throw new ArgumentException($"{format} is not an archive", nameof(format));
         }
-        catch (InvalidDataException e) { throw Refuse(archive, tally.Entry, $"damaged or not a {Kind(format)} ({e.Message})", e); }
+        catch (Exception e) when (e is InvalidDataException or FormatException)
+        {
+            throw Refuse(archive, tally.Entry, $"damaged or not a {Kind(format)} ({e.Message})", e);
+        }
         catch (EndOfStreamException e) { throw Refuse(archive, tally.Entry, "the archive ends early (truncated)", e); }
-        catch (FormatException e) { throw Refuse(archive, tally.Entry, $"damaged or not a {Kind(format)} ({e.Message})", e); }
         catch (IOException e) when (into != null) { throw Refuse(archive, tally.Entry, $"cannot unpack it: {e.Message}", e); }
         return new ArchiveSummary(tally.Files, tally.Folders, tally.Bytes);
     }
@@ -216,7 +218,8 @@ public static class SafeUnpacker
             Bytes += n;
             if (Bytes > limits.MaxBytes) throw Refuse(archive, Entry, TooBig(limits));
             if (Bytes > limits.RatioFromBytes && Bytes > archiveBytes * limits.MaxRatio)
-                throw Refuse(archive, Entry, $"unpacks to more than {limits.MaxRatio:G} times the archive's size (a zip bomb?)");
+                throw Refuse(archive, Entry,
+                    $"unpacks to more than {limits.MaxRatio:G} times the archive's size (a zip bomb?)");
         }
     }
 
