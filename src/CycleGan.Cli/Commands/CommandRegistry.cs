@@ -13,6 +13,7 @@ public static class CommandRegistry
         ExportCommand.Create(),
         EvalCommand.Create(),
         DatasetsCommand.Create(),
+        DownloadCommand.Create(),
         QuickstartCommand.Create(),
         BenchCommand.Create(),
         ReproduceCommand.Create(),

@@ -17,9 +17,12 @@ static class Crc32
         return t;
     }
 
-    public static uint Compute(ReadOnlySpan<byte> data)
+    public static uint Compute(ReadOnlySpan<byte> data) => Append(0, data);
+
+    /// <summary>The CRC of the bytes behind <paramref name="crc"/> followed by <paramref name="data"/> (streams read in chunks).</summary>
+    public static uint Append(uint crc, ReadOnlySpan<byte> data)
     {
-        var c = 0xFFFFFFFFu;
+        var c = crc ^ 0xFFFFFFFFu;
         foreach (var b in data) c = Table[(c ^ b) & 0xFF] ^ (c >> 8);
         return c ^ 0xFFFFFFFFu;
     }
