@@ -187,7 +187,7 @@ public static class TorchRuntime
         {
             if (!torch.cuda.is_available())
                 throw new UserError($"--device {spec}: CUDA is not available to this build (it uses the CPU libtorch " +
-                    $"package; see README \"CUDA\")");
+                    $"package; see docs/library.md \"CUDA\")");
             if (spec == "cuda") return torch.CUDA;
             if (!int.TryParse(spec.AsSpan(5), out var idx) || idx < 0 || idx >= torch.cuda.device_count())
                 throw new UserError($"--device {spec}: no such CUDA device (found {torch.cuda.device_count()})");

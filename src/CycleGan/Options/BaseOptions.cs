@@ -98,7 +98,8 @@ public record BaseOptions : GeneratorOptions
         ChoicesFrom = typeof(Compute), ChoicesMember = nameof(Compute.Precisions))]
     public string Precision { get; set; } = "fp32";
     [Option("kernels", "fast: same results within float rounding, faster; official: PyTorch's kernels and call order, "
-        + "bit for bit (see README)", ChoicesFrom = typeof(Compute), ChoicesMember = nameof(Compute.KernelNames))]
+        + "bit for bit (see docs/differences.md)",
+        ChoicesFrom = typeof(Compute), ChoicesMember = nameof(Compute.KernelNames))]
     public string Kernels { get; set; } = "fast";
 
     /// <summary>The channel count of the generator's input and output for the configured direction.</summary>

@@ -31,7 +31,8 @@ public record TranslateOptions : GeneratorOptions
     [Option("precision", "fp32, or bf16 (convolutions in bfloat16 where supported)",
         ChoicesFrom = typeof(Compute), ChoicesMember = nameof(Compute.Precisions))]
     public string Precision { get; set; } = "fp32";
-    [Option("kernels", "fast: the same results within float rounding, faster; official: PyTorch's kernels (see README)",
+    [Option("kernels", "fast: the same results within float rounding, faster; official: PyTorch's kernels "
+        + "(see docs/differences.md)",
         ChoicesFrom = typeof(Compute), ChoicesMember = nameof(Compute.KernelNames))]
     public string Kernels { get; set; } = "fast";
     /// <summary>The job-array flags (<c>--shard</c>, <c>--shards</c>, <c>--fail_fast</c>).</summary>
