@@ -51,11 +51,11 @@ public sealed record BenchOptions
     [Option("seed", "seed of the inputs and the initial weights")]
     public long Seed { get; init; }
     /// <summary>fp32, or bf16: mixed precision, convolutions in bfloat16 (see <see cref="Networks.Conv"/>).</summary>
-    [Option("precision", "fp32, or bf16 (mixed precision: convolutions in bfloat16; weights, norms, losses, optimizer in fp32)",
+    [Option("precision", ComputeOptions.PrecisionHelp,
         ChoicesFrom = typeof(Compute), ChoicesMember = nameof(Compute.Precisions))]
     public string Precision { get; init; } = "fp32";
     /// <summary>fast or official; see <see cref="Networks.Compute"/>.</summary>
-    [Option("kernels", "fast (the faster kernels and batched passes of train/test, see bench/README.md) or official (PyTorch's)",
+    [Option("kernels", ComputeOptions.KernelsHelp,
         ChoicesFrom = typeof(Compute), ChoicesMember = nameof(Compute.KernelNames))]
     public string Kernels { get; init; } = "fast";
     /// <summary>Time the phases of each training step and, in extra iterations, the forward time per layer kind.</summary>

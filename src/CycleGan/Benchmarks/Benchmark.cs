@@ -42,8 +42,7 @@ public static class Benchmark
         opt.Norm = o.ResolvedNorm;
         opt.GanMode = o.ResolvedGanMode;
         opt.NoDropout = !o.UseDropout;
-        opt.Kernels = o.Kernels;
-        opt.Precision = o.Precision;
+        opt.Compute = new() { Kernels = o.Kernels, Precision = o.Precision, Device = "cpu" };
         opt.CropSize = o.Size;
         opt.LoadSize = o.Size;
         opt.BatchSize = o.Batch;

@@ -170,7 +170,7 @@ public static partial class EpochSweep
         t.CheckpointsDir = Path.GetDirectoryName(runDir)!;
         t.Name = Path.GetFileName(runDir);
         t.ResultsDir = resultsDir;
-        t.Device = o.Device ?? "";
+        t.Compute = new() { Device = o.Device ?? "" };
         t.Phase = o.Phase;
         t.NumTest = o.NumTest;
         t.Epoch = epoch.ToString(CultureInfo.InvariantCulture);

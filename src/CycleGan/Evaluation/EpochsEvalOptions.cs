@@ -29,7 +29,7 @@ public sealed record EpochsEvalOptions
     public int NumTest { get; init; } = 50;
     [Option("subsets", "KD: random subsets (fd)")]
     public int Subsets { get; init; } = 100;
-    [Option("device", "cpu, cuda or cuda:N (default: cuda when available)")]
+    [Option("device", ComputeOptions.DeviceHelp)]
     public string? Device { get; init; }
 
     /// <summary>The sweep: the metric parsed, the report folder and the visuals defaulted by metric.</summary>

@@ -17,6 +17,6 @@ public sealed record FcnScoreEvalOptions : EvalOutputOptions
     public string PhotosSide { get; init; } = "full";
     [Option("gt_side", "label maps (facades/test: right): " + SideHelp, Aliases = ["gt-side"])]
     public string GtSide { get; init; } = "full";
-    [Option("device", "cpu, cuda or cuda:N (default: cuda when available)")]
+    [Option("device", ComputeOptions.DeviceHelp)]
     public string? Device { get; init; }
 }

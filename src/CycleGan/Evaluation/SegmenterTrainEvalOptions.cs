@@ -34,7 +34,7 @@ public sealed record SegmenterTrainEvalOptions
     public int Seed { get; init; } = D.Seed;
     [Option("max_images", "use only the first N files (0 = all)", Aliases = ["max-images"])]
     public int MaxImages { get; init; } = D.MaxImages;
-    [Option("device", "cpu, cuda or cuda:N (default: cuda when available)")]
+    [Option("device", ComputeOptions.DeviceHelp)]
     public string? Device { get; init; }
 
     /// <summary>The training settings, checked.</summary>

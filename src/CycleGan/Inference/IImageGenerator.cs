@@ -29,6 +29,6 @@ public interface IImageGenerator : IDisposable
         if (string.IsNullOrEmpty(opt.Onnx)) return TorchGenerator.Load(opt);
         if (!string.IsNullOrEmpty(opt.Checkpoint)) throw new UserError("give --checkpoint or --onnx, not both");
         // ONNX Runtime runs on the CPU unless --device cuda asks for its CUDA execution provider
-        return new OnnxRuntimeGenerator(OnnxGenerator.Open(opt.Onnx, opt.Device));
+        return new OnnxRuntimeGenerator(OnnxGenerator.Open(opt.Onnx, opt.Compute.Device));
     }
 }

@@ -29,13 +29,13 @@ public sealed class TorchGenerator : IImageGenerator
     public static TorchGenerator Load(TranslateOptions opt)
     {
         TorchRuntime.EnsureLoaded();
-        var device = TorchRuntime.ResolveDevice(opt.Device);
+        var device = TorchRuntime.ResolveDevice(opt.Compute.Device);
         var g = GeneratorCheckpoint.Load(opt, opt.Checkpoint);
         try
         {
             g.to(device);
             g.train(!opt.Eval);
-            Compute.FromOptions(opt.Kernels, opt.Precision).Apply(g);
+            Compute.FromOptions(opt.Compute.Kernels, opt.Compute.Precision).Apply(g);
         }
         catch
         {

@@ -28,7 +28,7 @@ public abstract class GanModel : IDisposable
         Opt = c.Opt;
         IsTrain = c.IsTrain;
         Device = c.Device;
-        Compute = Compute.FromOptions(c.Opt.Kernels, c.Opt.Precision);
+        Compute = Compute.FromOptions(c.Opt.Compute.Kernels, c.Opt.Compute.Precision);
     }
 
     public BaseOptions Opt { get; }

@@ -20,8 +20,9 @@ public record BaseOptions : GeneratorOptions
     public string CheckpointsDir { get; set; } = "./checkpoints";
     [Option("gpu_ids", "accepted for compatibility: -1 means --device cpu, otherwise --device cuda:<first id>")]
     public string GpuIds { get; set; } = "";
-    [Option("device", "cpu, cuda or cuda:N (default: CUDA when available, else CPU)")]
-    public string Device { get; set; } = "";
+    /// <summary><c>--device</c>, <c>--precision</c>, <c>--kernels</c>.</summary>
+    [OptionGroup]
+    public ComputeOptions Compute { get; set; } = new();
 
     [Option("model", "chooses which model to use", ChoicesFrom = typeof(ModelRegistry))]
     public string Model { get; set; } = "cycle_gan";
@@ -94,13 +95,6 @@ public record BaseOptions : GeneratorOptions
 
     [Option("seed", "random seed for initialisation, data order, augmentation, pool and dropout (-1: from the clock)")]
     public int Seed { get; set; } = -1;
-    [Option("precision", "fp32, or bf16 (convolutions in bfloat16 where supported; weights, norms, losses, optimizer in fp32)",
-        ChoicesFrom = typeof(Compute), ChoicesMember = nameof(Compute.Precisions))]
-    public string Precision { get; set; } = "fp32";
-    [Option("kernels", "fast: same results within float rounding, faster; official: PyTorch's kernels and call order, "
-        + "bit for bit (see docs/differences.md)",
-        ChoicesFrom = typeof(Compute), ChoicesMember = nameof(Compute.KernelNames))]
-    public string Kernels { get; set; } = "fast";
 
     /// <summary>The channel count of the generator's input and output for the configured direction.</summary>
     public bool IsBtoA => Direction == "BtoA";
@@ -118,7 +112,7 @@ public record BaseOptions : GeneratorOptions
     /// <summary>Device spec after folding the legacy <c>--gpu_ids</c> into <c>--device</c>.</summary>
     public string DeviceSpec()
     {
-        if (!string.IsNullOrEmpty(Device)) return Device;
+        if (!string.IsNullOrEmpty(Compute.Device)) return Compute.Device;
         if (string.IsNullOrEmpty(GpuIds)) return "";
         var first = GpuIds.Split(',')[0].Trim();
         return first == "-1" ? "cpu" : "cuda:" + first;

@@ -17,8 +17,9 @@ public record TranslateOptions : GeneratorOptions
     public string Input { get; set; } = "";
     [Option("output", "folder for the translated images (<stem>.png; existing files are replaced, except verified ones of a --shard)")]
     public string Output { get; set; } = "";
-    [Option("device", "cpu, cuda or cuda:N (default: CUDA when available, else CPU)")]
-    public string Device { get; set; } = "";
+    /// <summary><c>--device</c>, <c>--precision</c>, <c>--kernels</c> (ONNX Runtime uses only the device).</summary>
+    [OptionGroup]
+    public ComputeOptions Compute { get; set; } = new();
     [Option("eval", "run the generator in eval mode (BatchNorm running statistics, no dropout)")]
     public bool Eval { get; set; }
     [Option("keep_depth", "write 16-bit PNGs for 16-bit inputs (PNG, TIFF) instead of reducing them to 8 bits")]
@@ -28,13 +29,6 @@ public record TranslateOptions : GeneratorOptions
     public int Tile { get; set; }
     [Option("overlap", "pixels shared by neighbouring tiles, blended with a feathered window (with --tile)")]
     public int Overlap { get; set; } = 64;
-    [Option("precision", "fp32, or bf16 (convolutions in bfloat16 where supported)",
-        ChoicesFrom = typeof(Compute), ChoicesMember = nameof(Compute.Precisions))]
-    public string Precision { get; set; } = "fp32";
-    [Option("kernels", "fast: the same results within float rounding, faster; official: PyTorch's kernels "
-        + "(see docs/differences.md)",
-        ChoicesFrom = typeof(Compute), ChoicesMember = nameof(Compute.KernelNames))]
-    public string Kernels { get; set; } = "fast";
     /// <summary>The job-array flags (<c>--shard</c>, <c>--shards</c>, <c>--fail_fast</c>).</summary>
     [OptionGroup]
     public Sharding.ShardOptions Sharding { get; set; } = new();

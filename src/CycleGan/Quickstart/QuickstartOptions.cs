@@ -43,10 +43,10 @@ public sealed record QuickstartOptions
     [Option("seed", "random seed", Hidden = true)]
     [JsonPropertyName("seed")] public int Seed { get; init; }
     /// <summary>cpu, cuda or cuda:N; the quickstart is meant for the CPU.</summary>
-    [Option("device", "cpu, cuda or cuda:N", Hidden = true)]
+    [Option("device", ComputeOptions.DeviceHelp, Hidden = true)]
     [JsonPropertyName("device")] public string Device { get; init; } = "cpu";
     /// <summary>fp32, or bf16 (mixed precision, see <see cref="Networks.Conv"/>) for training and translating.</summary>
-    [Option("precision", "fp32, or bf16: convolutions in bfloat16, weights, norms, losses and optimizer in fp32",
+    [Option("precision", ComputeOptions.PrecisionHelp,
         ChoicesFrom = typeof(Networks.Compute), ChoicesMember = nameof(Networks.Compute.Precisions))]
     [JsonPropertyName("precision")] public string Precision { get; init; } = "fp32";
     /// <summary>Example rows on the page.</summary>

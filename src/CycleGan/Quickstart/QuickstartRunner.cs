@@ -99,9 +99,10 @@ public static class QuickstartRunner
     {
         var t = TrainOptions.For("cycle_gan") with
         {
-            Dataroot = dataroot, Name = Name, CheckpointsDir = checkpointsDir, Device = o.Device,
+            Dataroot = dataroot, Name = Name, CheckpointsDir = checkpointsDir,
+            Compute = new() { Device = o.Device, Precision = o.Precision },
             NetG = o.NetG, Ngf = o.Ngf, Ndf = o.Ndf, LoadSize = o.Size, CropSize = o.Size, Seed = o.Seed,
-            Lr = o.Lr, NEpochs = o.NEpochs, NEpochsDecay = o.NEpochsDecay, Precision = o.Precision,
+            Lr = o.Lr, NEpochs = o.NEpochs, NEpochsDecay = o.NEpochsDecay,
             PrintFreq = 20, DisplayFreq = int.MaxValue, UpdateHtmlFreq = int.MaxValue, NoHtml = true,
             SaveLatestFreq = int.MaxValue, SaveEpochFreq = int.MaxValue,
         };
@@ -113,9 +114,10 @@ public static class QuickstartRunner
     {
         var t = TestOptions.For("cycle_gan") with
         {
-            Dataroot = dataroot, Name = Name, CheckpointsDir = checkpointsDir, ResultsDir = resultsDir, Device = o.Device,
+            Dataroot = dataroot, Name = Name, CheckpointsDir = checkpointsDir, ResultsDir = resultsDir,
+            Compute = new() { Device = o.Device, Precision = o.Precision },
             DatasetMode = "unaligned", NetG = o.NetG, Ngf = o.Ngf, Ndf = o.Ndf,
-            LoadSize = o.Size, CropSize = o.Size, Seed = o.Seed, Epoch = epoch, NumTest = o.Test, Eval = true, Precision = o.Precision,
+            LoadSize = o.Size, CropSize = o.Size, Seed = o.Seed, Epoch = epoch, NumTest = o.Test, Eval = true,
         };
         t.ApplyTestOverrides();
         return t;

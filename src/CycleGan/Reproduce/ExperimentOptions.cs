@@ -40,7 +40,7 @@ public abstract record ExperimentOptions
     /// </summary>
     [Option("seeds", "train every model this many times (seeds --seed, --seed + 1, ...) and report mean ± standard deviation")]
     [JsonPropertyName("seeds")] public int Seeds { get; init; } = 3;
-    [Option("device", "cpu, cuda or cuda:N", Hidden = true)]
+    [Option("device", ComputeOptions.DeviceHelp, Hidden = true)]
     [JsonPropertyName("device")] public string Device { get; init; } = "cpu";
     /// <summary>Test scenes shown on the page.</summary>
     [JsonPropertyName("examples")] public int Examples { get; init; } = 4;

@@ -53,7 +53,7 @@ public static class ReproduceSteps
         t.Dataroot = dataroot;
         t.Name = name;
         t.CheckpointsDir = checkpointsDir;
-        t.Device = device;
+        t.Compute = new() { Device = device };
         t.Ngf = ngf;
         t.Ndf = ndf;
         t.NetG = netG;
@@ -83,7 +83,7 @@ public static class ReproduceSteps
         t.Name = train.Name;
         t.CheckpointsDir = train.CheckpointsDir;
         t.ResultsDir = resultsDir;
-        t.Device = train.Device;
+        t.Compute = train.Compute;
         t.NetG = train.NetG;
         t.Ngf = train.Ngf;
         t.Ndf = train.Ndf;

@@ -21,7 +21,7 @@ public sealed class ThreeEpochRun : IDisposable
         SynthDataset.Write(new SynthOptions(Data, Size: 32, Train: 3, Test: 4));
         var o = TrainOptions.For("cycle_gan") with
         {
-            Dataroot = Data, CheckpointsDir = _tmp["ck"], Name = "sweep", Device = "cpu", Seed = 5, NoDropout = true,
+            Dataroot = Data, CheckpointsDir = _tmp["ck"], Name = "sweep", Compute = new() { Device = "cpu" }, Seed = 5, NoDropout = true,
             NetG = "resnet_6blocks", Ngf = 4, Ndf = 4, LoadSize = 32, CropSize = 32, NEpochs = 2, NEpochsDecay = 1,
             NoHtml = true, PrintFreq = 1000, SaveEpochFreq = 1,
         };

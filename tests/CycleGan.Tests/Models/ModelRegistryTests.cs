@@ -31,7 +31,7 @@ public sealed class ModelRegistryTests : IDisposable
 
     static TrainOptions Tiny(string data, string checkpoints, string model) => TrainOptions.For(model) with
     {
-        Dataroot = data, CheckpointsDir = checkpoints, Name = model, Device = "cpu", Seed = 3, NoDropout = true,
+        Dataroot = data, CheckpointsDir = checkpoints, Name = model, Compute = new() { Device = "cpu" }, Seed = 3, NoDropout = true,
         NetG = "resnet_6blocks", Ngf = 4, Ndf = 4, LoadSize = 32, CropSize = 32, NEpochs = 1, NEpochsDecay = 0,
         NoHtml = true, PrintFreq = 1, DisplayFreq = 1000,
     };

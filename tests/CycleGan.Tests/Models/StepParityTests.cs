@@ -19,14 +19,14 @@ public class StepParityTests
     {
         Ngf = 8, Ndf = 8, NetG = "resnet_6blocks", NetD = "basic", Norm = "instance", NoDropout = true,
         CropSize = 64, GanMode = ganMode, Lr = 2e-4, Beta1 = 0.5, PoolSize = 50, LambdaGp = 0,
-        Kernels = "official",
+        Compute = new() { Kernels = "official" },
     };
 
     static TrainOptions Pix2PixOptions() => TrainOptions.For("pix2pix") with
     {
         Ngf = 8, Ndf = 8, NetG = "unet_128", NetD = "basic", Norm = "batch", NoDropout = true,
         CropSize = 128, GanMode = "vanilla", Lr = 2e-4, Beta1 = 0.5, PoolSize = 0, DatasetMode = "aligned",
-        Kernels = "official",
+        Compute = new() { Kernels = "official" },
     };
 
     static TrainOptions NoIdentity(TrainOptions o)
@@ -148,7 +148,7 @@ public class StepParityTests
     {
         TorchRuntime.EnsureLoaded();
         torch.set_num_threads(1);
-        using var model = new CycleGanModel(ModelContext.ForTraining(CycleOptions("lsgan") with { Kernels = "fast" }, CPU));
+        using var model = new CycleGanModel(ModelContext.ForTraining(CycleOptions("lsgan") with { Compute = new() { Kernels = "fast" } }, CPU));
         Assert.True(model.Compute.FastKernels);
         model.SetTrainMode(true);
         LoadInit(model, "cycle_gan");
@@ -177,7 +177,7 @@ public class StepParityTests
         using var inputs = SafeTensorsFile.Read(Steps("cycle_gan", "inputs.safetensors"));
         (IReadOnlyDictionary<string, double>, Dictionary<string, Tensor>) Step(string kernels)
         {
-            using var model = new CycleGanModel(ModelContext.ForTraining(NoIdentity(CycleOptions("lsgan") with { Kernels = kernels }), CPU));
+            using var model = new CycleGanModel(ModelContext.ForTraining(NoIdentity(CycleOptions("lsgan") with { Compute = new() { Kernels = kernels } }), CPU));
             model.SetTrainMode(true);
             LoadInit(model, "cycle_gan");
             SetInputs(model, inputs, 1);

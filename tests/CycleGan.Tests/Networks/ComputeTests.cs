@@ -136,7 +136,7 @@ public class ComputeTests
         TorchRuntime.EnsureLoaded();
         var opt = TrainOptions.For("cycle_gan") with
         {
-            Ngf = 4, Ndf = 4, NetG = "resnet_6blocks", CropSize = 32, LoadSize = 32, Precision = "bf16",
+            Ngf = 4, Ndf = 4, NetG = "resnet_6blocks", CropSize = 32, LoadSize = 32, Compute = new() { Precision = "bf16" },
         };
         manual_seed(0);
         using var model = ModelRegistry.Create(opt, isTrain: true, CPU);

@@ -20,7 +20,7 @@ public class TrainerStopTests
 
     static TrainOptions Tiny(string data, string checkpoints) => TrainOptions.For("cycle_gan") with
     {
-        Dataroot = data, CheckpointsDir = checkpoints, Name = "stop", Device = "cpu", Seed = 3, NoDropout = true,
+        Dataroot = data, CheckpointsDir = checkpoints, Name = "stop", Compute = new() { Device = "cpu" }, Seed = 3, NoDropout = true,
         NetG = "resnet_6blocks", Ngf = 4, Ndf = 4, LoadSize = 32, CropSize = 32, NEpochs = 1, NEpochsDecay = 1,
         NoHtml = true, PrintFreq = 1,
     };

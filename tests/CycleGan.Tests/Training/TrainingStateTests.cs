@@ -24,7 +24,7 @@ public class TrainingStateTests
         SynthDataset.Write(new SynthOptions(tmp["data"], Size: 32, Train: 4, Test: 1));
         var opt = TrainOptions.For("cycle_gan") with
         {
-            Dataroot = tmp["data"], CheckpointsDir = tmp["ck"], Name = "v", Device = "cpu", Seed = 3, NoDropout = true,
+            Dataroot = tmp["data"], CheckpointsDir = tmp["ck"], Name = "v", Compute = new() { Device = "cpu" }, Seed = 3, NoDropout = true,
             NetG = "resnet_6blocks", Ngf = 4, Ndf = 4, LoadSize = 32, CropSize = 32, NEpochs = 1, NEpochsDecay = 1, NoHtml = true,
         };
         using var stop = new CancellationTokenSource();
