@@ -72,8 +72,9 @@ def write_safetensors(path, tensors, metadata=None):
 
 
 def sampled(t, cap):
+    # a copy: a small tensor's slice is a view of the live parameter (or .grad), which later steps would change
     flat = t.detach().reshape(-1)
-    return flat[::max(1, -(-flat.numel() // cap))].contiguous()
+    return flat[::max(1, -(-flat.numel() // cap))].clone()
 
 
 def write_json(path, obj):
