@@ -72,8 +72,11 @@ public class CutModelTests(ITestOutputHelper output)
             return [.. layers.Select(l => ids[$"step{step}.call{c}.{l}"])];
         };
         model.FlipSource = () => step == 1;
+        using var grads = SafeTensorsFile.Read(Cut($"{tag}_step1_grads.sampled.safetensors"));
+        var checkedGrads = new GradientCheck(output, model, grads, zeroGrad, mode);
         for (step = 1; step <= 2; step++)
         {
+            model.PhaseObserver = step == 1 ? checkedGrads : null;
             call = 0;
             model.SetInput(inputs[$"step{step}.real_A"], inputs[$"step{step}.real_B"], ["a.png"], ["b.png"]);
             model.OptimizeParameters(new Rng(1));
@@ -88,6 +91,54 @@ public class CutModelTests(ITestOutputHelper output)
                 Assert.True(Math.Abs(value - theirs) <= tol, $"step {step} loss {name}: {value} vs official {theirs}");
             }
             AssertWeights(model, weights, step, zeroGrad, mode);
+        }
+        Assert.Equal(["D", "G", "F"], checkedGrads.Networks);
+    }
+
+    /// <summary>
+    /// Step 1's gradients, read when the backward passes end (before the optimizer steps): every element within
+    /// 1e-3·max|ref| of its tensor; zero-gradient parameters at most 1e-4 · the network's largest (the steps README).
+    /// </summary>
+    sealed class GradientCheck(ITestOutputHelper log, GanModel model, StateDict reference, HashSet<string> zeroGrad,
+        string mode) : IStepPhaseObserver
+    {
+        public List<string> Networks { get; } = [];
+
+        public void PhaseEnded(string phase)
+        {
+            string[] nets = phase switch
+            {
+                "D losses, backward" => ["D"],
+                "G losses, backward" => ["G", "F"],
+                _ => [],
+            };
+            foreach (var name in nets)
+            {
+                Networks.Add(name);
+                using var scope = NewDisposeScope();
+                var parameters = model.Networks[name].named_parameters().ToList();
+                var largest = parameters.Max(p => p.parameter.grad!.abs().max().item<float>());
+                double worst = 0;
+                foreach (var (key, p) in parameters)
+                {
+                    var full = $"{name}.{key}";
+                    var flat = p.grad!.flatten();
+                    var s = (long)Math.Ceiling(flat.numel() / 1024.0);
+                    var mine = s <= 1 ? flat : flat[TensorIndex.Slice(0, null, s)];
+                    if (zeroGrad.Contains(full))
+                    {
+                        var max = mine.abs().max().item<float>();
+                        Assert.True(max <= 1e-4 * largest, $"{mode} {full}: gradient {max}, expected ~0");
+                        continue;
+                    }
+                    var theirs = reference[full];
+                    var allowed = 1e-3 * theirs.abs().max().item<float>();
+                    var diff = (mine - theirs).abs().max().item<float>();
+                    worst = Math.Max(worst, diff / allowed);
+                    Assert.True(diff <= allowed, $"{mode} {full}: gradient differs by {diff} (allowed {allowed})");
+                }
+                log.WriteLine($"{mode} step 1 gradients of {name}: worst {worst:P2} of the tolerance");
+            }
         }
     }
 
@@ -164,6 +215,27 @@ public class CutModelTests(ITestOutputHelper output)
                 Assert.True(whole[key].eq(parts[key]).all().IsTrue(), $"{net}.{key} differs from the uninterrupted run");
         }
         Assert.Equal(3, Directory.GetFiles(tmp["ck/parts/train_state"], "optimizer_*.bin").Length);
+    }
+
+    [Fact]
+    public void Official_generator_checkpoint_translates_as_the_cut_generator_its_keys_show()
+    {
+        using var tmp = TestPaths.NewTempDir("cut-translate");
+        using var io = SafeTensorsFile.Read(Cut("networks.safetensors"));
+        Directory.CreateDirectory(tmp["in"]);
+        ImageFile.SavePng(ImageTensor.TensorToImage(io["input"][0]), tmp["in/x.png"]);
+        CliRunner.MustSucceed("translate", "--checkpoint", Cut("latest_net_G.pth"), "--netG", "resnet_6blocks",
+            "--ngf", "4", "--input", tmp["in"], "--output", tmp["out"]);
+
+        var opt = new TranslateOptions { NetG = "resnet_6blocks", Ngf = 4 };
+        using var g = GeneratorCheckpoint.Load(opt, Cut("latest_net_G.pth"));
+        Assert.IsType<CutResnetGenerator>(g);
+        using var _ = no_grad();
+        var input = ImageTensor.ToTensor(ImageFile.LoadRgb(tmp["in/x.png"])).unsqueeze(0);
+        var expected = ImageTensor.TensorToImage(g.forward(input));
+        var written = ImageFile.LoadRgb(tmp["out/x.png"]);
+        Assert.Equal(expected.Pixels.Length, written.Pixels.Length);
+        Assert.True(expected.Pixels.Zip(written.Pixels, (a, b) => Math.Abs(a - b)).Max() <= 1);
     }
 
     [Fact]
