@@ -47,7 +47,7 @@ public sealed record CutOptions : ModelOptions
     [Option("no_antialias_up", "cut: use [upconv(learned filter)] instead of [upconv(hard-coded [1,3,3,1] filter), " +
         "conv]")]
     public bool NoAntialiasUp { get; set; }
-    [Option("normG", "cut: instance normalization or batch normalization for G (the CUT code's --norm)",
+    [Option("normG", "cut: instance normalization or batch normalization for G (--norm is not used by cut)",
         ChoicesFrom = typeof(NormLayer), ChoicesMember = nameof(NormLayer.Kinds))]
     public string NormG { get; set; } = "instance";
     [Option("normD", "cut: instance normalization or batch normalization for D",
