@@ -99,35 +99,57 @@ public sealed class OptionBinder<T> where T : class, new()
 
     /// <summary>
     /// Makes the options: record defaults, then for train/test options the model's defaults (official
-    /// modify_commandline_options), then <paramref name="afterDefaults"/>, then the flags given. A flag of another
-    /// model than the one chosen is a user error, as the official parser rejects it.
+    /// modify_commandline_options, which may read the model's flags given, as CUT's --CUT_mode), then
+    /// <paramref name="afterDefaults"/>, then the flags given. A flag of another model than the one chosen is a user
+    /// error, as the official parser rejects it; a flag two models declare is the chosen model's.
     /// </summary>
     public T Bind(ParseResult parse, Action<T>? afterDefaults = null)
     {
         var opt = new T();
-        if (opt is BaseOptions b) opt = (T)(object)ModelRegistry.NewOptions(typeof(T), GivenModel(parse) ?? b.Model);
+        if (opt is BaseOptions b)
+            opt = (T)(object)ModelRegistry.NewOptions(typeof(T), GivenModel(parse) ?? b.Model, flags =>
+            {
+                foreach (var (info, flag, aliases) in _options)
+                    if (info.ModelGroup is not null && GivenAs(parse, flag, aliases) is { } option
+                        && ModelFlag(flags, info.Name) is { } own)
+                        own.Property.SetValue(flags, Value(parse, option));
+            });
         afterDefaults?.Invoke(opt);
         foreach (var (info, flag, aliases) in _options)
         {
             if (GivenAs(parse, flag, aliases) is not { } option) continue;
-            if (!info.AppliesTo(opt))
-                throw new UserError($"--{info.Name} is not a flag of --model {((BaseOptions)(object)opt).Model} (it belongs to --model " +
-                    string.Join(", ", ModelRegistry.Names.Where(n => info.ModelGroup!.IsInstanceOfType(ModelRegistry.Get(n).Options()))) + ")");
-            object? value = option switch
+            var target = info;
+            if (info.ModelGroup is not null)
             {
-                Option<bool> o => parse.GetValue(o),
-                Option<int> o => parse.GetValue(o),
-                Option<int?> o => parse.GetValue(o),
-                Option<long> o => parse.GetValue(o),
-                Option<double> o => parse.GetValue(o),
-                Option<double?> o => parse.GetValue(o),
-                Option<string[]> o => (parse.GetValue(o) ?? [])
-                    .SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
-                Option<string> o => parse.GetValue(o),
-                _ => null,
-            };
-            info.SetValue(opt, value);
+                var model = ((BaseOptions)(object)opt).Model;
+                target = ((BaseOptions)(object)opt).ModelFlags is { } flags ? ModelFlag(flags, info.Name) : null;
+                var owners = ModelRegistry.Names
+                    .Where(n => ModelFlag(ModelRegistry.Get(n).Options(), info.Name) != null);
+                if (target is null)
+                    throw new UserError($"--{info.Name} is not a flag of --model {model} (it belongs to --model " +
+                        $"{string.Join(", ", owners)})");
+            }
+            target.SetValue(opt, Value(parse, option));
         }
         return opt;
     }
+
+    /// <summary>The flag <c>--name</c> of the model options record <paramref name="flags"/>, or null.</summary>
+    static OptionInfo? ModelFlag(ModelOptions flags, string name) =>
+        OptionInfo.OfModel(flags.GetType()).FirstOrDefault(i => i.Name == name);
+
+    static object? Value(ParseResult parse, Option option) => option switch
+    {
+        Option<bool> o => parse.GetValue(o),
+        Option<int> o => parse.GetValue(o),
+        Option<int?> o => parse.GetValue(o),
+        Option<long> o => parse.GetValue(o),
+        Option<double> o => parse.GetValue(o),
+        Option<double?> o => parse.GetValue(o),
+        Option<string[]> o => (parse.GetValue(o) ?? [])
+            .SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .ToArray(),
+        Option<string> o => parse.GetValue(o),
+        _ => null,
+    };
 }

@@ -7,7 +7,8 @@ namespace CycleGan.Checkpoints;
 /// <summary>
 /// One generator built from the network flags and loaded strictly from a checkpoint file (.pth or .safetensors), as
 /// <c>translate</c> and <c>export</c> need it. Dropout is read from the keys for ResNet generators (it shifts them);
-/// U-Net keys do not depend on it, so there <c>--no_dropout</c> decides.
+/// U-Net keys do not depend on it, so there <c>--no_dropout</c> decides. A CUT generator (its blur filters among the
+/// keys) is built by <see cref="CutNetworks"/> with the anti-aliasing switches its keys show.
 /// </summary>
 public static class GeneratorCheckpoint
 {
@@ -27,7 +28,9 @@ public static class GeneratorCheckpoint
             InputNc = opt.InputNc, OutputNc = opt.OutputNc, Ngf = opt.Ngf, NetG = opt.NetG, Norm = opt.Norm,
             UseDropout = dropout,
         };
-        var g = NetworkRegistry.CreateGenerator(spec);
+        nn.Module<Tensor, Tensor> g = CutNetworks.AntialiasOf(sd.Keys) is { } aa
+            ? CutNetworks.CreateGenerator(spec, aa.NoAntialias, aa.NoAntialiasUp)
+            : NetworkRegistry.CreateGenerator(spec);
         try
         {
             CheckpointLoader.Load(g, sd, checkpoint);

@@ -13,7 +13,8 @@ namespace CycleGan.Inference;
 /// <summary>
 /// The official <c>test.py</c>: builds the model, loads <c>&lt;epoch&gt;_net_*.pth</c> (or <c>iter_&lt;load_iter&gt;</c>),
 /// runs at most num_test images in order (train mode unless <c>--eval</c>, as officially), and writes
-/// <c>&lt;results_dir&gt;/&lt;name&gt;/&lt;phase&gt;_&lt;epoch&gt;[_iter&lt;N&gt;]/images/&lt;stem&gt;_&lt;visual&gt;.png</c> and
+/// <c>&lt;results_dir&gt;/&lt;name&gt;/&lt;phase&gt;_&lt;epoch&gt;[_iter&lt;N&gt;]/images/&lt;stem&gt;_&lt;visual&gt;.png</c> (or
+/// <c>images/&lt;visual&gt;/&lt;stem&gt;.png</c> for a model with <see cref="ModelEntry.FolderPerVisual"/>) and
 /// <c>index.html</c>.
 /// Items are decoded ahead and written behind the model (<see cref="InferencePipeline"/>). With a shard, only its part
 /// of the first num_test items runs, with a manifest and marker in <c>_shards/</c> and the page
@@ -66,6 +67,7 @@ public static class TestRunner
             model.LoadNetworks(runDir, label);
             model.SetTrainMode(!opt.Eval);
             AtomicFile.CreateDirectory(imageDir);
+            var folderPerVisual = ModelRegistry.Get(opt.Model).FolderPerVisual;
             ledger?.Begin();
             InferencePipeline.Run(pending,
                 i => DataBatch.Collate([dataset.GetItem(i, DataLoader.ItemRng(seed, 0, i))]),
@@ -78,7 +80,8 @@ public static class TestRunner
                     var outputs = new List<ManifestOutput>();
                     foreach (var (visual, image) in visuals)
                     {
-                        var file = $"{name}_{visual}.png";
+                        var file = folderPerVisual ? $"{visual}/{name}.png" : $"{name}_{visual}.png";
+                        if (folderPerVisual) AtomicFile.CreateDirectory(Path.Combine(imageDir, visual));
                         var bytes = ImageFile.EncodePng(ApplyAspectRatio(image, opt.AspectRatio));
                         AtomicFile.WriteAllBytes(Path.Combine(imageDir, file), bytes);
                         row.Add(new ReportImage("images/" + file, file));

@@ -12,6 +12,12 @@ public sealed record ModelEntry(Func<ModelContext, GanModel> Create, Func<ModelO
     /// <summary>Trains over MPI: every optimizer step goes through <see cref="GanModel.GradientSync"/>.</summary>
     public bool DataParallel { get; init; }
 
+    /// <summary>
+    /// Where <c>test</c> writes each visual: <c>images/&lt;visual&gt;/&lt;stem&gt;.png</c>, one folder per visual (the
+    /// CUT code's <c>save_images</c>), instead of the CycleGAN code's <c>images/&lt;stem&gt;_&lt;visual&gt;.png</c>.
+    /// </summary>
+    public bool FolderPerVisual { get; init; }
+
     /// <summary>False for a model that only applies a trained generator (<c>--model test</c>).</summary>
     public bool Trainable { get; init; } = true;
 }

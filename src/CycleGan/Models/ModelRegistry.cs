@@ -19,6 +19,7 @@ public static class ModelRegistry
         ["feature_gan"] = new(c => new FeatureGanModel(c), () => new FeatureGanOptions()),
         ["cogan"] = new(c => new CoGanModel(c), () => new CoGanOptions()),
         ["bigan"] = new(c => new BiGanModel(c), () => new BiGanOptions()),
+        ["cut"] = new(c => new CutModel(c), () => new CutOptions()) { FolderPerVisual = true },
         ["test"] = new(c => new TestModel(c), () => new TestModelOptions()) { Trainable = false },
     };
 
@@ -63,11 +64,15 @@ public static class ModelRegistry
     public static T NewOptions<T>(string model) where T : BaseOptions, new() => (T)NewOptions(typeof(T), model);
 
     /// <inheritdoc cref="NewOptions{T}(string)"/>
-    public static BaseOptions NewOptions(Type optionsType, string model)
+    /// <param name="given">Sets the model's flags the user gave before its defaults are applied, so that defaults
+    /// may depend on them (the official <c>parse_known_args</c> in <c>modify_commandline_options</c>, e.g. CUT's
+    /// <c>--CUT_mode</c>); the caller sets them again afterwards, so that they win.</param>
+    public static BaseOptions NewOptions(Type optionsType, string model, Action<ModelOptions>? given = null)
     {
         var o = (BaseOptions)Activator.CreateInstance(optionsType)!;
         o.Model = model;
         o.ModelFlags = Get(model).Options();
+        given?.Invoke(o.ModelFlags);
         o.ModelFlags.SetDefaults(o);
         return o;
     }

@@ -50,6 +50,19 @@ public static class CutNetworks
         return net;
     }
 
+    /// <summary>
+    /// The <c>--no_antialias</c> / <c>--no_antialias_up</c> switches of a CUT generator checkpoint, read from its keys
+    /// (each blur layer saves a <c>.filt</c> buffer, two per anti-aliased direction, the first of the down ones at
+    /// <c>model.7</c>); null when it has none: then its keys and computation are those of the CycleGAN generator.
+    /// </summary>
+    public static (bool NoAntialias, bool NoAntialiasUp)? AntialiasOf(IReadOnlyCollection<string> keys)
+    {
+        var filters = keys.Count(k => k.EndsWith(".filt", StringComparison.Ordinal));
+        if (filters == 0) return null;
+        var noAntialias = !keys.Contains("model.7.filt");
+        return (noAntialias, filters == (noAntialias ? 0 : 2));
+    }
+
     /// <summary>CUT's <c>define_D</c>: builds and initialises a discriminator over <paramref name="inputNc"/>
     /// channels.</summary>
     public static Module<Tensor, Tensor> CreateDiscriminator(NetworkSpec spec, int inputNc, bool noAntialias)

@@ -16,6 +16,7 @@ public sealed class CutResnetGenerator : Module<Tensor, Tensor>
     const int NDownsampling = 2;
 
     readonly Sequential model;
+    readonly long _inputNc;
 
     /// <summary>How many layers the Sequential has: NCE layer ids are indices into it.</summary>
     public int LayerCount { get; }
@@ -24,6 +25,7 @@ public sealed class CutResnetGenerator : Module<Tensor, Tensor>
         bool noAntialias, bool noAntialiasUp) : base("ResnetGenerator")
     {
         if (nBlocks < 0) throw new UserError("n_blocks must be >= 0");
+        _inputNc = inputNc;
         var ub = norm.UseBias;
         var layers = new List<Module<Tensor, Tensor>>
         {
@@ -90,6 +92,25 @@ public sealed class CutResnetGenerator : Module<Tensor, Tensor>
             id++;
         }
         return feats;
+    }
+
+    /// <summary>
+    /// The channel counts of the outputs of <paramref name="layers"/>, read from the convolutions (no forward, so
+    /// batch-norm statistics stay untouched): what F's MLPs take, known before any image is seen.
+    /// </summary>
+    public IReadOnlyList<long> FeatureChannels(IReadOnlyList<int> layers)
+    {
+        CheckLayers(layers);
+        var channels = new List<long>(layers.Count);
+        var c = _inputNc;
+        int id = 0;
+        foreach (var layer in model.children())
+        {
+            if (layer is Convolution conv) c = conv.out_channels;
+            if (layers.Contains(id)) channels.Add(c);
+            id++;
+        }
+        return channels;
     }
 
     /// <summary>

@@ -14,7 +14,7 @@ namespace CycleGan.Networks;
 /// over <see cref="nn.Module.parameters"/> can only be made after it (<see cref="CreateMlp"/> makes them up front,
 /// e.g. to load a checkpoint).
 /// </summary>
-public sealed class PatchSampleF : nn.Module
+public sealed class PatchSampleF : Module<Tensor, Tensor>
 {
     /// <summary>The official <c>Normalize</c>'s epsilon: <c>x / (‖x‖ + 1e-7)</c>.</summary>
     static readonly Scalar NormEps = 1e-7.ToScalar();
@@ -101,6 +101,13 @@ public sealed class PatchSampleF : nn.Module
         }
         return (samples, ids);
     }
+
+    /// <summary>
+    /// F maps a list of feature maps (<see cref="Forward"/>); it is a <c>Module&lt;Tensor, Tensor&gt;</c> only so that
+    /// a model saves, loads and trains it with its other networks.
+    /// </summary>
+    public override Tensor forward(Tensor input) => throw new NotSupportedException(
+        "PatchSampleF samples a list of feature maps: call Forward(feats, numPatches, patchIds, rng)");
 
     /// <summary>The first <c>min(count, positions)</c> entries of a uniformly random permutation of the
     /// positions.</summary>

@@ -72,8 +72,9 @@ def write_safetensors(path, tensors, metadata=None):
 
 
 def sampled(t, cap):
+    # a copy: a small tensor's slice is a view of the live parameter (or .grad), which later steps would change
     flat = t.detach().reshape(-1)
-    return flat[::max(1, -(-flat.numel() // cap))].contiguous()
+    return flat[::max(1, -(-flat.numel() // cap))].clone()
 
 
 def write_json(path, obj):
@@ -239,8 +240,10 @@ def official_keys(networks):
 # ---------------------------------------------------------------------------------------------------------------
 # optimisation steps of the official CUTModel
 
-def zero_gradient_parameters(prefix, net):
-    """Biases of convolutions whose output goes straight into an affine-free InstanceNorm2d (exact gradient 0)."""
+def zero_gradient_parameters(prefix, net, features=()):
+    """Biases of convolutions whose output goes straight into an affine-free InstanceNorm2d (exact gradient 0),
+    except those whose output is also an NCE feature (`features`: those layers of G's top Sequential)."""
+    taken = {"%s.model.%d.bias" % (prefix, i) for i in features}
     out = []
     for mname, mod in net.named_modules():
         if isinstance(mod, torch.nn.Sequential):
@@ -249,7 +252,7 @@ def zero_gradient_parameters(prefix, net):
                 if (isinstance(conv, (torch.nn.Conv2d, torch.nn.ConvTranspose2d)) and conv.bias is not None
                         and isinstance(nxt, torch.nn.InstanceNorm2d) and not nxt.affine):
                     out.append("%s.%s.bias" % (prefix, ".".join(p for p in (mname, cname) if p)))
-    return out
+    return [k for k in out if k not in taken]
 
 
 def run_steps(cut_model, mode, init, inputs):
@@ -310,7 +313,7 @@ def run_steps(cut_model, mode, init, inputs):
         for name in ("G", "D", "F"):
             for key, t in getattr(model, "net" + name).state_dict().items():
                 weights["step%d.%s.%s" % (k, name, key)] = sampled(t, SAMPLE_CAP)
-    zero = zero_gradient_parameters("G", model.netG) + zero_gradient_parameters("D", model.netD)
+    zero = zero_gradient_parameters("G", model.netG, NCE_LAYERS) + zero_gradient_parameters("D", model.netD)
     options = OrderedDict((k, v) for k, v in sorted(vars(opt).items()) if isinstance(v, (int, float, str, bool)))
     return options, steps, weights, grads, ids_out, zero
 
