@@ -43,8 +43,8 @@ public class CutModelTests(ITestOutputHelper output)
         f.NumPatches = 16;
         return t with
         {
-            Ngf = 4, Ndf = 4, NetG = "resnet_6blocks", NetD = "basic", LoadSize = 32, CropSize = 32, Device = "cpu",
-            Kernels = "official",
+            Ngf = 4, Ndf = 4, NetG = "resnet_6blocks", NetD = "basic", LoadSize = 32, CropSize = 32,
+            Compute = new() { Device = "cpu", Kernels = "official" },
         };
     }
 
@@ -190,7 +190,7 @@ public class CutModelTests(ITestOutputHelper output)
             var t = Options("CUT") with
             {
                 Dataroot = tmp["data"], CheckpointsDir = tmp["ck"], Name = name, Seed = 5, NEpochs = 1,
-                NEpochsDecay = 1, NoHtml = true, PrintFreq = 1, Kernels = "fast",
+                NEpochsDecay = 1, NoHtml = true, PrintFreq = 1, Compute = new() { Device = "cpu", Kernels = "fast" },
             };
             // every random draw of a step: flips and patch ids
             t.Flags<CutOptions>().FlipEquivariance = true;
