@@ -1,3 +1,4 @@
+using CycleGan.Options;
 namespace CycleGan.Data;
 
 /// <summary>
@@ -56,4 +57,25 @@ public sealed record DataOptions
         if (MaxDatasetSize <= 0) throw new UserError($"--max_dataset_size {MaxDatasetSize} must be at least 1");
         if (PrefetchBatches <= 0) throw new UserError($"prefetch depth {PrefetchBatches} must be at least 1");
     }
+
+    /// <summary>The data flags of a run's options, for <paramref name="phase"/> and the run's seed.</summary>
+    public static DataOptions For(BaseOptions o, string phase, int seed, IReadOnlySet<string>? exclude = null) => new()
+    {
+        Dataroot = o.Dataroot,
+        DatasetMode = o.DatasetMode,
+        Phase = phase,
+        Preprocess = o.Preprocess,
+        LoadSize = o.LoadSize,
+        CropSize = o.CropSize,
+        NoFlip = o.NoFlip,
+        Direction = o.Direction,
+        SerialBatches = o.SerialBatches,
+        MaxDatasetSize = (int)Math.Min(int.MaxValue, o.MaxDatasetSize),
+        InputNc = o.InputNc,
+        OutputNc = o.OutputNc,
+        BatchSize = o.BatchSize,
+        Seed = seed,
+        PrefetchBatches = Math.Max(1, o.NumThreads),
+        Exclude = exclude ?? new HashSet<string>(),
+    };
 }

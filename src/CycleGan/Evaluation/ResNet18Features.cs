@@ -1,3 +1,4 @@
+using CycleGan.Networks;
 using CycleGan.Data;
 using Microsoft.ML.OnnxRuntime;
 
@@ -19,7 +20,7 @@ public sealed class ResNet18Features : IDisposable
     readonly InferenceSession _prep;
     readonly InferenceSession _net;
 
-    public static string ModelFolder => Path.Combine(AppContext.BaseDirectory, "DnnImageModels");
+    public static string ModelFolder => ResNet18Torch.ModelFolder;
 
     public ResNet18Features(string? modelFolder = null)
     {

@@ -6,7 +6,7 @@ namespace CycleGan.Networks;
 
 /// <summary>
 /// The official <c>get_norm_layer</c>: <c>instance</c> (affine off, no running stats), <c>batch</c>
-/// (affine, tracking), <c>syncbatch</c> (batch norm over all ranks' batches, see <see cref="Distributed.SyncBatchNorm"/>)
+/// (affine, tracking), <c>syncbatch</c> (batch norm over all ranks' batches, see <see cref="SyncBatchNorm"/>)
 /// or <c>none</c> (Identity, still occupying its Sequential index).
 /// </summary>
 public sealed class NormLayer
@@ -26,7 +26,7 @@ public sealed class NormLayer
     {
         "instance" => new InstanceNorm(channels),
         // In one process the global batch is the local one: syncbatch is plain BatchNorm (same keys, same kernel).
-        "syncbatch" when Distributed.MpiWorld.Current is { Size: > 1 } world => new Distributed.SyncBatchNorm(channels, world),
+        "syncbatch" when Distributed.MpiWorld.Current is { Size: > 1 } world => new SyncBatchNorm(channels, world),
         "batch" or "syncbatch" => new BatchNorm(channels),
         _ => Identity(),
     };

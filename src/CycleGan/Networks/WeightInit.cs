@@ -37,7 +37,7 @@ public static class WeightInit
                     nn.init.normal_(bn.Weight, 1.0, gain);
                     nn.init.constant_(bn.Bias, Scalars.Zero);
                     break;
-                case Distributed.SyncBatchNorm sbn:
+                case SyncBatchNorm sbn:
                     nn.init.normal_(sbn.Weight, 1.0, gain);
                     nn.init.constant_(sbn.Bias, Scalars.Zero);
                     break;

@@ -19,7 +19,7 @@ public record TestOptions : BaseOptions
     public int NumTest { get; set; } = 50;
     /// <summary>The job-array flags (<c>--shard</c>, <c>--shards</c>, <c>--fail_fast</c>).</summary>
     [OptionGroup]
-    public Sharding.ShardOptions Sharding { get; set; } = new();
+    public ShardOptions Sharding { get; set; } = new();
 
     public TestOptions()
     {

@@ -31,5 +31,5 @@ public record TranslateOptions : GeneratorOptions
     public int Overlap { get; set; } = 64;
     /// <summary>The job-array flags (<c>--shard</c>, <c>--shards</c>, <c>--fail_fast</c>).</summary>
     [OptionGroup]
-    public Sharding.ShardOptions Sharding { get; set; } = new();
+    public ShardOptions Sharding { get; set; } = new();
 }

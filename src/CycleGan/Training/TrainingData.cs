@@ -18,33 +18,13 @@ public sealed record TrainingData(DataLoader Loader, IReadOnlyList<BadImage> Ski
     /// <summary>How many unusable files the error line names; the rest are in <see cref="BadImagesFile"/>.</summary>
     public const int NamedBadImages = 3;
 
-    public static DataOptions DataOptionsFor(BaseOptions o, string phase, int seed, IReadOnlySet<string>? exclude = null) => new()
-    {
-        Dataroot = o.Dataroot,
-        DatasetMode = o.DatasetMode,
-        Phase = phase,
-        Preprocess = o.Preprocess,
-        LoadSize = o.LoadSize,
-        CropSize = o.CropSize,
-        NoFlip = o.NoFlip,
-        Direction = o.Direction,
-        SerialBatches = o.SerialBatches,
-        MaxDatasetSize = (int)Math.Min(int.MaxValue, o.MaxDatasetSize),
-        InputNc = o.InputNc,
-        OutputNc = o.OutputNc,
-        BatchSize = o.BatchSize,
-        Seed = seed,
-        PrefetchBatches = Math.Max(1, o.NumThreads),
-        Exclude = exclude ?? new HashSet<string>(),
-    };
-
     /// <param name="sampler">In a data-parallel run, this rank's share of each epoch.</param>
     public static TrainingData Create(TrainOptions o, int seed, Action<Action<ITrainingObserver>> publish,
         DistributedSampler? sampler = null)
     {
         if (string.IsNullOrEmpty(o.Dataroot)) throw new UserError("--dataroot is required");
         if (!Directory.Exists(o.Dataroot)) throw new UserError($"--dataroot {o.Dataroot} does not exist");
-        var dataOptions = DataOptionsFor(o, o.Phase, seed);
+        var dataOptions = DataOptions.For(o, o.Phase, seed);
         var dataset = IImageDataset.Create(dataOptions);
         var bad = ImageFile.Validate(dataset.Files);
         if (bad.Count > 0)

@@ -2,6 +2,7 @@ using CycleGan.Checkpoints;
 using CycleGan.Data;
 using CycleGan.Data.Synth;
 using CycleGan.Evaluation;
+using CycleGan.Networks;
 using CycleGan.Tests.Cli;
 using TorchSharp;
 

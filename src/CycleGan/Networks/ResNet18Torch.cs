@@ -1,9 +1,8 @@
-using CycleGan.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace CycleGan.Evaluation;
+namespace CycleGan.Networks;
 
 /// <summary>
 /// The ResNet18 features of <see cref="ResNet18Features"/> in TorchSharp, so that they are differentiable (the
@@ -23,9 +22,12 @@ public sealed class ResNet18Torch : Module<Tensor, Tensor>
     readonly List<OnnxGraph.Node> _nodes = [];
     readonly Dictionary<string, Tensor> _weights = [];
 
+    /// <summary>Where the build copies the ResNet18 ONNX files (package Microsoft.ML.DnnImageFeaturizer.ResNet18).</summary>
+    public static string ModelFolder => Path.Combine(AppContext.BaseDirectory, "DnnImageModels");
+
     public ResNet18Torch(string? modelFolder = null) : base(nameof(ResNet18Torch))
     {
-        modelFolder ??= ResNet18Features.ModelFolder;
+        modelFolder ??= ModelFolder;
         var prepPath = Path.Combine(modelFolder, "ResNetPrepOnnx", "ResNetPreprocess.onnx");
         var netPath = Path.Combine(modelFolder, "ResNet18Onnx", "ResNet18.onnx");
         foreach (var f in new[] { prepPath, netPath })
@@ -79,7 +81,7 @@ public sealed class ResNet18Torch : Module<Tensor, Tensor>
                 var input = Pad(x[0], node, 0.0);
                 var strides = node.Ints("strides", [1, 1]);
                 var dilations = node.Ints("dilations", [1, 1]);
-                return Networks.ConvKernels.Shared.Conv2d(input, x[1], x.Length > 2 ? x[2] : null, strides, [0, 0], dilations,
+                return ConvKernels.Shared.Conv2d(input, x[1], x.Length > 2 ? x[2] : null, strides, [0, 0], dilations,
                     node.Int("group", 1), node.Outputs[0]);
             }
             case "BatchNormalization":

@@ -1,6 +1,4 @@
-using CycleGan.Options;
-
-namespace CycleGan.Sharding;
+namespace CycleGan.Options;
 
 /// <summary>The job-array flags of <c>translate</c> and <c>test</c>, a part of their options.</summary>
 public sealed record ShardOptions

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace CycleGan.Evaluation;
+namespace CycleGan.Networks;
 
 /// <summary>
 /// The parts of an ONNX model (<c>ModelProto</c>) that a plain feed-forward graph needs: its nodes in order (op type,

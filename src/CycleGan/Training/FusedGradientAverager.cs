@@ -1,8 +1,9 @@
+using CycleGan.Distributed;
 using CycleGan.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace CycleGan.Distributed;
+namespace CycleGan.Training;
 
 /// <summary>
 /// Data-parallel gradient averaging: all gradients of one optimizer in one flat buffer, one sum-allreduce, divided by

@@ -1,10 +1,10 @@
-using CycleGan.Networks;
+using CycleGan.Distributed;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace CycleGan.Distributed;
+namespace CycleGan.Networks;
 
 /// <summary>
 /// The official <c>--norm syncbatch</c> (PyTorch's <c>nn.SyncBatchNorm</c>): BatchNorm2d whose training-mode batch
