@@ -40,7 +40,7 @@ public sealed class DataLoader
 
     /// <summary>The dataset named by the options with the official loader settings (shuffle unless serial_batches).</summary>
     public static DataLoader Create(DataOptions o) =>
-        new(IImageDataset.Create(o), o.BatchSize, !o.SerialBatches, o.Seed, o.PrefetchBatches);
+        new(DatasetRegistry.Create(o), o.BatchSize, !o.SerialBatches, o.Seed, o.PrefetchBatches);
 
     /// <summary>Number of items, official <c>len(dataset)</c>.</summary>
     public int Count => Dataset.Count;

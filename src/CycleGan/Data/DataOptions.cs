@@ -37,7 +37,6 @@ public sealed record DataOptions
     public IReadOnlySet<string> Exclude { get; init; } = new HashSet<string>();
 
     public static readonly string[] PreprocessModes = ["resize_and_crop", "crop", "scale_width", "scale_width_and_crop", "none"];
-    public static readonly string[] DatasetModes = ["unaligned", "aligned", "single", "colorization"];
 
     public bool IsBtoA => Direction == "BtoA";
 
@@ -46,8 +45,8 @@ public sealed record DataOptions
     {
         if (!PreprocessModes.Contains(Preprocess))
             throw new UserError($"--preprocess {Preprocess} is not one of {string.Join(", ", PreprocessModes)}");
-        if (!DatasetModes.Contains(DatasetMode))
-            throw new UserError($"--dataset_mode {DatasetMode} is not one of {string.Join(", ", DatasetModes)}");
+        if (!DatasetRegistry.Names.Contains(DatasetMode))
+            throw new UserError($"--dataset_mode {DatasetMode} is not one of {string.Join(", ", DatasetRegistry.Names)}");
         if (Direction is not ("AtoB" or "BtoA")) throw new UserError($"--direction {Direction} must be AtoB or BtoA");
         if (LoadSize <= 0 || CropSize <= 0) throw new UserError($"--load_size ({LoadSize}) and --crop_size ({CropSize}) must be positive");
         // Colorization loads RGB and makes its own 1 + 2 Lab channels; its dataset checks them.

@@ -14,18 +14,4 @@ public interface IImageDataset
 
     /// <summary>Official <c>__getitem__</c>; random crops, flips and pairings are drawn from <paramref name="rng"/>.</summary>
     DataItem GetItem(int index, Rng rng);
-
-    /// <summary>The official <c>create_dataset</c>: the dataset class named by <see cref="DataOptions.DatasetMode"/>.</summary>
-    static IImageDataset Create(DataOptions o)
-    {
-        o.Validate();
-        return o.DatasetMode switch
-        {
-            "unaligned" => new UnalignedDataset(o),
-            "aligned" => new AlignedDataset(o),
-            "single" => new SingleDataset(o),
-            "colorization" => new ColorizationDataset(o),
-            _ => throw new UserError($"--dataset_mode {o.DatasetMode} is not one of {string.Join(", ", DataOptions.DatasetModes)}"),
-        };
-    }
 }

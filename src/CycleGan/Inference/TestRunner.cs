@@ -41,7 +41,7 @@ public static class TestRunner
         var seed = opt.Seed >= 0 ? opt.Seed : 0;
         torch.manual_seed(seed);
         var runDir = Path.Combine(opt.CheckpointsDir, opt.Name);
-        var dataset = IImageDataset.Create(DataOptions.For(opt, opt.Phase, seed));
+        var dataset = DatasetRegistry.Create(DataOptions.For(opt, opt.Phase, seed));
         var count = Math.Min(Math.Max(opt.NumTest, 0), dataset.Count);
 
         var webDir = Path.Combine(opt.ResultsDir, opt.Name, $"{opt.Phase}_{opt.Epoch}");

@@ -57,8 +57,8 @@ public record BaseOptions : GeneratorOptions
         info.SetValue(this, info.Parse(value));
     }
 
-    [Option("dataset_mode", "chooses how datasets are loaded", ChoicesFrom = typeof(DataOptions),
-        ChoicesMember = nameof(DataOptions.DatasetModes))]
+    [Option("dataset_mode", "chooses how datasets are loaded", ChoicesFrom = typeof(DatasetRegistry),
+        ChoicesMember = nameof(DatasetRegistry.Names))]
     public string DatasetMode { get; set; } = "unaligned";
     [Option("direction", "AtoB or BtoA", Choices = ["AtoB", "BtoA"])]
     public string Direction { get; set; } = "AtoB";

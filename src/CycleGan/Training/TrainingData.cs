@@ -25,7 +25,7 @@ public sealed record TrainingData(DataLoader Loader, IReadOnlyList<BadImage> Ski
         if (string.IsNullOrEmpty(o.Dataroot)) throw new UserError("--dataroot is required");
         if (!Directory.Exists(o.Dataroot)) throw new UserError($"--dataroot {o.Dataroot} does not exist");
         var dataOptions = DataOptions.For(o, o.Phase, seed);
-        var dataset = IImageDataset.Create(dataOptions);
+        var dataset = DatasetRegistry.Create(dataOptions);
         var bad = ImageFile.Validate(dataset.Files);
         if (bad.Count > 0)
         {
@@ -38,7 +38,7 @@ public sealed record TrainingData(DataLoader Loader, IReadOnlyList<BadImage> Ski
                     $"them, or pass --skip_bad_images)");
             publish(obs => obs.OnMessage($"warning: skipping {bad.Count} unusable image file(s): {list}"));
             dataOptions = dataOptions with { Exclude = bad.Select(b => b.Path).ToHashSet() };
-            dataset = IImageDataset.Create(dataOptions);
+            dataset = DatasetRegistry.Create(dataOptions);
         }
         if (o.Preprocess == "crop") CheckCropFits(dataset.Files, o.CropSize, o.DatasetMode == "aligned");
         var loader = new DataLoader(dataset, o.BatchSize, !o.SerialBatches, seed, dataOptions.PrefetchBatches) { Sampler = sampler };

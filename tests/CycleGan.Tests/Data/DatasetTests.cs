@@ -50,14 +50,14 @@ public class DatasetTests
         using var dir = TestPaths.NewTempDir("direction");
         MakeUnaligned(dir, 1, 1);
         var o = Options(dir.Path, "unaligned") with { InputNc = 1, OutputNc = 3, Direction = direction };
-        var item = IImageDataset.Create(o).GetItem(0, new Rng(0));
+        var item = DatasetRegistry.Create(o).GetItem(0, new Rng(0));
         Assert.Equal(channelsA, item.A.Shape[0]);
         Assert.Equal(channelsB, item.B!.Shape[0]);
         Assert.EndsWith("a0.png", item.APath);
 
         Directory.CreateDirectory(dir["train"]);
         File.Copy(dir["trainA/a0.png"], dir["train/ab.png"]);
-        var aligned = IImageDataset.Create(o with { DatasetMode = "aligned" }).GetItem(0, new Rng(0));
+        var aligned = DatasetRegistry.Create(o with { DatasetMode = "aligned" }).GetItem(0, new Rng(0));
         Assert.Equal((channelsA, channelsB), (aligned.A.Shape[0], aligned.B!.Shape[0]));
     }
 
@@ -102,7 +102,7 @@ public class DatasetTests
         using var dir = TestPaths.NewTempDir("single");
         TestImages.WritePng(dir["x.png"], TestImages.Pattern(16, 16));
         var o = Options(dir.Path, "single") with { Preprocess = "resize_and_crop", LoadSize = 16, CropSize = 16, NoFlip = true };
-        var ds = IImageDataset.Create(o);
+        var ds = DatasetRegistry.Create(o);
         var item = ds.GetItem(0, new Rng(0));
         Assert.Null(item.B);
         Assert.Null(item.BPath);
@@ -113,7 +113,7 @@ public class DatasetTests
     public void Missing_phase_folder_is_a_user_error()
     {
         using var dir = TestPaths.NewTempDir("missing");
-        var e = Assert.Throws<UserError>(() => IImageDataset.Create(Options(dir.Path, "unaligned")));
+        var e = Assert.Throws<UserError>(() => DatasetRegistry.Create(Options(dir.Path, "unaligned")));
         Assert.Contains(Path.Combine(dir.Path, "trainA") + " does not exist", e.Message);
     }
 }
