@@ -43,12 +43,22 @@ public static class MpiRun
     public sealed record Result(int Code, string Stdout, string Stderr);
 
     /// <summary><paramref name="ranks"/> MPI processes (0: one plain process) to completion, at most 4 minutes.</summary>
-    public static async Task<Result> Run(int ranks, IReadOnlyDictionary<string, string>? env, params string[] args)
+    public static Task<Result> Run(int ranks, IReadOnlyDictionary<string, string>? env, params string[] args) =>
+        Run(ranks, env, TimeSpan.FromMinutes(4), args);
+
+    /// <summary>As <see cref="Run(int, IReadOnlyDictionary{string, string}?, string[])"/>, killed after <paramref name="limit"/>
+    /// (a hang guard, not a timing: a loaded machine may take several times as long).</summary>
+    public static async Task<Result> Run(int ranks, IReadOnlyDictionary<string, string>? env, TimeSpan limit, params string[] args)
     {
         using var p = Start(ranks, env, args);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(4));
+        try { await p.WaitForExitAsync().WaitAsync(limit); }
+        catch (TimeoutException)
+        {
+            p.Kill(entireProcessTree: true);
+            throw;
+        }
         return new Result(p.ExitCode, await stdout, await stderr);
     }
 

@@ -90,8 +90,8 @@ public class GcStressTests
         using var tmp = TestPaths.NewTempDir("gcstress-cyclegan");
         SynthDataset.Write(new SynthOptions(Out: tmp["data"], Size: 32, Train: 10, Test: 1, Seed: 1));
         // 10 images × (100 + 100) epochs = 2,000 iterations through the linear decay; both processes at once, 1 thread each.
-        var plain = MpiRun.Run(0, null, CycleGanTraining(tmp, "plain", 100));
-        var stressed = MpiRun.Run(0, Stress, CycleGanTraining(tmp, "stressed", 100));
+        var plain = MpiRun.Run(0, null, TimeSpan.FromMinutes(12), CycleGanTraining(tmp, "plain", 100));
+        var stressed = MpiRun.Run(0, Stress, TimeSpan.FromMinutes(12), CycleGanTraining(tmp, "stressed", 100));
         foreach (var r in new[] { await plain, await stressed })
             Assert.True(r.Code == 0, $"exited {r.Code}:\n{r.Stderr}");
         Assert.Contains("total iterations 2000", (await stressed).Stdout);
