@@ -33,6 +33,8 @@ public static class TranslateCommand
                 });
             else
                 result = BatchTranslation.Run(opt, shard, progress: line => { if (line != null) output.WriteLine(line); });
+            if (result.Engine is { } e)
+                output.WriteLine($"--engine auto: {e.Engine} ({(e.Measured ? "" : "remembered: ")}{e.Reason})");
             if (result.Failed.Count > 0) throw new UserError(result.Summary("translated"));
             output.WriteLine(result.Summary("translated"));
             return 0;

@@ -203,7 +203,7 @@ public static class Benchmark
             TorchVersion = torch.__version__,
             TorchSharpVersion = TorchRuntime.TorchSharpVersion,
             DotNet = Environment.Version.ToString(),
-            Cpu = Diagnostics.CpuInfo.Read().Model,
+            Cpu = CpuInfo.Read().Model,
             KernelCheckMs = ConvKernels.Shared.CheckMilliseconds,
             KernelWrongConfigurations = ConvKernels.Shared.Verdicts.Count(v => !v.DirectOk),
         };

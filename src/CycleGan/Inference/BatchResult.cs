@@ -8,6 +8,9 @@ namespace CycleGan.Inference;
 /// </summary>
 public sealed record BatchResult(string OutputDir, ShardSpec? Shard, int Written, int Skipped, IReadOnlyList<ManifestEntry> Failed)
 {
+    /// <summary>What <c>--engine auto</c> chose and why (null for an explicit engine).</summary>
+    public EngineChoice.Decision? Engine { get; init; }
+
     /// <summary>How many failed inputs the summary names.</summary>
     public const int NamedFailures = 3;
 

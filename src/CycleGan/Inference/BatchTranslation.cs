@@ -31,9 +31,11 @@ public static class BatchTranslation
         if (ledger is { Finished: true }) return new BatchResult(opt.Output, shard, 0, skipped, []);
         var failed = new List<ManifestEntry>();
         int written = 0;
+        EngineChoice.Decision? engine = null;
         if (pending.Count > 0)
         {
             using var translator = new Translator(opt);
+            engine = translator.Engine;
             AtomicFile.CreateDirectory(opt.Output);
             ledger?.Begin();
             start?.Invoke(pending.Count);
@@ -59,7 +61,7 @@ public static class BatchTranslation
                 opt.Sharding.FailFast);
         }
         if (ledger != null) failed = [.. ledger.Complete()];
-        return new BatchResult(opt.Output, shard, written, skipped, failed);
+        return new BatchResult(opt.Output, shard, written, skipped, failed) { Engine = engine };
     }
 
     static bool IsUnder(string path, string dir) =>

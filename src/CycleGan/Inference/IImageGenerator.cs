@@ -23,10 +23,13 @@ public interface IImageGenerator : IDisposable
     /// </summary>
     Tensor Forward(Tensor input);
 
-    /// <summary>The generator of <c>--checkpoint</c> (TorchSharp) or <c>--onnx</c> (ONNX Runtime).</summary>
-    static IImageGenerator Open(TranslateOptions opt)
+    /// <summary>The generator of <c>--checkpoint</c> (on the <c>--engine</c>, see <see cref="EngineChoice"/>) or <c>--onnx</c>.</summary>
+    static IImageGenerator Open(TranslateOptions opt) => Open(opt, new EngineChoice());
+
+    /// <inheritdoc cref="Open(TranslateOptions)"/>
+    static IImageGenerator Open(TranslateOptions opt, EngineChoice engines)
     {
-        if (string.IsNullOrEmpty(opt.Onnx)) return TorchGenerator.Load(opt);
+        if (string.IsNullOrEmpty(opt.Onnx)) return engines.Open(opt);
         if (!string.IsNullOrEmpty(opt.Checkpoint)) throw new UserError("give --checkpoint or --onnx, not both");
         // ONNX Runtime runs on the CPU unless --device cuda asks for its CUDA execution provider
         return new OnnxRuntimeGenerator(OnnxGenerator.Open(opt.Onnx, opt.Compute.Device));

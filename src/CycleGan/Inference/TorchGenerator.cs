@@ -26,6 +26,9 @@ public sealed class TorchGenerator : IImageGenerator
     public int InputChannels { get; }
     public int SizeMultiple { get; }
 
+    /// <summary>The loaded network (for an export to ONNX Runtime).</summary>
+    public nn.Module<Tensor, Tensor> Network => _g;
+
     public static TorchGenerator Load(TranslateOptions opt)
     {
         TorchRuntime.EnsureLoaded();

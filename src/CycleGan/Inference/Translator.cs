@@ -21,7 +21,9 @@ public sealed class Translator : IDisposable
     public Translator(TranslateOptions opt)
     {
         TorchRuntime.EnsureLoaded();
-        _g = IImageGenerator.Open(opt);
+        var engines = new EngineChoice();
+        _g = IImageGenerator.Open(opt, engines);
+        Engine = engines.Last;
         int multiple = _g.SizeMultiple;
         if (opt.Tile < 0 || (opt.Tile > 0 && (opt.Tile % multiple != 0 || opt.Overlap < 0 || opt.Overlap >= opt.Tile)))
         {
@@ -33,6 +35,9 @@ public sealed class Translator : IDisposable
         _tile = opt.Tile;
         _overlap = opt.Overlap;
     }
+
+    /// <summary>What <c>--engine auto</c> chose and why (null for an explicit engine or <c>--onnx</c>).</summary>
+    public EngineChoice.Decision? Engine { get; }
 
     /// <summary>All image files under <paramref name="input"/> (a file or a folder), in sorted order.</summary>
     public static IReadOnlyList<string> Inputs(string input)

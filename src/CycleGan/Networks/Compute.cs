@@ -12,8 +12,8 @@ public sealed record Compute(bool FastKernels, bool Bf16)
 {
     /// <summary>The <c>--kernels</c> names.</summary>
     public static IReadOnlyList<string> KernelNames { get; } = ["fast", "official"];
-    /// <summary>The <c>--precision</c> names.</summary>
-    public static IReadOnlyList<string> Precisions { get; } = ["fp32", "bf16"];
+    /// <summary>The <c>--precision</c> names (auto: bf16 where this CPU computes it faster, see <see cref="PrecisionChoice"/>).</summary>
+    public static IReadOnlyList<string> Precisions { get; } = ["fp32", "bf16", "auto"];
 
     public static Compute FromOptions(string kernels, string precision) => new(
         kernels switch
@@ -22,11 +22,11 @@ public sealed record Compute(bool FastKernels, bool Bf16)
             "official" => false,
             _ => throw new UserError($"--kernels {kernels}: expected fast or official"),
         },
-        precision switch
+        PrecisionChoice.Resolve(precision) switch
         {
             "fp32" => false,
             "bf16" => true,
-            _ => throw new UserError($"--precision {precision}: expected fp32 or bf16"),
+            _ => throw new UserError($"--precision {precision}: expected fp32, bf16 or auto"),
         });
 
     /// <summary>Where the convolutions are checked and routed (tests inject faults through their own instance).</summary>

@@ -13,6 +13,13 @@ public record TranslateOptions : GeneratorOptions
     [Option("onnx", "instead of --checkpoint: a model from `cyclegan export`, run by ONNX Runtime "
         + "(always its inference form; the network flags come from the model)")]
     public string Onnx { get; set; } = "";
+    [Option("engine", "for --checkpoint: torch (TorchSharp), onnxruntime (exported in memory), or auto: the faster one for this " +
+        "network on this CPU, checked against TorchSharp on a probe and remembered per machine",
+        ChoicesFrom = typeof(TranslateOptions), ChoicesMember = nameof(EngineNames))]
+    public string Engine { get; set; } = "torch";
+
+    /// <summary>The <c>--engine</c> names (the engines are the Inference floor's).</summary>
+    public static IReadOnlyList<string> EngineNames { get; } = ["auto", "torch", "onnxruntime"];
     [Option("input", "an image file or a folder of images (searched recursively)")]
     public string Input { get; set; } = "";
     [Option("output", "folder for the translated images (<stem>.png; existing files are replaced, except verified ones of a --shard)")]

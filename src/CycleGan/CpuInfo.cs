@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json.Serialization;
 
-namespace CycleGan.Diagnostics;
+namespace CycleGan;
 
 /// <summary>The processor as Linux reports it, with the flags that decide which oneDNN kernels run.</summary>
 public sealed record CpuInfo(
@@ -18,6 +18,9 @@ public sealed record CpuInfo(
         "sse4_1", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16", "avx512_fp16",
         "avx_vnni", "amx_tile", "amx_bf16", "amx_int8",
     ];
+
+    /// <summary>Whether the CPU has bfloat16 instructions (AVX-512 BF16 or AMX), without which bf16 is emulated.</summary>
+    public bool HasBf16 => Flags.Contains("avx512_bf16") || Flags.Contains("amx_bf16");
 
     public static CpuInfo Read()
     {
