@@ -23,11 +23,19 @@ public interface IImageGenerator : IDisposable
     /// </summary>
     Tensor Forward(Tensor input);
 
+    /// <summary>
+    /// Starts a new video clip: with <c>--temporal norm</c> the statistics carried from the previous frames are dropped
+    /// (engines without the mode have nothing to drop).
+    /// </summary>
+    void BeginClip() { }
+
     /// <summary>The generator of <c>--checkpoint</c> (TorchSharp) or <c>--onnx</c> (ONNX Runtime).</summary>
     static IImageGenerator Open(TranslateOptions opt)
     {
         if (string.IsNullOrEmpty(opt.Onnx)) return TorchGenerator.Load(opt);
         if (!string.IsNullOrEmpty(opt.Checkpoint)) throw new UserError("give --checkpoint or --onnx, not both");
+        if (opt.Temporal != "none")
+            throw new UserError($"--temporal {opt.Temporal} runs in TorchSharp only; give --checkpoint instead of --onnx");
         // ONNX Runtime runs on the CPU unless --device cuda asks for its CUDA execution provider
         return new OnnxRuntimeGenerator(OnnxGenerator.Open(opt.Onnx, opt.Compute.Device));
     }
