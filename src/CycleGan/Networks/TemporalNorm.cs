@@ -64,22 +64,22 @@ public sealed class TemporalNorm : IDisposable
         {
             if (_decided != _frame && layer == _first)
             {
-                using var jump = mean.sub(prev.Mean).abs().div(prev.Var.add(_eps).sqrt()).mean();
+                using var jump = mean.sub(prev.Mean).abs().div(prev.Var.add(_eps, Scalars.One).sqrt()).mean();
                 _cut = jump.Value() > CutThreshold;
                 _decided = _frame;
                 if (_cut) Cuts++;
             }
             if (!_cut)
             {
-                mean = prev.Mean.mul(_keep).add(mean.mul(_take));
-                variance = prev.Var.mul(_keep).add(variance.mul(_take));
+                mean = prev.Mean.mul(_keep).add(mean.mul(_take), Scalars.One);
+                variance = prev.Var.mul(_keep).add(variance.mul(_take), Scalars.One);
             }
             prev.Mean.Dispose();
             prev.Var.Dispose();
         }
         else if (layer == _first) _decided = _frame;
         _state[layer] = (mean.detach().DetachFromDisposeScope(), variance.detach().DetachFromDisposeScope());
-        return x.sub(mean).div(variance.add(_eps).sqrt());
+        return x.sub(mean).div(variance.add(_eps, Scalars.One).sqrt());
     }
 
     public void Dispose()
