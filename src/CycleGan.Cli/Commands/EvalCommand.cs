@@ -14,13 +14,14 @@ public static class EvalCommand
     public static Command Create()
     {
         var cmd = new Command("eval", "Evaluate results: segmentation scores (labels, fcn-score), FD/KD-ResNet18 " +
-            "(fd), L1/PSNR/SSIM (paired)");
+            "(fd), L1/PSNR/SSIM (paired), video flicker (temporal)");
         cmd.Subcommands.Add(Labels());
         cmd.Subcommands.Add(SegmenterTrain());
         cmd.Subcommands.Add(FcnScore());
         cmd.Subcommands.Add(Fd());
         cmd.Subcommands.Add(Paired());
         cmd.Subcommands.Add(Epochs());
+        cmd.Subcommands.Add(Temporal());
         return cmd;
     }
 
@@ -173,6 +174,22 @@ public static class EvalCommand
             r.InvocationConfiguration.Output.WriteLine(
                 $"{res.Epochs.Count} epochs, {res.Score}: best epoch {best.Epoch} ({F(best.Score)}), last epoch {last.Epoch} " +
                 $"({F(last.Score)}); report {Path.Combine(o.Out, "index.html")}");
+            return 0;
+        });
+
+    static Command Temporal() => Sub<TemporalEvalOptions>("temporal",
+        "Flicker of a translated video: the warping error E_warp of Lai et al. 2018 (frame t+1 warped to frame t by the input's " +
+        "flow, Ruder et al.'s occlusion mask, mean squared RGB difference in [0, 1]) of the output and of the input, and " +
+        "their ratio. Example: datasets synth --video --out clip; translate --input clip/clip.mp4 --output out.mp4 ...; " +
+        "eval temporal --input clip/clip.mp4 --output out.mp4 --flow clip/flow",
+        (r, o) =>
+        {
+            var s = TemporalConsistency.ScoreFiles(o);
+            r.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"E_warp output {s.OutputEwarp:0.000000}  input {s.InputEwarp:0.000000}  ratio {s.Ratio:0.000}  ({s.Frames} frames)"));
+            if (o.Json is { } j) EvalJson.Write(j, s);
+            if (o.Report is { } d)
+                EvalReport.WriteTemporal(d, "Temporal consistency (warping error)", s, [$"input: {o.Input}", $"output: {o.Output}"]);
             return 0;
         });
 }

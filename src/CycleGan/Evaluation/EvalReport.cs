@@ -85,6 +85,27 @@ public static class EvalReport
         Finish(page, dir, s);
     }
 
+    public static void WriteTemporal(string dir, string title, TemporalScores s, IReadOnlyList<string> notes)
+    {
+        var page = new HtmlReport(title);
+        foreach (var n in notes) page.Paragraph(n);
+        page.Table(["score", "value"],
+            [["E_warp of the output", F(s.OutputEwarp, "0.000000")], ["E_warp of the input", F(s.InputEwarp, "0.000000")],
+                ["ratio output / input", F(s.Ratio, "0.000")], ["frames", s.Frames.ToString(CultureInfo.InvariantCulture)],
+                ["flow", s.FlowSource]], "Warping error (Lai et al. 2018; RGB in [0, 1], mean over frame pairs)");
+        var xs = s.PerPair.Select(p => (double)p.Frame).ToArray();
+        Plots.Series(Path.Combine(dir, "plots", "warping_error.png"), xs, new Dictionary<string, IReadOnlyList<double>>
+        {
+            ["output"] = s.PerPair.Select(p => p.OutputError).ToArray(),
+            ["input"] = s.PerPair.Select(p => p.InputError).ToArray(),
+        }, "Warping error per frame pair", "frame t (pair t, t+1)", "E_pair");
+        page.Heading("Plots").Plot("plots/warping_error.png", "Warping error of each frame pair over time");
+        page.Table(["pair", "output", "input", "ratio", "pixels compared"],
+            s.PerPair.Select(p => (IReadOnlyList<string>)[$"{p.Frame}–{p.Frame + 1}", F(p.OutputError, "0.000000"),
+                F(p.InputError, "0.000000"), F(p.Ratio, "0.000"), F(p.Valid, "0.000")]), "Per frame pair");
+        Finish(page, dir, s);
+    }
+
     static void AddExamples(HtmlReport page, string dir, IReadOnlyList<ExampleRow> examples, IReadOnlyDictionary<string, string> labels)
     {
         if (examples.Count == 0) return;

@@ -47,8 +47,11 @@ public sealed class EngineChoice
     {
         if (!Engines.Contains(opt.Engine))
             throw new UserError($"--engine {opt.Engine} is not one of: {string.Join(", ", Engines)}");
+        if (opt.Engine == "onnxruntime" && opt.Temporal != "none")
+            throw new UserError($"--temporal {opt.Temporal} runs in TorchSharp only; use --engine torch or auto");
         var torch = TorchGenerator.Load(opt);
-        if (opt.Engine == "torch") return torch;
+        // --temporal carries state inside TorchSharp's norms: auto keeps the engine that has it.
+        if (opt.Engine == "torch" || opt.Temporal != "none") return torch;
         try
         {
             if (opt.Engine == "onnxruntime")

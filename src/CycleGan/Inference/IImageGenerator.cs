@@ -23,6 +23,12 @@ public interface IImageGenerator : IDisposable
     /// </summary>
     Tensor Forward(Tensor input);
 
+    /// <summary>
+    /// Starts a new video clip: with <c>--temporal norm</c> the statistics carried from the previous frames are dropped
+    /// (engines without the mode have nothing to drop).
+    /// </summary>
+    void BeginClip() { }
+
     /// <summary>The generator of <c>--checkpoint</c> (on the <c>--engine</c>, see <see cref="EngineChoice"/>) or <c>--onnx</c>.</summary>
     static IImageGenerator Open(TranslateOptions opt) => Open(opt, new EngineChoice());
 
@@ -31,6 +37,8 @@ public interface IImageGenerator : IDisposable
     {
         if (string.IsNullOrEmpty(opt.Onnx)) return engines.Open(opt);
         if (!string.IsNullOrEmpty(opt.Checkpoint)) throw new UserError("give --checkpoint or --onnx, not both");
+        if (opt.Temporal != "none")
+            throw new UserError($"--temporal {opt.Temporal} runs in TorchSharp only; give --checkpoint instead of --onnx");
         // ONNX Runtime runs on the CPU unless --device cuda asks for its CUDA execution provider
         return new OnnxRuntimeGenerator(OnnxGenerator.Open(opt.Onnx, opt.Compute.Device));
     }

@@ -17,7 +17,7 @@ public static class InferencePipeline
 
     sealed record Slot<TItem, TIn, TOut>(TItem Item, TIn? Decoded, TOut? Result, Exception? Failure);
 
-    public static void Run<TItem, TIn, TOut>(IReadOnlyList<TItem> items, Func<TItem, TIn> decode, Func<TItem, TIn, TOut> infer,
+    public static void Run<TItem, TIn, TOut>(IEnumerable<TItem> items, Func<TItem, TIn> decode, Func<TItem, TIn, TOut> infer,
         Action<TItem, TOut> write, Action<TItem, Exception> failed, bool failFast)
     {
         using var decodedQueue = new BlockingCollection<Slot<TItem, TIn, TOut>>(Depth);

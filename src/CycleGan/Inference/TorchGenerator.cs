@@ -14,11 +14,13 @@ public sealed class TorchGenerator : IImageGenerator
 {
     readonly nn.Module<Tensor, Tensor> _g;
     readonly Device _device;
+    readonly TemporalNorm? _temporal;
 
-    TorchGenerator(nn.Module<Tensor, Tensor> g, Device device, int inputChannels, int sizeMultiple)
+    TorchGenerator(nn.Module<Tensor, Tensor> g, Device device, int inputChannels, int sizeMultiple, TemporalNorm? temporal)
     {
         _g = g;
         _device = device;
+        _temporal = temporal;
         InputChannels = inputChannels;
         SizeMultiple = sizeMultiple;
     }
@@ -34,25 +36,39 @@ public sealed class TorchGenerator : IImageGenerator
         TorchRuntime.EnsureLoaded();
         var device = TorchRuntime.ResolveDevice(opt.Compute.Device);
         var g = GeneratorCheckpoint.Load(opt, opt.Checkpoint);
+        TemporalNorm? temporal = null;
         try
         {
             g.to(device);
             g.train(!opt.Eval);
             Compute.FromOptions(opt.Compute.Kernels, opt.Compute.Precision).Apply(g);
+            if (opt.Temporal == "norm")
+            {
+                temporal = new TemporalNorm(opt.TemporalMomentum);
+                foreach (var m in g.modules().OfType<InstanceNorm>()) m.Temporal = temporal;
+            }
         }
         catch
         {
+            temporal?.Dispose();
             g.Dispose();
             throw;
         }
-        return new TorchGenerator(g, device, opt.InputNc, NetworkRegistry.SizeMultiple(opt.NetG));
+        return new TorchGenerator(g, device, opt.InputNc, NetworkRegistry.SizeMultiple(opt.NetG), temporal);
     }
 
     public Tensor Forward(Tensor input)
     {
         using var _ = no_grad();
+        _temporal?.NextFrame();
         return _g.forward(input.to(_device));
     }
 
-    public void Dispose() => _g.Dispose();
+    public void BeginClip() => _temporal?.Reset();
+
+    public void Dispose()
+    {
+        _g.Dispose();
+        _temporal?.Dispose();
+    }
 }

@@ -31,6 +31,11 @@ public sealed class Translator : IDisposable
             throw new UserError($"--tile {opt.Tile} must be a multiple of {multiple} (what the generator needs) " +
                 $"and larger than --overlap {opt.Overlap} >= 0");
         }
+        if (opt.Temporal != "none" && opt.Tile > 0)
+        {
+            _g.Dispose();
+            throw new UserError($"--temporal {opt.Temporal} carries whole-frame statistics; it does not combine with --tile");
+        }
         _keepDepth = opt.KeepDepth;
         _tile = opt.Tile;
         _overlap = opt.Overlap;
@@ -111,6 +116,9 @@ public sealed class Translator : IDisposable
             y = y[.., .., TensorIndex.Slice(ph / 2, ph / 2 + h), TensorIndex.Slice(pw / 2, pw / 2 + w)];
         return y.cpu();
     }
+
+    /// <summary>The next image starts a new video clip (<c>--temporal norm</c> forgets the frames before).</summary>
+    public void BeginClip() => _g.BeginClip();
 
     public void Dispose() => _g.Dispose();
 }

@@ -21,9 +21,15 @@ public sealed class InstanceNorm : Module<Tensor, Tensor>
     /// <summary>Use the group-norm kernel. Set by <see cref="Compute.Apply"/>.</summary>
     public bool Fast { get; set; }
 
+    /// <summary>
+    /// Set for video with <c>--temporal norm</c>: statistics carried across the frames of a clip instead of each
+    /// frame's own (<see cref="TemporalNorm"/>).
+    /// </summary>
+    public TemporalNorm? Temporal { get; set; }
+
     public InstanceNorm(long channels) : base("InstanceNorm2d") => _channels = channels;
 
-    public override Tensor forward(Tensor input) => Fast
+    public override Tensor forward(Tensor input) => Temporal is { } t ? t.Normalize(this, input) : Fast
         ? functional.group_norm(input, _channels, eps: Eps)
         : functional.instance_norm(input, eps: Eps);
 }

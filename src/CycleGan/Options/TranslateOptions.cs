@@ -20,9 +20,11 @@ public record TranslateOptions : GeneratorOptions
 
     /// <summary>The <c>--engine</c> names (the engines are the Inference floor's).</summary>
     public static IReadOnlyList<string> EngineNames { get; } = ["auto", "torch", "onnxruntime"];
-    [Option("input", "an image file or a folder of images (searched recursively)")]
+    [Option("input", "an image file or a folder of images (searched recursively), or a video file (.mp4, .mkv, .mov, ...) "
+        + "or a folder of videos")]
     public string Input { get; set; } = "";
-    [Option("output", "folder for the translated images (<stem>.png; existing files are replaced, except verified ones of a --shard)")]
+    [Option("output", "folder for the translated images (<stem>.png; existing files are replaced, except verified ones of a --shard); "
+        + "for a video: the output video file, or a folder for <stem>.mp4")]
     public string Output { get; set; } = "";
     /// <summary><c>--device</c>, <c>--precision</c>, <c>--kernels</c> (ONNX Runtime uses only the device).</summary>
     [OptionGroup]
@@ -36,6 +38,18 @@ public record TranslateOptions : GeneratorOptions
     public int Tile { get; set; }
     [Option("overlap", "pixels shared by neighbouring tiles, blended with a feathered window (with --tile)")]
     public int Overlap { get; set; } = 64;
+    [Option("crf", "video: H.264 constant rate factor of the yuv420p output (0 best .. 51 worst)")]
+    public int Crf { get; set; } = 18;
+    [Option("lossless", "video: lossless H.264 in RGB (libx264rgb -qp 0): decoded frames equal the translated frames")]
+    public bool Lossless { get; set; }
+    [Option("frames_dir", "video: also write the translated frames as PNG files to this folder (<stem>/000001.png)")]
+    public string FramesDir { get; set; } = "";
+    [Option("temporal", "video: none (each frame on its own, as the official scripts), or norm (instance-norm statistics carried "
+        + "across frames: less flicker; TorchSharp only)", Choices = ["none", "norm"])]
+    public string Temporal { get; set; } = "none";
+    [Option("temporal_momentum", "video with --temporal norm: weight of the earlier frames' statistics (0: per frame; reset at "
+        + "scene cuts)")]
+    public double TemporalMomentum { get; set; } = 0.9;
     /// <summary>The job-array flags (<c>--shard</c>, <c>--shards</c>, <c>--fail_fast</c>).</summary>
     [OptionGroup]
     public ShardOptions Sharding { get; set; } = new();

@@ -21,7 +21,7 @@ namespace CycleGan.Data.Synth;
 public static class SynthDataset
 {
     static readonly string[] OwnedEntries = ["trainA", "trainB", "train", "testA", "testB", "test", "palette.json", "README.txt",
-        "synth.json"];
+        "synth.json", "frames", "labels", "flow", "clip.mp4", "video.json"];
 
     public sealed record Result(string Root, int Train, int Test, int Size, PhotoStyle Style, TimeSpan Elapsed);
 
@@ -38,12 +38,18 @@ public static class SynthDataset
         var sw = Stopwatch.StartNew();
         var root = Path.GetFullPath(o.Out);
         PrepareRoot(root, o.Force);
+        if (o.Video)
+        {
+            var v = SynthVideo.Write(o, root);
+            AtomicFile.WriteAllText(Path.Combine(root, "palette.json"), PaletteJson());
+            return new Result(root, 0, 0, o.Size, o.PhotoStyle, v.Elapsed);
+        }
 
         var style = o.PhotoStyle;
         string Stem(char prefix, int i, int count) => prefix + "_" + i.ToString(CultureInfo.InvariantCulture)
             .PadLeft(Math.Max(5, count.ToString(CultureInfo.InvariantCulture).Length), '0');
         string P(string dir, string stem) => Path.Combine(root, dir, stem + ".png");
-        foreach (var d in OwnedEntries.Where(e => !e.Contains('.'))) Directory.CreateDirectory(Path.Combine(root, d));
+        foreach (var d in OwnedEntries.Take(6)) Directory.CreateDirectory(Path.Combine(root, d));
 
         // One job per image index; every image has its own generator, so the order of work does not matter.
         Parallel.For(0, 3L * Math.Max(o.Train, o.Test), job =>
