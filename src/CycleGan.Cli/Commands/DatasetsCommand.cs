@@ -58,7 +58,7 @@ public static class DatasetsCommand
         cmd.SetAction(parse =>
         {
             var options = binder.Bind(parse);
-            var r = SynthDataset.Write(options);
+            var r = options.Video ? Video.SynthVideo.WriteClip(options) : SynthDataset.Write(options);
             if (options.Video)
             {
                 parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,

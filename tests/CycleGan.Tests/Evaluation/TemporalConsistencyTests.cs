@@ -43,7 +43,7 @@ public class TemporalConsistencyTests
     [Fact]
     public void The_exact_flow_of_the_synthetic_pan_warps_its_frames_onto_each_other()
     {
-        var (photos, _, flows) = CycleGan.Data.Synth.SynthVideo.Render(2, 32, 4, CycleGan.Data.Synth.PhotoStyle.Day);
+        var (photos, _, flows) = CycleGan.Video.SynthVideo.Render(2, 32, 4, CycleGan.Data.Synth.PhotoStyle.Day);
         var s = TemporalConsistency.Score(photos, photos, flows, "exact");
         // Flow-free baseline: the same frames compared without warping differ far more.
         var still = TemporalConsistency.Score(photos, photos, flows.Select(f => FlowField.Zero(32, 32)).ToList(), "zero");

@@ -1,4 +1,5 @@
 using CycleGan.Data.Synth;
+using CycleGan.Video;
 
 namespace CycleGan.Tests.Video;
 

@@ -38,12 +38,7 @@ public static class SynthDataset
         var sw = Stopwatch.StartNew();
         var root = Path.GetFullPath(o.Out);
         PrepareRoot(root, o.Force);
-        if (o.Video)
-        {
-            var v = SynthVideo.Write(o, root);
-            AtomicFile.WriteAllText(Path.Combine(root, "palette.json"), PaletteJson());
-            return new Result(root, 0, 0, o.Size, o.PhotoStyle, v.Elapsed);
-        }
+        if (o.Video) throw new ArgumentException("a clip (--video) is written by Video.SynthVideo.WriteClip", nameof(o));
 
         var style = o.PhotoStyle;
         string Stem(char prefix, int i, int count) => prefix + "_" + i.ToString(CultureInfo.InvariantCulture)
@@ -119,7 +114,8 @@ public static class SynthDataset
         return ab;
     }
 
-    static void PrepareRoot(string root, bool force)
+    /// <summary>Makes <paramref name="root"/> ready for a new dataset (or clip): empty, or only our own entries with --force.</summary>
+    public static void PrepareRoot(string root, bool force)
     {
         try
         {

@@ -10,7 +10,7 @@ namespace CycleGan.Data.Synth;
 /// <param name="Test">Test scenes (testA, testB and the aligned test/ each get this many).</param>
 /// <param name="Seed">Decides every scene and every photo; the same options give the same bytes.</param>
 /// <param name="Style">Photo style, <see cref="PhotoStyle"/>: 1 day, 2 night with fog. Label maps do not depend on it.</param>
-/// <param name="Video">Write a clip with exact flow (<see cref="SynthVideo"/>) instead of a dataset.</param>
+/// <param name="Video">Write a clip with exact flow (<c>Video.SynthVideo</c>) instead of a dataset.</param>
 /// <param name="Frames">Frames of the clip.</param>
 /// <param name="Force">Allow a non-empty <paramref name="Out"/>; the generator's own files and folders there are replaced.</param>
 public sealed record SynthOptions(

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using CycleGan.Video;
+using CycleGan.Data;
+using CycleGan.Data.Synth;
 
-namespace CycleGan.Data.Synth;
+namespace CycleGan.Video;
 
 /// <summary>
 /// A camera pan with a slow zoom through one street scene (<c>datasets synth --video</c>), with its exact flow: the
@@ -54,6 +55,17 @@ public static class SynthVideo
     }
 
     public sealed record Result(string Root, int Frames, int Size, TimeSpan Elapsed);
+
+    /// <summary><c>datasets synth --video</c>: the clip, its labels and flow, and the palette, in <c>--out</c>.</summary>
+    public static SynthDataset.Result WriteClip(SynthOptions o)
+    {
+        o.Validate();
+        var root = Path.GetFullPath(o.Out);
+        SynthDataset.PrepareRoot(root, o.Force);
+        var v = Write(o, root);
+        AtomicFile.WriteAllText(Path.Combine(root, "palette.json"), SynthDataset.PaletteJson());
+        return new SynthDataset.Result(root, 0, 0, o.Size, o.PhotoStyle, v.Elapsed);
+    }
 
     /// <summary>The frames, label maps and flows of the clip (in memory), for tests and <see cref="Write"/>.</summary>
     public static (IReadOnlyList<RgbImage> Photos, IReadOnlyList<RgbImage> Labels, IReadOnlyList<FlowField> Flows) Render(
