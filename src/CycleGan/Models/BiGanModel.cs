@@ -72,15 +72,8 @@ public sealed class BiGanModel : GanModel
         using var scope = NewDisposeScope();
         var f = Phase("G, E forward", () => Forward(p));
 
-        SetRequiresGrad(false, p.OptD);
-        ClearGradients(p.OptG);
-        Phase("G, E losses, backward", () => BackwardG(p, f));
-        Phase("G, E optimizer", () => Step(p.OptG));
-
-        SetRequiresGrad(true, p.OptD);
-        ClearGradients(p.OptD);
-        Phase("D losses, backward", () => BackwardD(p, f));
-        Phase("D optimizer", () => Step(p.OptD));
+        StepGenerator(p.OptG, p.OptD, () => BackwardG(p, f), who: "G, E");
+        StepDiscriminator(p.OptD, () => BackwardD(p, f));
         Phase("record visuals", () => RecordVisuals([("real_A", RealA), ("fake_B", f.FakeB), ("real_B", RealB), ("fake_A", f.FakeA)]));
     }
 

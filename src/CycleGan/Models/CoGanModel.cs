@@ -108,9 +108,7 @@ public sealed class CoGanModel : GanModel
             return (_gA.forward(h), _gB.forward(h));
         });
 
-        SetRequiresGrad(false, p.OptD);
-        ClearGradients(p.OptG);
-        Phase("G losses, backward", () =>
+        StepGenerator(p.OptG, p.OptD, () =>
         {
             var lossGA = p.Gan.Compute(p.DiscriminateA(fakeA), true);
             var lossGB = p.Gan.Compute(p.DiscriminateB(fakeB), true);
@@ -118,11 +116,7 @@ public sealed class CoGanModel : GanModel
             RecordLoss("G_A", lossGA);
             RecordLoss("G_B", lossGB);
         });
-        Phase("G optimizer", () => Step(p.OptG));
-
-        SetRequiresGrad(true, p.OptD);
-        ClearGradients(p.OptD);
-        Phase("D losses, backward", () =>
+        StepDiscriminator(p.OptD, () =>
         {
             var lossDA = Scalars.Sum(p.Gan.Compute(p.DiscriminateA(RealA), true),
                 p.Gan.Compute(p.DiscriminateA(fakeA.detach()), false)).mul(Scalars.Half);
@@ -132,7 +126,6 @@ public sealed class CoGanModel : GanModel
             RecordLoss("D_A", lossDA);
             RecordLoss("D_B", lossDB);
         });
-        Phase("D optimizer", () => Step(p.OptD));
         Phase("record visuals", () => RecordVisuals([("real_A", RealA), ("fake_A", fakeA), ("real_B", RealB), ("fake_B", fakeB)]));
     }
 }

@@ -116,21 +116,8 @@ public sealed class CutModel : GanModel
         using var scope = NewDisposeScope();
         var f = Phase("G forward", () => Forward(rng));
 
-        SetRequiresGrad(true, p.OptD);
-        ClearGradients(p.OptD);
-        Phase("D losses, backward", () => BackwardD(p, f));
-        Phase("D optimizer", () => Step(p.OptD));
-
-        // G and F: D frozen (no .grad for D, gradients still flow through it).
-        SetRequiresGrad(false, p.OptD);
-        ClearGradients(p.OptG);
-        if (p.OptF is { } optF) ClearGradients(optF);
-        Phase("G losses, backward", () => BackwardG(p, f, rng));
-        Phase("G optimizer", () =>
-        {
-            Step(p.OptG);
-            if (p.OptF is { } optF) Step(optF);
-        });
+        StepDiscriminator(p.OptD, () => BackwardD(p, f));
+        StepGenerator(p.OptG, p.OptD, () => BackwardG(p, f, rng), alsoStepping: p.OptF);
         Phase("record visuals", () => RecordVisuals([("real_A", RealA), ("fake_B", f.FakeB), ("real_B", RealB),
             ("idt_B", f.IdtB)]));
     }

@@ -100,23 +100,14 @@ public sealed class CycleGanModel : GanModel
         var batched = Batched && RealA.shape.SequenceEqual(RealB.shape);
         var f = Phase("G forward", () => batched ? BatchedForward(p.F.LambdaIdentity > 0) : Forward());
 
-        // G_A and G_B: D frozen (no .grad for D, gradients still flow through it).
-        SetRequiresGrad(false, p.OptD);
-        ClearGradients(p.OptG);
-        Phase("G losses, backward", () => BackwardG(p, f));
-        Phase("G optimizer", () => Step(p.OptG));
+        StepGenerator(p.OptG, p.OptD, () => BackwardG(p, f));
 
         // D_A and D_B on pooled fakes made before the G update. --lambda_GAN 0 is the paper's "Cycle alone":
         // no discriminator is run, in the G step above or here.
-        SetRequiresGrad(true, p.OptD);
-        if (p.F.LambdaGan > 0)
-        {
-            ClearGradients(p.OptD);
-            Phase("D pools, losses, backward", () => BackwardD(p, f, rng));
-            Phase("D optimizer", () => Step(p.OptD));
-        }
+        if (p.F.LambdaGan > 0) StepDiscriminator(p.OptD, () => BackwardD(p, f, rng), "D pools, losses, backward");
         else
         {
+            SetRequiresGrad(true, p.OptD);
             RecordLoss("D_A", ZeroLoss());
             RecordLoss("D_B", ZeroLoss());
         }

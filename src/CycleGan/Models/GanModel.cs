@@ -196,6 +196,34 @@ public abstract class GanModel : IDisposable
     /// <summary>The official <c>optimizer.step()</c> of one group (through <see cref="StepOptimizer"/>).</summary>
     protected void Step(OptimizerGroup group) => StepOptimizer(group.Optimizer, group.Parameters);
 
+    /// <summary>
+    /// The G half of an official step: D frozen (no .grad for D, gradients still flow through it), then
+    /// <paramref name="g"/> (and <paramref name="alsoStepping"/>) cleared, backward, stepped, as the phases
+    /// "&lt;who&gt; losses, backward" and "&lt;who&gt; optimizer".
+    /// </summary>
+    protected void StepGenerator(OptimizerGroup g, OptimizerGroup frozenD, Action backward, string who = "G",
+        OptimizerGroup? alsoStepping = null)
+    {
+        SetRequiresGrad(false, frozenD);
+        ClearGradients(g);
+        if (alsoStepping is { } also) ClearGradients(also);
+        Phase($"{who} losses, backward", backward);
+        Phase($"{who} optimizer", () =>
+        {
+            Step(g);
+            if (alsoStepping is { } also) Step(also);
+        });
+    }
+
+    /// <summary>The D half of an official step: D trainable again, its gradients cleared, backward, stepped.</summary>
+    protected void StepDiscriminator(OptimizerGroup d, Action backward, string backwardPhase = "D losses, backward")
+    {
+        SetRequiresGrad(true, d);
+        ClearGradients(d);
+        Phase(backwardPhase, backward);
+        Phase("D optimizer", () => Step(d));
+    }
+
     /// <summary>Official Adam over <paramref name="networks"/> (--lr, --beta1) with its --lr_policy scheduler.</summary>
     protected OptimizerGroup Adam(TrainOptions t, params Module<Tensor, Tensor>[] networks)
     {

@@ -69,15 +69,8 @@ public abstract class OneSidedGanModel : GanModel
         using var scope = NewDisposeScope();
         var fakeB = Phase("G forward", Forward);
 
-        SetRequiresGrad(false, p.OptD);
-        ClearGradients(p.OptG);
-        Phase("G losses, backward", () => BackwardG(p, fakeB));
-        Phase("G optimizer", () => Step(p.OptG));
-
-        SetRequiresGrad(true, p.OptD);
-        ClearGradients(p.OptD);
-        Phase("D pool, losses, backward", () => BackwardD(p, fakeB, rng));
-        Phase("D optimizer", () => Step(p.OptD));
+        StepGenerator(p.OptG, p.OptD, () => BackwardG(p, fakeB));
+        StepDiscriminator(p.OptD, () => BackwardD(p, fakeB, rng), "D pool, losses, backward");
         Phase("record visuals", () => RecordVisuals(Visuals(fakeB)));
     }
 

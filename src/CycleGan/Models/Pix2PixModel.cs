@@ -60,15 +60,8 @@ public class Pix2PixModel : GanModel
         using var scope = NewDisposeScope();
         var fakeB = Phase("G forward", Forward);
 
-        SetRequiresGrad(true, p.OptD);
-        ClearGradients(p.OptD);
-        Phase("D losses, backward", () => BackwardD(p, fakeB));
-        Phase("D optimizer", () => Step(p.OptD));
-
-        SetRequiresGrad(false, p.OptD);
-        ClearGradients(p.OptG);
-        Phase("G losses, backward", () => BackwardG(p, fakeB));
-        Phase("G optimizer", () => Step(p.OptG));
+        StepDiscriminator(p.OptD, () => BackwardD(p, fakeB));
+        StepGenerator(p.OptG, p.OptD, () => BackwardG(p, fakeB));
         Phase("record visuals", () => RecordVisuals(Visuals(fakeB)));
     }
 

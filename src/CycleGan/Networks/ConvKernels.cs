@@ -19,8 +19,8 @@ public sealed class ConvKernels
     public const int ChannelBlock = 16;
 
     /// <summary>
-    /// Largest relative error (max |error| / max |float64 value|) a float32 kernel may have: 5× the worst correct kernel
-    /// measured (4e-6 at the probe's shapes, 2.6e-6 at a tiny CycleGAN's real ones); faulty ones err by 0.27 or more.
+    /// Largest relative error (max |error| / max |float64 value|) a float32 kernel may have: a few times the worst
+    /// correct kernel's, far below a faulty one's (figures: bench/README.md, "Parity on a faulty machine").
     /// </summary>
     public const double Fp32Tolerance = 2e-5;
 
@@ -30,16 +30,15 @@ public sealed class ConvKernels
     /// <summary>The process-wide instance every <see cref="Conv"/> uses unless a <see cref="Compute"/> names another.</summary>
     public static ConvKernels Shared { get; } = new();
 
-    // keyed by the intra-op thread count too: oneDNN splits the work by threads, and a kernel measured right with two
-    // threads was seen wrong with one (the step parity tests run single-threaded)
+    // Keyed by the intra-op thread count too: oneDNN splits the work by threads, so a verdict holds for one count only.
     readonly ConcurrentDictionary<(ConvConfig Config, int Threads), KernelVerdict> _verdicts = new();
     readonly Lock _checking = new();
     readonly KernelFault? _fault;
     bool? _faultyMachine;
 
     /// <summary>
-    /// Shapes the oneDNN 3.7 fault hits reliably (NaN or 10–100 % errors where it is present), checked once per process
-    /// before anything else, so that a faulty machine is known even where a network's own shapes happen to pass.
+    /// Shapes the oneDNN 3.7 fault hits reliably where it is present, checked once per process before anything else,
+    /// so that a faulty machine is known even where a network's own shapes happen to pass.
     /// </summary>
     static readonly ConvConfig[] Canaries =
     [
@@ -52,8 +51,8 @@ public sealed class ConvKernels
     /// <summary>
     /// Whether this machine computes some convolution wrongly (a canary or any checked configuration failed). There,
     /// every configuration of the fault's shape class (<see cref="AtRisk"/>) takes a checked remedy even when its own
-    /// check passed: the fault comes and goes with the input size and the thread count (measured: 3→8 7×7 right on a
-    /// 70×70 input with two threads, NaN on 14×14, wrong on 70×70 with one thread), so one passing size proves little.
+    /// check passed: the fault comes and goes with the input size and the thread count (docs/kernel-check.md), so one
+    /// passing size proves little.
     /// </summary>
     public bool FaultyMachine
     {

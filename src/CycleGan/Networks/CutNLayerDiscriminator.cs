@@ -11,40 +11,12 @@ namespace CycleGan.Networks;
 /// </summary>
 public sealed class CutNLayerDiscriminator : Module<Tensor, Tensor>
 {
-    const int Kw = 4;
-    const long Padw = 1;
-
     readonly Sequential model;
 
     public CutNLayerDiscriminator(long inputNc, long ndf, int nLayers, NormLayer norm, bool noAntialias)
         : base("NLayerDiscriminator")
     {
-        if (nLayers < 1) throw new UserError("--n_layers_D must be at least 1");
-        var ub = norm.UseBias;
-        long stride = noAntialias ? 2 : 1;
-        var layers = new List<Module<Tensor, Tensor>>
-        {
-            Layers.Conv2d(inputNc, ndf, Kw, stride: stride, padding: Padw),
-            new LeakyRelu(0.2, true),
-        };
-        if (!noAntialias) layers.Add(new Downsample(ndf));
-        long multPrev, mult = 1;
-        for (int n = 1; n < nLayers; n++)
-        {
-            multPrev = mult;
-            mult = Math.Min(1L << n, 8);
-            layers.Add(Layers.Conv2d(ndf * multPrev, ndf * mult, Kw, stride: stride, padding: Padw, bias: ub));
-            layers.Add(norm.Create(ndf * mult));
-            layers.Add(new LeakyRelu(0.2, true));
-            if (!noAntialias) layers.Add(new Downsample(ndf * mult));
-        }
-        multPrev = mult;
-        mult = Math.Min(1L << nLayers, 8);
-        layers.Add(Layers.Conv2d(ndf * multPrev, ndf * mult, Kw, stride: 1, padding: Padw, bias: ub));
-        layers.Add(norm.Create(ndf * mult));
-        layers.Add(new LeakyRelu(0.2, true));
-        layers.Add(Layers.Conv2d(ndf * mult, 1, Kw, stride: 1, padding: Padw));
-        model = Sequential(layers);
+        model = Sequential(NLayerDiscriminator.PatchGanLayers(inputNc, ndf, nLayers, norm, antialias: !noAntialias));
         RegisterComponents();
     }
 

@@ -13,8 +13,6 @@ namespace CycleGan.Networks;
 /// </summary>
 public sealed class CutResnetGenerator : Module<Tensor, Tensor>
 {
-    const int NDownsampling = 2;
-
     readonly Sequential model;
     readonly long _inputNc;
 
@@ -24,43 +22,9 @@ public sealed class CutResnetGenerator : Module<Tensor, Tensor>
     public CutResnetGenerator(long inputNc, long outputNc, long ngf, NormLayer norm, bool useDropout, int nBlocks,
         bool noAntialias, bool noAntialiasUp) : base("ResnetGenerator")
     {
-        if (nBlocks < 0) throw new UserError("n_blocks must be >= 0");
         _inputNc = inputNc;
-        var ub = norm.UseBias;
-        var layers = new List<Module<Tensor, Tensor>>
-        {
-            ReflectionPad2d(3),
-            Layers.Conv2d(inputNc, ngf, 7, padding: 0L, bias: ub),
-            norm.Create(ngf),
-            ReLU(true),
-        };
-        for (int i = 0; i < NDownsampling; i++)
-        {
-            var c = ngf * (1L << i) * 2;
-            layers.Add(Layers.Conv2d(c / 2, c, 3, stride: noAntialias ? 2 : 1, padding: 1L, bias: ub));
-            layers.Add(norm.Create(c));
-            layers.Add(ReLU(true));
-            if (!noAntialias) layers.Add(new Downsample(c));
-        }
-        var m = 1L << NDownsampling;
-        for (int i = 0; i < nBlocks; i++)
-            layers.Add(new ResnetBlock(ngf * m, norm, useDropout, ub));
-        for (int i = 0; i < NDownsampling; i++)
-        {
-            var c = ngf * (1L << (NDownsampling - i));
-            if (noAntialiasUp)
-                layers.Add(Layers.ConvTranspose2d(c, c / 2, 3, stride: 2, padding: 1, output_padding: 1, bias: ub));
-            else
-            {
-                layers.Add(new Upsample(c));
-                layers.Add(Layers.Conv2d(c, c / 2, 3, stride: 1, padding: 1L, bias: ub));
-            }
-            layers.Add(norm.Create(c / 2));
-            layers.Add(ReLU(true));
-        }
-        layers.Add(ReflectionPad2d(3));
-        layers.Add(Layers.Conv2d(ngf, outputNc, 7, padding: 0L));
-        layers.Add(Tanh());
+        var layers = ResnetGenerator.LayerList(inputNc, outputNc, ngf, norm, useDropout, nBlocks,
+            antialiasDown: !noAntialias, antialiasUp: !noAntialiasUp);
         LayerCount = layers.Count;
         model = Sequential(layers);
         RegisterComponents();

@@ -6,9 +6,9 @@ namespace CycleGan.Networks;
 /// <summary>
 /// The official <c>InstanceNorm2d(affine=False, track_running_stats=False)</c>: no parameters, no buffers, eps 1e-5.
 /// <see cref="Fast"/> computes the same normalisation with libtorch's group-norm kernel (one group per channel),
-/// which is 1.3–5× faster than the instance-norm kernel (a batch norm over a reshaped input) on CPU; the two agree
-/// to about 1e-6 but sum in a different order, so one Adam step can round differently — <c>--kernels official</c>
-/// keeps PyTorch's kernel and reproduces <c>reference/steps</c>.
+/// which is faster than the instance-norm kernel (a batch norm over a reshaped input) on CPU (bench/README.md); the
+/// two agree to about 1e-6 but sum in a different order, so one Adam step can round differently —
+/// <c>--kernels official</c> keeps PyTorch's kernel and reproduces <c>reference/steps</c>.
 /// </summary>
 public sealed class InstanceNorm : Module<Tensor, Tensor>
 {

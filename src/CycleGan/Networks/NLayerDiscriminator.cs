@@ -12,23 +12,37 @@ public sealed class NLayerDiscriminator : Module<Tensor, Tensor>
 
     public NLayerDiscriminator(long inputNc, long ndf, int nLayers, NormLayer norm) : base(nameof(NLayerDiscriminator))
     {
+        model = Sequential(PatchGanLayers(inputNc, ndf, nLayers, norm, antialias: false));
+        RegisterComponents();
+    }
+
+    /// <summary>
+    /// The official layers, in <c>model.N</c> order. With <paramref name="antialias"/> CUT's: each stride-2 conv runs
+    /// at stride 1 and its LeakyReLU is followed by a <see cref="Downsample"/>.
+    /// </summary>
+    internal static List<Module<Tensor, Tensor>> PatchGanLayers(long inputNc, long ndf, int nLayers, NormLayer norm,
+        bool antialias)
+    {
         if (nLayers < 1) throw new UserError("--n_layers_D must be at least 1");
         var ub = norm.UseBias;
         const int kw = 4;
         const long padw = 1;
+        long stride = antialias ? 1 : 2;
         var layers = new List<Module<Tensor, Tensor>>
         {
-            Layers.Conv2d(inputNc, ndf, kw, stride: 2, padding: padw),
+            Layers.Conv2d(inputNc, ndf, kw, stride: stride, padding: padw),
             new LeakyRelu(0.2, true),
         };
+        if (antialias) layers.Add(new Downsample(ndf));
         long multPrev, mult = 1;
         for (int n = 1; n < nLayers; n++)
         {
             multPrev = mult;
             mult = Math.Min(1L << n, 8);
-            layers.Add(Layers.Conv2d(ndf * multPrev, ndf * mult, kw, stride: 2, padding: padw, bias: ub));
+            layers.Add(Layers.Conv2d(ndf * multPrev, ndf * mult, kw, stride: stride, padding: padw, bias: ub));
             layers.Add(norm.Create(ndf * mult));
             layers.Add(new LeakyRelu(0.2, true));
+            if (antialias) layers.Add(new Downsample(ndf * mult));
         }
         multPrev = mult;
         mult = Math.Min(1L << nLayers, 8);
@@ -36,8 +50,7 @@ public sealed class NLayerDiscriminator : Module<Tensor, Tensor>
         layers.Add(norm.Create(ndf * mult));
         layers.Add(new LeakyRelu(0.2, true));
         layers.Add(Layers.Conv2d(ndf * mult, 1, kw, stride: 1, padding: padw));
-        model = Sequential(layers);
-        RegisterComponents();
+        return layers;
     }
 
     public override Tensor forward(Tensor input) => model.forward(input);

@@ -16,6 +16,21 @@ public sealed class ResnetGenerator : Module<Tensor, Tensor>
     public ResnetGenerator(long inputNc, long outputNc, long ngf, NormLayer norm, bool useDropout, int nBlocks)
         : base(nameof(ResnetGenerator))
     {
+        model = Sequential(LayerList(inputNc, outputNc, ngf, norm, useDropout, nBlocks, antialiasDown: false,
+            antialiasUp: false));
+        RegisterComponents();
+    }
+
+    const int NDownsampling = 2;
+
+    /// <summary>
+    /// The official layers, in <c>model.N</c> order. CUT's switches: <paramref name="antialiasDown"/> makes each
+    /// downsampling a stride-1 conv, norm, ReLU, <see cref="Downsample"/>; <paramref name="antialiasUp"/> each
+    /// upsampling an <see cref="Upsample"/>, stride-1 conv, norm, ReLU.
+    /// </summary>
+    internal static List<Module<Tensor, Tensor>> LayerList(long inputNc, long outputNc, long ngf, NormLayer norm,
+        bool useDropout, int nBlocks, bool antialiasDown, bool antialiasUp)
+    {
         if (nBlocks < 0) throw new UserError("n_blocks must be >= 0");
         var ub = norm.UseBias;
         var layers = new List<Module<Tensor, Tensor>>
@@ -25,29 +40,34 @@ public sealed class ResnetGenerator : Module<Tensor, Tensor>
             norm.Create(ngf),
             ReLU(true),
         };
-        const int nDownsampling = 2;
-        for (int i = 0; i < nDownsampling; i++)
+        for (int i = 0; i < NDownsampling; i++)
         {
-            var mult = 1L << i;
-            layers.Add(Layers.Conv2d(ngf * mult, ngf * mult * 2, 3, stride: 2, padding: 1L, bias: ub));
-            layers.Add(norm.Create(ngf * mult * 2));
+            var c = ngf * (1L << i) * 2;
+            layers.Add(Layers.Conv2d(c / 2, c, 3, stride: antialiasDown ? 1 : 2, padding: 1L, bias: ub));
+            layers.Add(norm.Create(c));
             layers.Add(ReLU(true));
+            if (antialiasDown) layers.Add(new Downsample(c));
         }
-        var m = 1L << nDownsampling;
+        var m = 1L << NDownsampling;
         for (int i = 0; i < nBlocks; i++)
             layers.Add(new ResnetBlock(ngf * m, norm, useDropout, ub));
-        for (int i = 0; i < nDownsampling; i++)
+        for (int i = 0; i < NDownsampling; i++)
         {
-            var mult = 1L << (nDownsampling - i);
-            layers.Add(Layers.ConvTranspose2d(ngf * mult, ngf * mult / 2, 3, stride: 2, padding: 1, output_padding: 1, bias: ub));
-            layers.Add(norm.Create(ngf * mult / 2));
+            var c = ngf * (1L << (NDownsampling - i));
+            if (antialiasUp)
+            {
+                layers.Add(new Upsample(c));
+                layers.Add(Layers.Conv2d(c, c / 2, 3, stride: 1, padding: 1L, bias: ub));
+            }
+            else
+                layers.Add(Layers.ConvTranspose2d(c, c / 2, 3, stride: 2, padding: 1, output_padding: 1, bias: ub));
+            layers.Add(norm.Create(c / 2));
             layers.Add(ReLU(true));
         }
         layers.Add(ReflectionPad2d(3));
         layers.Add(Layers.Conv2d(ngf, outputNc, 7, padding: 0L));
         layers.Add(Tanh());
-        model = Sequential(layers);
-        RegisterComponents();
+        return layers;
     }
 
     /// <summary>The generated image, contiguous even where fast transposed convolutions left it channels-last.</summary>

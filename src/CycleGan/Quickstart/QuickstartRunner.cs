@@ -34,14 +34,9 @@ public static class QuickstartRunner
     {
         o.Validate();
         var total = Stopwatch.StartNew();
-        var root = Path.GetFullPath(o.Output);
-        var data = Path.Combine(root, "data");
-        var checkpoints = Path.Combine(root, "checkpoints");
-        var results = Path.Combine(root, "results");
-        Directory.CreateDirectory(root);
-        // A rerun starts over: an old run folder would be resumed by nothing but would append to its loss log.
-        foreach (var owned in new[] { Path.Combine(checkpoints, Name), Path.Combine(results, Name), Path.Combine(root, "images") })
-            if (Directory.Exists(owned)) Directory.Delete(owned, recursive: true);
+        // An old run folder would be resumed by nothing but would append to its loss log.
+        var folder = RunFolder.Start(o.Output, r => [Path.Combine(r.Checkpoints, Name), Path.Combine(r.Results, Name)]);
+        var (data, checkpoints, results) = (folder.Data, folder.Checkpoints, folder.Results);
 
         var synth = SynthDataset.Write(new SynthOptions(data, Size: o.Size, Train: o.Train, Test: o.Test, Seed: o.Seed, Force: true));
         log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"wrote the synthetic dataset ({o.Train} + {o.Train} training " +
@@ -85,13 +80,11 @@ public static class QuickstartRunner
             PhotoScoresOf(stems.Select(s => new ImagePair(s, Result(untrainedDir, s, "fake_B"), TestB(s))).ToList()));
 
         var scores = new QuickstartScores(photoToLabels, labelsToPhoto, training, Math.Round(total.Elapsed.TotalSeconds, 1), o);
-        var scoresPath = Path.Combine(root, "scores.json");
-        var pagePath = Path.Combine(root, "index.html");
-        WritePage(root, pagePath, scores, stems.Take(o.Examples).ToList(), trainedDir, untrainedDir, data, palette, lossLog);
+        WritePage(folder, scores, stems.Take(o.Examples).ToList(), trainedDir, untrainedDir, data, palette, lossLog);
         // Written last, so that a scores.json beside the page means the whole run finished.
         scores = scores with { TotalSeconds = Math.Round(total.Elapsed.TotalSeconds, 1) };
-        EvalJson.Write(scoresPath, scores);
-        return new QuickstartResult(root, pagePath, scoresPath, scores);
+        EvalJson.Write(folder.Scores, scores);
+        return new QuickstartResult(folder.Root, folder.Page, folder.Scores, scores);
     }
 
     /// <summary>The official training options with the quickstart's sizes: no training page, checkpoints only at the end.</summary>
@@ -147,9 +140,8 @@ public static class QuickstartRunner
 
     static string N(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
 
-    static void WritePage(string root, string pagePath, QuickstartScores s, IReadOnlyList<string> examples,
-        string trainedDir, string untrainedDir,
-        string data, Palette palette, LossLog lossLog)
+    static void WritePage(RunFolder folder, QuickstartScores s, IReadOnlyList<string> examples, string trainedDir,
+        string untrainedDir, string data, Palette palette, LossLog lossLog)
     {
         var p = s.PhotoToLabels;
         var page = new HtmlReport("CycleGAN quickstart: synthetic streets, photo ↔ labels");
@@ -184,7 +176,7 @@ public static class QuickstartRunner
         ]);
 
         page.Heading("Test examples");
-        var images = Path.Combine(root, "images");
+        var images = folder.Images;
         Directory.CreateDirectory(images);
         var width = Math.Max(128, s.Options.Size * 2);
         foreach (var stem in examples)
@@ -209,11 +201,11 @@ public static class QuickstartRunner
             var xs = lossLog.History.Select(h => (double)h.TotalIters).ToList();
             var series = lossLog.History[^1].Losses.Keys.ToDictionary(k => k,
                 k => (IReadOnlyList<double>)lossLog.History.Select(h => h.Losses.TryGetValue(k, out var v) ? v : double.NaN).ToList());
-            Plots.Series(Path.Combine(root, "loss.png"), xs, series, "training losses", "iterations", "loss");
+            Plots.Series(Path.Combine(folder.Root, "loss.png"), xs, series, "training losses", "iterations", "loss");
             page.Heading("Training losses");
             page.Plot("loss.png", "losses over iterations (checkpoints/quickstart/loss_log.jsonl)");
         }
         page.Link("scores.json", "scores.json: every number on this page, and the options of this run");
-        page.Save(pagePath);
+        page.Save(folder.Page);
     }
 }

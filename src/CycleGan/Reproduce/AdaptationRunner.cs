@@ -44,14 +44,9 @@ public static class AdaptationRunner
         TorchRuntime.EnsureLoaded();
         var total = Stopwatch.StartNew();
         var loadStart = ReproduceSteps.LoadAverage();
-        var root = Path.GetFullPath(o.Out);
-        var data = Path.Combine(root, "data");
-        var results = Path.Combine(root, "results");
-        Directory.CreateDirectory(root);
-        var owned = new List<string> { results, Path.Combine(root, "images"), Path.Combine(data, "translation") };
-        if (Directory.Exists(data)) owned.AddRange(Directory.GetDirectories(data, "translated*"));
-        foreach (var dir in owned)
-            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        var folder = RunFolder.Start(o.Out, r => [r.Results, Path.Combine(r.Data, "translation"),
+            .. Directory.Exists(r.Data) ? Directory.GetDirectories(r.Data, "translated*") : []]);
+        var (data, results) = (folder.Data, folder.Results);
         var seeds = Enumerable.Range(o.Seed, o.Seeds).ToList();
         int stages = 2 + seeds.Count * (2 + Segmenters.Length), stage = 0;
         void Stage(string what) => observer?.OnStage(stage++, stages, what);
@@ -77,7 +72,7 @@ public static class AdaptationRunner
             ReproduceData.Stems(Path.Combine(dataset, "testA")).Select(s => new ImagePair(s, Path.Combine(dataset, "testB", s + ".png"),
                 Path.Combine(dataset, "testA", s + ".png"))).ToList();
 
-        var checkpoints = Path.Combine(root, "checkpoints");
+        var checkpoints = folder.Checkpoints;
         var perSeed = new List<AdaptationSeed>();
         // The page's examples are those of the first seed.
         var shown = new List<(string Key, Segmenter Net)>();
@@ -138,17 +133,15 @@ public static class AdaptationRunner
             var report = new AdaptationReport(new AdaptationTables(Table(r => r.Style2Test), Table(r => r.Style1Test)), perSeed,
                 Environment.ProcessorCount, torch.get_num_threads(), loadStart, ReproduceSteps.LoadAverage(),
                 Math.Round(total.Elapsed.TotalSeconds, 1), o);
-            var pagePath = Path.Combine(root, "index.html");
-            var jsonPath = Path.Combine(root, "scores.json");
-            WritePage(root, pagePath, report, labelled.Take(o.Examples).ToList(), ReproduceData.Stems(Path.Combine(style2, "testA"))
+            WritePage(folder, report, labelled.Take(o.Examples).ToList(), ReproduceData.Stems(Path.Combine(style2, "testA"))
                 .Take(o.Examples).ToList(), style1, style2, shownTranslations!, shown, palette);
             report = report with
             {
                 TotalSeconds = Math.Round(total.Elapsed.TotalSeconds, 1), LoadAverageEnd = ReproduceSteps.LoadAverage(),
             };
             // Written last, so that a scores.json beside the page means the whole run finished.
-            EvalJson.Write(jsonPath, report);
-            return new AdaptationResult(root, pagePath, jsonPath, report);
+            EvalJson.Write(folder.Scores, report);
+            return new AdaptationResult(folder.Root, folder.Page, folder.Scores, report);
         }
         finally
         {
@@ -156,9 +149,9 @@ public static class AdaptationRunner
         }
     }
 
-    static void WritePage(string root, string pagePath, AdaptationReport r, IReadOnlyList<string> trainExamples,
-        IReadOnlyList<string> testExamples,
-        string style1, string style2, string translatedImages, IReadOnlyList<(string Key, Segmenter Net)> segmenters, Palette palette)
+    static void WritePage(RunFolder folder, AdaptationReport r, IReadOnlyList<string> trainExamples,
+        IReadOnlyList<string> testExamples, string style1, string style2, string translatedImages,
+        IReadOnlyList<(string Key, Segmenter Net)> segmenters, Palette palette)
     {
         var o = r.Options;
         var page = new HtmlReport("Domain adaptation by translation: synthetic streets, day → night with fog");
@@ -188,7 +181,7 @@ public static class AdaptationRunner
                 x.TranslationTraining.BudgetSeconds.ToString("F0", CultureInfo.InvariantCulture),
                 x.TranslationTraining.StoppedByBudget ? "yes" : "no"]));
 
-        var images = Path.Combine(root, "images");
+        var images = folder.Images;
         Directory.CreateDirectory(images);
         var width = Math.Max(96, o.Size * 2);
         ReportImage Save(RgbImage img, string file, string caption)
@@ -214,6 +207,6 @@ public static class AdaptationRunner
                 $"{s}_{key}.png", s)),
                 r.Tables.Style2Test.First(x => x.Key == key).Method, width);
         page.Link("scores.json", "scores.json: every number on this page (per-class scores included) and the options of this run");
-        page.Save(pagePath);
+        page.Save(folder.Page);
     }
 }

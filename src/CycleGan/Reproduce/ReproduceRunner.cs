@@ -34,13 +34,8 @@ public static class ReproduceRunner
         TorchRuntime.EnsureLoaded();
         var total = Stopwatch.StartNew();
         var loadStart = ReproduceSteps.LoadAverage();
-        var root = Path.GetFullPath(o.Out);
-        var dataDir = Path.Combine(root, "data");
-        var checkpoints = Path.Combine(root, "checkpoints");
-        var results = Path.Combine(root, "results");
-        Directory.CreateDirectory(root);
-        foreach (var owned in new[] { results, Path.Combine(root, "images") })
-            if (Directory.Exists(owned)) Directory.Delete(owned, recursive: true);
+        var folder = RunFolder.Start(o.Out, r => [r.Results]);
+        var (dataDir, checkpoints, results) = (folder.Data, folder.Checkpoints, folder.Results);
 
         var methods = o.SelectedMethods;
         var seeds = Enumerable.Range(o.Seed, o.Seeds).ToList();
@@ -117,13 +112,11 @@ public static class ReproduceRunner
         var tables = Tables(scores);
         var report = new ReproduceReport(o.Dataset, tables, scores, segmenterSummary, PaperNumbers.Source, Environment.ProcessorCount,
             torch.get_num_threads(), loadStart, ReproduceSteps.LoadAverage(), Math.Round(total.Elapsed.TotalSeconds, 1), o);
-        var pagePath = Path.Combine(root, "index.html");
-        var jsonPath = Path.Combine(root, "scores.json");
-        WritePage(root, pagePath, report, stems.Take(o.Examples).ToList(), outputs, TestA, TestB);
+        WritePage(folder, report, stems.Take(o.Examples).ToList(), outputs, TestA, TestB);
         report = report with { TotalSeconds = Math.Round(total.Elapsed.TotalSeconds, 1), LoadAverageEnd = ReproduceSteps.LoadAverage() };
         // Written last, so that a scores.json beside the page means the whole run finished.
-        EvalJson.Write(jsonPath, report);
-        return new ReproduceResult(root, pagePath, jsonPath, report);
+        EvalJson.Write(folder.Scores, report);
+        return new ReproduceResult(folder.Root, folder.Page, folder.Scores, report);
     }
 
     /// <summary>
@@ -158,7 +151,7 @@ public static class ReproduceRunner
         ? ["", "", ""]
         : [ReproduceSteps.Fraction(s.PixelAccuracy), ReproduceSteps.Fraction(s.ClassAccuracy), ReproduceSteps.Fraction(s.ClassIou)];
 
-    static void WritePage(string root, string pagePath, ReproduceReport r, IReadOnlyList<string> examples,
+    static void WritePage(RunFolder folder, ReproduceReport r, IReadOnlyList<string> examples,
         IReadOnlyDictionary<string, (Func<string, string> Photo, Func<string, string> Labels)> outputs, Func<string, string> testA,
         Func<string, string> testB)
     {
@@ -211,7 +204,7 @@ public static class ReproduceRunner
                 t.Iterations.ToString(CultureInfo.InvariantCulture), t.Seconds.ToString("F0", CultureInfo.InvariantCulture),
                 t.BudgetSeconds.ToString("F0", CultureInfo.InvariantCulture), t.StoppedByBudget ? "yes" : "no"]));
 
-        var images = Path.Combine(root, "images");
+        var images = folder.Images;
         Directory.CreateDirectory(images);
         var width = Math.Max(96, o.Size * 2);
         ReportImage Copy(string src, string file, string caption)
@@ -231,6 +224,6 @@ public static class ReproduceRunner
             page.ImageRow(examples.Select(s => Copy(outputs[m.Key].Labels(s), $"{s}_{m.Key}_labels.png", s)), m.PaperName, width);
 
         page.Link("scores.json", "scores.json: every number on this page (per-class scores included) and the options of this run");
-        page.Save(pagePath);
+        page.Save(folder.Page);
     }
 }

@@ -1,4 +1,5 @@
 using CycleGan.Checkpoints;
+using CycleGan.Tests.Reliability;
 using Xunit.Abstractions;
 
 namespace CycleGan.Tests.Checkpoints;
@@ -24,18 +25,9 @@ public class CheckpointFuzzTests(ITestOutputHelper output)
         };
         switch (rng.Next(4))
         {
-            case 0:
-                for (int i = 0, n = rng.Next(1, 9); i < n; i++) b[Pos(b.Length)] ^= (byte)(1 << rng.Next(8));
-                return b;
-            case 1:
-                return b[..Pos(b.Length)];
-            case 2:
-                {
-                    var at = Pos(b.Length);
-                    var extra = new byte[rng.Next(1, 9)];
-                    rng.NextBytes(extra);
-                    return [.. b[..at], .. extra, .. b[at..]];
-                }
+            case 0: return ByteMutations.FlipBits(b, rng, Pos);
+            case 1: return ByteMutations.Truncate(b, Pos);
+            case 2: return ByteMutations.Insert(b, rng, Pos, maxBytes: 8);
             default:
                 {
                     var at = Pos(b.Length - 8);

@@ -45,30 +45,31 @@ public class SafeTensorsFileTests
         Assert.Contains("claims", e.Message);
     }
 
+    /// <summary>The error for a file with <paramref name="header"/> and 16 bytes of data.</summary>
+    static UserError Rejected(string header)
+    {
+        using var dir = TestPaths.NewTempDir("st");
+        return Assert.Throws<UserError>(() => SafeTensorsFile.Read(Write(dir, (ulong)header.Length, header, 16)));
+    }
+
     [Fact]
     public void Tensor_claiming_more_data_than_the_file_holds_is_an_error()
     {
-        using var dir = TestPaths.NewTempDir("st");
         var header = """{"w":{"dtype":"F32","shape":[274877906944],"data_offsets":[0,1099511627776]}}""";
-        var e = Assert.Throws<UserError>(() => SafeTensorsFile.Read(Write(dir, (ulong)header.Length, header, 16)));
-        Assert.Contains("outside", e.Message);
+        Assert.Contains("outside", Rejected(header).Message);
     }
 
     [Fact]
     public void Overlapping_tensors_are_an_error()
     {
-        using var dir = TestPaths.NewTempDir("st");
         var header = """{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}""";
-        var e = Assert.Throws<UserError>(() => SafeTensorsFile.Read(Write(dir, (ulong)header.Length, header, 16)));
-        Assert.Contains("overlap", e.Message);
+        Assert.Contains("overlap", Rejected(header).Message);
     }
 
     [Fact]
     public void Size_that_does_not_match_shape_and_dtype_is_an_error()
     {
-        using var dir = TestPaths.NewTempDir("st");
         var header = """{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}""";
-        var e = Assert.Throws<UserError>(() => SafeTensorsFile.Read(Write(dir, (ulong)header.Length, header, 16)));
-        Assert.Contains("need 12", e.Message);
+        Assert.Contains("need 12", Rejected(header).Message);
     }
 }

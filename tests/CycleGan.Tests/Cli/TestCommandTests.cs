@@ -4,14 +4,21 @@ namespace CycleGan.Tests.Cli;
 
 public class TestCommandTests
 {
+    /// <summary>The official test layout for a reference folder: data/input.png, ck/&lt;name&gt;/latest_net_G.pth.</summary>
+    static TempDir TestLayout(string tempName, string reference, string name)
+    {
+        var tmp = TestPaths.NewTempDir(tempName);
+        Directory.CreateDirectory(tmp["data"]);
+        File.Copy(TestPaths.Ref(reference, "input.png"), tmp["data/input.png"]);
+        Directory.CreateDirectory(tmp[$"ck/{name}"]);
+        File.Copy(TestPaths.Ref(reference, "latest_net_G.pth"), tmp[$"ck/{name}/latest_net_G.pth"]);
+        return tmp;
+    }
+
     [Fact]
     public void Official_test_command_line_reproduces_pytorch_pixels_for_the_resnet9_checkpoint()
     {
-        using var tmp = TestPaths.NewTempDir("test-cmd");
-        Directory.CreateDirectory(tmp["data"]);
-        File.Copy(TestPaths.Ref("resnet9_ngf64", "input.png"), tmp["data/input.png"]);
-        Directory.CreateDirectory(tmp["ck/resnet9"]);
-        File.Copy(TestPaths.Ref("resnet9_ngf64", "latest_net_G.pth"), tmp["ck/resnet9/latest_net_G.pth"]);
+        using var tmp = TestLayout("test-cmd", "resnet9_ngf64", "resnet9");
         // python test.py --dataroot data --name resnet9 --model test --no_dropout
         CliRunner.MustSucceed("test", "--dataroot", tmp["data"], "--name", "resnet9", "--model", "test", "--no_dropout",
             "--checkpoints_dir", tmp["ck"], "--results_dir", tmp["results"]);
@@ -30,11 +37,7 @@ public class TestCommandTests
     [Fact]
     public void Checkpoint_that_does_not_fit_the_options_is_a_one_line_error_with_a_hint()
     {
-        using var tmp = TestPaths.NewTempDir("test-mismatch");
-        Directory.CreateDirectory(tmp["data"]);
-        File.Copy(TestPaths.Ref("legacy_ngf8", "input.png"), tmp["data/input.png"]);
-        Directory.CreateDirectory(tmp["ck/legacy"]);
-        File.Copy(TestPaths.Ref("legacy_ngf8", "latest_net_G.pth"), tmp["ck/legacy/latest_net_G.pth"]);
+        using var tmp = TestLayout("test-mismatch", "legacy_ngf8", "legacy");
         var r = CliRunner.Run("test", "--dataroot", tmp["data"], "--name", "legacy", "--model", "test", "--no_dropout",
             "--checkpoints_dir", tmp["ck"], "--results_dir", tmp["results"]);
         Assert.Equal(2, r.ExitCode);
@@ -48,11 +51,7 @@ public class TestCommandTests
     [Fact]
     public void Bf16_test_stays_close_to_fp32()
     {
-        using var tmp = TestPaths.NewTempDir("test-bf16");
-        Directory.CreateDirectory(tmp["data"]);
-        File.Copy(TestPaths.Ref("legacy_ngf8", "input.png"), tmp["data/input.png"]);
-        Directory.CreateDirectory(tmp["ck/legacy"]);
-        File.Copy(TestPaths.Ref("legacy_ngf8", "latest_net_G.pth"), tmp["ck/legacy/latest_net_G.pth"]);
+        using var tmp = TestLayout("test-bf16", "legacy_ngf8", "legacy");
         CliRunner.MustSucceed("test", "--dataroot", tmp["data"], "--name", "legacy", "--model", "test", "--no_dropout", "--ngf", "8",
             "--preprocess", "none", "--checkpoints_dir", tmp["ck"], "--results_dir", tmp["results"], "--precision", "bf16");
         var bf16 = ImageFile.LoadRgb(tmp["results/legacy/test_latest/images/input_fake.png"]);

@@ -21,9 +21,14 @@ public class LabColorTests
     public void FromRgb_matches_scikit_image_rgb2lab_within_1e4(byte r, byte g, byte b, double l, double a, double bb)
     {
         var lab = LabColor.FromRgb(r, g, b);
-        Assert.Equal(l, lab.L, Tolerance);
-        Assert.Equal(a, lab.A, Tolerance);
-        Assert.Equal(bb, lab.B, Tolerance);
+        AssertClose((l, a, bb), (lab.L, lab.A, lab.B));
+    }
+
+    static void AssertClose((double, double, double) expected, (double, double, double) actual)
+    {
+        Assert.Equal(expected.Item1, actual.Item1, Tolerance);
+        Assert.Equal(expected.Item2, actual.Item2, Tolerance);
+        Assert.Equal(expected.Item3, actual.Item3, Tolerance);
     }
 
     [Theory]
@@ -37,9 +42,7 @@ public class LabColorTests
     public void ToRgb_matches_scikit_image_lab2rgb_including_its_clipping(double l, double a, double b, double r, double g, double bb)
     {
         var rgb = LabColor.ToRgb(l, a, b);
-        Assert.Equal(r, rgb.R, Tolerance);
-        Assert.Equal(g, rgb.G, Tolerance);
-        Assert.Equal(bb, rgb.B, Tolerance);
+        AssertClose((r, g, bb), (rgb.R, rgb.G, rgb.B));
     }
 
     [Fact]

@@ -111,12 +111,8 @@ public class DownloadCommandTests
         using var tmp = TestPaths.NewTempDir("download");
         using var server = new LocalHttpServer();
         server.Serve(OfficialPath("cyclegan_dataset", "mini"), TestArchives.Zip(TestArchives.CycleGanLayout("mini")));
-        Environment.SetEnvironmentVariable("CYCLEGAN_MIRROR", server.Base + "/");
-        try
-        {
+        using (new EnvironmentScope(("CYCLEGAN_MIRROR", server.Base + "/")))
             CliRunner.MustSucceed("download", "cyclegan_dataset", "mini", "--dir", tmp["datasets"]);
-        }
-        finally { Environment.SetEnvironmentVariable("CYCLEGAN_MIRROR", null); }
         Assert.Equal(["/~taesung_park/CycleGAN/datasets/mini.zip"], server.Requests);
         Assert.True(File.Exists(tmp["datasets/mini/testB/3.jpg"]));
     }

@@ -10,13 +10,20 @@ public class DatasetEvalTests
     static IReadOnlyList<string> Files(string dir, int skip, int take) =>
         Directory.GetFiles(dir).Order(StringComparer.Ordinal).Skip(skip).Take(take).ToList();
 
+    /// <summary>The first <paramref name="count"/> facades test images, each matched with itself, and their palette.</summary>
+    static (IReadOnlyList<ImagePair> Pairs, Palette Palette) FacadesWithThemselves(TempDir tmp, int count)
+    {
+        foreach (var f in Files(Path.Combine(Datasets, "facades", "test"), 0, count))
+            File.Copy(f, Path.Combine(tmp.Path, Path.GetFileName(f)));
+        var palette = Palette.Load(Path.Combine(Datasets, "facades", "palette.pix2pix.json"));
+        return (EvalImages.Match(tmp.Path, tmp.Path, "_fake_B", "_real_B", "prediction", "ground-truth"), palette);
+    }
+
     [Fact]
     public void Facades_ground_truth_scored_against_itself_is_one_everywhere()
     {
         using var tmp = TestPaths.NewTempDir("gtgt");
-        foreach (var f in Files(Path.Combine(Datasets, "facades", "test"), 0, 10)) File.Copy(f, Path.Combine(tmp.Path, Path.GetFileName(f)));
-        var palette = Palette.Load(Path.Combine(Datasets, "facades", "palette.pix2pix.json"));
-        var pairs = EvalImages.Match(tmp.Path, tmp.Path, "_fake_B", "_real_B", "prediction", "ground-truth");
+        var (pairs, palette) = FacadesWithThemselves(tmp, 10);
         var s = LabelScorer.Score(pairs, palette, AbSide.Right, AbSide.Right).Scores;
         Assert.Equal(10, s.Images);
         Assert.Equal(1.0, s.PixelAccuracy);
@@ -30,9 +37,7 @@ public class DatasetEvalTests
     {
         // Guards the side option: the left half is the photo, so mapping it to label colours must score badly.
         using var tmp = TestPaths.NewTempDir("side");
-        foreach (var f in Files(Path.Combine(Datasets, "facades", "test"), 0, 3)) File.Copy(f, Path.Combine(tmp.Path, Path.GetFileName(f)));
-        var palette = Palette.Load(Path.Combine(Datasets, "facades", "palette.pix2pix.json"));
-        var pairs = EvalImages.Match(tmp.Path, tmp.Path, "_fake_B", "_real_B", "prediction", "ground-truth");
+        var (pairs, palette) = FacadesWithThemselves(tmp, 3);
         Assert.True(LabelScorer.Score(pairs, palette, AbSide.Left, AbSide.Right).Scores.PixelAccuracy < 0.5);
     }
 

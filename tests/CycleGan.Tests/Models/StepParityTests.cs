@@ -109,7 +109,7 @@ public class StepParityTests
     public void CycleGan_lsgan_three_steps_match_pytorch_losses_visuals_and_weights()
     {
         TorchRuntime.EnsureLoaded();
-        torch.set_num_threads(1);
+        using var threads = new TorchThreadsScope(1);
         using var model = new CycleGanModel(ModelContext.ForTraining(CycleOptions("lsgan"), CPU));
         model.SetTrainMode(true);
         LoadInit(model, "cycle_gan");
@@ -147,7 +147,7 @@ public class StepParityTests
     public void CycleGan_first_step_with_fast_kernels_and_batched_passes_matches_pytorch()
     {
         TorchRuntime.EnsureLoaded();
-        torch.set_num_threads(1);
+        using var threads = new TorchThreadsScope(1);
         using var model = new CycleGanModel(ModelContext.ForTraining(CycleOptions("lsgan") with { Compute = new() { Kernels = "fast" } }, CPU));
         Assert.True(model.Compute.FastKernels);
         model.SetTrainMode(true);
@@ -173,7 +173,7 @@ public class StepParityTests
     public void CycleGan_fast_and_official_first_steps_agree_without_the_identity_loss()
     {
         TorchRuntime.EnsureLoaded();
-        torch.set_num_threads(1);
+        using var threads = new TorchThreadsScope(1);
         using var inputs = SafeTensorsFile.Read(Steps("cycle_gan", "inputs.safetensors"));
         (IReadOnlyDictionary<string, double>, Dictionary<string, Tensor>) Step(string kernels)
         {
@@ -200,7 +200,7 @@ public class StepParityTests
     public void CycleGan_first_step_matches_pytorch_for_other_gan_modes(string ganMode)
     {
         TorchRuntime.EnsureLoaded();
-        torch.set_num_threads(1);
+        using var threads = new TorchThreadsScope(1);
         using var model = new CycleGanModel(ModelContext.ForTraining(CycleOptions(ganMode), CPU));
         LoadInit(model, "cycle_gan");
         using var inputs = SafeTensorsFile.Read(Steps("cycle_gan", "inputs.safetensors"));
@@ -217,7 +217,7 @@ public class StepParityTests
     public void Pix2Pix_three_steps_match_pytorch_losses_weights_and_batchnorm_buffers()
     {
         TorchRuntime.EnsureLoaded();
-        torch.set_num_threads(1);
+        using var threads = new TorchThreadsScope(1);
         using var model = new Pix2PixModel(ModelContext.ForTraining(Pix2PixOptions(), CPU));
         model.SetTrainMode(true);
         LoadInit(model, "pix2pix");

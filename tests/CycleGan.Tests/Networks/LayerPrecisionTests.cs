@@ -21,32 +21,23 @@ public class LayerPrecisionTests(ITestOutputHelper output)
     public void Every_layer_of_a_tiny_CycleGAN_computes_within_the_fp32_tolerance_of_float64_at_its_real_size(
         string kernels, int threads)
     {
-        TorchRuntime.EnsureLoaded();
-        var before = get_num_threads();
-        set_num_threads(threads);
-        try
-        {
-            using var scope = NewDisposeScope();
-            manual_seed(3);
-            var compute = Compute.FromOptions(kernels, "fp32");
-            using var g = compute.Apply(NetworkRegistry.CreateGenerator(new NetworkSpec { Ngf = 4 }));
-            using var d = compute.Apply(NetworkRegistry.CreateDiscriminator(new NetworkSpec { Ndf = 4 }, 3));
-            var worst = 0.0;
-            foreach (var (net, x) in new[] { (g, randn(1, 3, 64, 64)), (d, randn(1, 3, 64, 64)) })
-                foreach (var (name, conv, input) in Inputs(net, x))
-                {
-                    var error = Error(conv, input);
-                    Assert.True(error <= ConvKernels.Fp32Tolerance,
-                        $"layer {name} ({kernels}, {threads} threads): max rel. error {error:E2} against float64");
-                    worst = Math.Max(worst, error);
-                }
-            // the figures bench/README.md quotes ("Parity on a faulty machine")
-            output.WriteLine($"{kernels}, {threads} threads: worst {worst:E2}; " + (ConvKernels.Shared.RemedySummary() ?? "no remedy"));
-        }
-        finally
-        {
-            set_num_threads(before);
-        }
+        using var threadCount = new TorchThreadsScope(threads);
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        var compute = Compute.FromOptions(kernels, "fp32");
+        using var g = compute.Apply(NetworkRegistry.CreateGenerator(new NetworkSpec { Ngf = 4 }));
+        using var d = compute.Apply(NetworkRegistry.CreateDiscriminator(new NetworkSpec { Ndf = 4 }, 3));
+        var worst = 0.0;
+        foreach (var (net, x) in new[] { (g, randn(1, 3, 64, 64)), (d, randn(1, 3, 64, 64)) })
+            foreach (var (name, conv, input) in Inputs(net, x))
+            {
+                var error = Error(conv, input);
+                Assert.True(error <= ConvKernels.Fp32Tolerance,
+                    $"layer {name} ({kernels}, {threads} threads): max rel. error {error:E2} against float64");
+                worst = Math.Max(worst, error);
+            }
+        // the figures bench/README.md quotes ("Parity on a faulty machine")
+        output.WriteLine($"{kernels}, {threads} threads: worst {worst:E2}; " + (ConvKernels.Shared.RemedySummary() ?? "no remedy"));
     }
 
     /// <summary>Each convolution layer of <paramref name="net"/> with the input it receives in a forward of <paramref name="x"/>.</summary>

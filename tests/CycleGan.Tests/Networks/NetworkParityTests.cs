@@ -113,18 +113,7 @@ public class NetworkParityTests
         using var doc = JsonDocument.Parse(File.ReadAllText(TestPaths.Ref("matrix", "index.json")));
         var c = doc.RootElement.GetProperty(name);
         var isG = c.GetProperty("kind").GetString() == "G";
-        var spec = new NetworkSpec
-        {
-            InputNc = c.GetProperty("input_nc").GetInt32(),
-            OutputNc = c.TryGetProperty("output_nc", out var o) ? o.GetInt32() : 3,
-            Ngf = c.TryGetProperty("ngf", out var g) ? g.GetInt32() : 64,
-            Ndf = c.TryGetProperty("ndf", out var d) ? d.GetInt32() : 64,
-            NetG = c.TryGetProperty("netG", out var ng) ? ng.GetString()! : "resnet_9blocks",
-            NetD = c.TryGetProperty("netD", out var nd) ? nd.GetString()! : "basic",
-            NLayersD = c.TryGetProperty("n_layers_D", out var nl) ? nl.GetInt32() : 3,
-            Norm = c.GetProperty("norm").GetString()!,
-            UseDropout = c.TryGetProperty("use_dropout", out var ud) && ud.GetBoolean(),
-        };
+        var spec = ReferenceSpec.Read(c);
         var file = TestPaths.Ref("matrix", name, isG ? "latest_net_G.pth" : "latest_net_D.pth");
         using var io = SafeTensorsFile.Read(TestPaths.Ref("matrix", name, "io.safetensors"));
         using (var net = Load(spec, isG, file, spec.InputNc))

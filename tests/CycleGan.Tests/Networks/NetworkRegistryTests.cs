@@ -24,18 +24,7 @@ public class NetworkRegistryTests
         var root = doc.RootElement;
         var cfg = root.GetProperty("config");
         var kind = cfg.GetProperty("kind").GetString();
-        var spec = new NetworkSpec
-        {
-            Norm = cfg.GetProperty("norm").GetString()!,
-            InputNc = cfg.GetProperty("input_nc").GetInt32(),
-            OutputNc = cfg.TryGetProperty("output_nc", out var o) ? o.GetInt32() : 3,
-            Ngf = cfg.TryGetProperty("ngf", out var g) ? g.GetInt32() : 64,
-            Ndf = cfg.TryGetProperty("ndf", out var d) ? d.GetInt32() : 64,
-            NetG = cfg.TryGetProperty("netG", out var ng) ? ng.GetString()! : "resnet_9blocks",
-            NetD = cfg.TryGetProperty("netD", out var nd) ? nd.GetString()! : "basic",
-            NLayersD = cfg.TryGetProperty("n_layers_D", out var nl) ? nl.GetInt32() : 3,
-            UseDropout = cfg.TryGetProperty("use_dropout", out var ud) && ud.GetBoolean(),
-        };
+        var spec = ReferenceSpec.Read(cfg);
         using var net = kind == "G" ? NetworkRegistry.CreateGenerator(spec) : NetworkRegistry.CreateDiscriminator(spec, spec.InputNc);
         var ordered = ModuleState.Ordered(net);
         var sd = ordered.ToDictionary(kv => kv.Key, kv => kv.Value);

@@ -53,18 +53,9 @@ public class ImageFuzzTests(ITestOutputHelper output)
         int Pos(int len) => rng.Next(2) == 0 ? rng.Next(Math.Min(len, 1024)) : rng.Next(len);
         switch (rng.Next(5))
         {
-            case 0:
-                for (int i = 0, n = rng.Next(1, 9); i < n; i++) b[Pos(b.Length)] ^= (byte)(1 << rng.Next(8));
-                return b;
-            case 1:
-                return b[..Pos(b.Length)];
-            case 2:
-                {
-                    var at = Pos(b.Length);
-                    var extra = new byte[rng.Next(1, 17)];
-                    rng.NextBytes(extra);
-                    return [.. b[..at], .. extra, .. b[at..]];
-                }
+            case 0: return ByteMutations.FlipBits(b, rng, Pos);
+            case 1: return ByteMutations.Truncate(b, Pos);
+            case 2: return ByteMutations.Insert(b, rng, Pos, maxBytes: 16);
             case 3:
                 {
                     var at = Pos(b.Length - 4);

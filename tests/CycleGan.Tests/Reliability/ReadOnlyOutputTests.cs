@@ -43,11 +43,7 @@ public class ReadOnlyOutputTests(TrainedRun run) : IClassFixture<TrainedRun>
     {
         using var dir = TestPaths.NewTempDir("full");
         using var mount = new TmpfsMount(dir["tmpfs"], "size=4k");
-        var r = Cli.Run(Command(kind, Path.Combine(mount.Path, "out")));
-        Assert.True(r.Code == 2, $"exit {r.Code}\n{r.Stdout}\n{r.Stderr}");
-        var line = Assert.Single(r.ErrorLines);
-        Assert.StartsWith("error: cannot write ", line);
-        Assert.Contains("No space left on device", line);
+        AssertOneLineError(kind, mount, "error: cannot write ", "No space left on device");
         Assert.Empty(Cli.TempEntries(mount.Path));
     }
 
@@ -59,12 +55,18 @@ public class ReadOnlyOutputTests(TrainedRun run) : IClassFixture<TrainedRun>
     {
         using var dir = TestPaths.NewTempDir("readonly");
         using var mount = new TmpfsMount(dir["ro"], "ro,size=4k");
+        AssertOneLineError(kind, mount, "error: cannot ", "Read-only file system");
+        Assert.Empty(Directory.GetFileSystemEntries(mount.Path));
+    }
+
+    /// <summary>The <paramref name="kind"/> command writing into <paramref name="mount"/> exits 2 with one line.</summary>
+    void AssertOneLineError(string kind, TmpfsMount mount, string prefix, string reason)
+    {
         var r = Cli.Run(Command(kind, Path.Combine(mount.Path, "out")));
         Assert.True(r.Code == 2, $"exit {r.Code}\n{r.Stdout}\n{r.Stderr}");
         var line = Assert.Single(r.ErrorLines);
-        Assert.StartsWith("error: cannot ", line);
-        Assert.Contains("Read-only file system", line);
-        Assert.Empty(Directory.GetFileSystemEntries(mount.Path));
+        Assert.StartsWith(prefix, line);
+        Assert.Contains(reason, line);
     }
 
     /// <summary>A small tmpfs mounted for one test; the test is skipped, naming mount's reason, where mounting is refused.</summary>

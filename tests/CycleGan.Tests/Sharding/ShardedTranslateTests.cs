@@ -187,25 +187,20 @@ public class ShardedTranslateTests
         using var tmp = TestPaths.NewTempDir("shardslurm");
         WriteInputs(tmp["in"]);
         // sbatch --array=1-3: task 3 is the last of three shards, positions [4, 7)
-        (string, string)[] vars = [("SLURM_ARRAY_TASK_ID", "3"), ("SLURM_ARRAY_TASK_COUNT", "3"), ("SLURM_ARRAY_TASK_MIN", "1")];
-        try
+        using (var env = new EnvironmentScope(("SLURM_ARRAY_TASK_ID", "3"), ("SLURM_ARRAY_TASK_COUNT", "3"),
+            ("SLURM_ARRAY_TASK_MIN", "1")))
         {
-            foreach (var (k, v) in vars) Environment.SetEnvironmentVariable(k, v);
             var r = CliRunner.MustSucceed(Translate(tmp["in"], tmp["out"]));
             Assert.Contains("shard 2/3 (from SLURM_ARRAY_TASK_ID)", r.Stdout);
             Assert.Equal(["img04.png", "img05.png", "img06.png"], Images(tmp["out"]).Keys.Select(Path.GetFileName));
             Assert.True(File.Exists(tmp["out/_shards/shard-2-of-3._SUCCESS"]));
             var flag = CliRunner.MustSucceed(Translate(tmp["in"], tmp["flag"], "--shard", "0/3"));
             Assert.Equal(["img00.png", "img01.png"], Images(tmp["flag"]).Keys);
-            Environment.SetEnvironmentVariable("SLURM_ARRAY_TASK_ID", "4");
+            env.Set("SLURM_ARRAY_TASK_ID", "4");
             var bad = CliRunner.Run(Translate(tmp["in"], tmp["bad"]));
             Assert.Equal(2, bad.ExitCode);
             Assert.Single(bad.Stderr.Trim().Split('\n'));
             Assert.Contains("SLURM_ARRAY_TASK_ID=4", bad.Stderr);
-        }
-        finally
-        {
-            foreach (var (k, _) in vars) Environment.SetEnvironmentVariable(k, null);
         }
         var wrong = CliRunner.Run(Translate(tmp["in"], tmp["wrong"], "--shard", "3/3"));
         Assert.Equal(2, wrong.ExitCode);
