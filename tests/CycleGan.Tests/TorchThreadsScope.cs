@@ -2,7 +2,10 @@ using TorchSharp;
 
 namespace CycleGan.Tests;
 
-/// <summary>libtorch's intra-op thread count for one test (it is process-wide); put back on dispose.</summary>
+/// <summary>
+/// libtorch's intra-op thread count for one test, put back on dispose; process-wide, so the test class joins
+/// <see cref="TorchThreadsCollection"/>.
+/// </summary>
 public sealed class TorchThreadsScope : IDisposable
 {
     readonly int _before;

@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 namespace CycleGan.Tests.Models;
 
 /// <summary>One to three official optimize_parameters() steps against reference/steps (losses, visuals, weights).</summary>
+[Collection(TorchThreadsCollection.Name)]
 public class StepParityTests
 {
     static readonly double[] AdamSpread = [0, 2.02, 4.13, 6.44];

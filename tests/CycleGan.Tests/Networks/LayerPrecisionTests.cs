@@ -12,6 +12,7 @@ namespace CycleGan.Tests.Networks;
 /// within <see cref="ConvKernels.Fp32Tolerance"/> of float64, which never runs on oneDNN: output and input, weight and
 /// bias gradients. Holds on correct and faulty machines alike.
 /// </summary>
+[Collection(TorchThreadsCollection.Name)]
 public class LayerPrecisionTests(ITestOutputHelper output)
 {
     [Theory]
