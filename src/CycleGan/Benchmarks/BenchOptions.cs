@@ -76,7 +76,8 @@ public sealed record BenchOptions
     public string? Image { get; init; }
 
     public string ResolvedNetG => NetG ?? ModelOptions().NetG;
-    public string ResolvedNorm => Norm ?? (ModelOptions() is { ModelFlags: CutOptions cut } ? cut.NormG : ModelOptions().Norm);
+    public string ResolvedNorm =>
+        Norm ?? (ModelOptions() is { ModelFlags: CutOptions cut } ? cut.NormG : ModelOptions().Norm);
     public string ResolvedGanMode => GanMode ?? ModelOptions().GanMode;
     /// <summary>Official: CycleGAN never uses dropout, pix2pix does unless --no_dropout.</summary>
     public bool UseDropout => !NoDropout && !ModelOptions().NoDropout;

@@ -47,8 +47,9 @@ public static class PaperNumbers
     };
 
     /// <summary>
-    /// Rows of Tables 2 and 3, in the paper's order, then CUT and FastCUT (Park et al., ECCV 2020): not in this paper, so
-    /// their paper columns are empty (the CUT paper scores Cityscapes labels→photo with a DRN, another protocol).
+    /// Rows of Tables 2 and 3, in the paper's order, then CUT and FastCUT (Park et al., ECCV 2020): not in this
+    /// paper, so their paper columns are empty (the CUT paper scores Cityscapes labels→photo with a DRN, another
+    /// protocol).
     /// </summary>
     public static readonly IReadOnlyList<string> BaselineTableRows =
         ["cogan", "bigan", "simgan", "feature_gan", "cycle_gan", "pix2pix", "cut", "fastcut"];

@@ -14,9 +14,9 @@ namespace CycleGan.Reproduce;
 /// <summary>
 /// <c>cyclegan reproduce</c>: the CycleGAN paper's Tables 2–4 on a small dataset. Every method (CycleGAN, its four
 /// loss ablations, CoGAN, BiGAN/ALI, SimGAN, feature loss + GAN, pix2pix; and CUT and FastCUT, its successors) trains
-/// for the same wall-clock budget; a method that translates one way only trains each direction for half of it. Then, on the test scenes:
-/// photo→labels is scored against the true label maps (<see cref="LabelScorer"/>), labels→photo with the FCN-score
-/// (<see cref="FcnScorer"/>: one segmenter trained once on the real training pairs) and FD/KD-ResNet18 against the
+/// for the same wall-clock budget; a method that translates one way only trains each direction for half of it.
+/// Then, on the test scenes: photo→labels is scored against the true label maps (<see cref="LabelScorer"/>),
+/// labels→photo with the FCN-score (<see cref="FcnScorer"/>: one segmenter trained once on the real training pairs) and FD/KD-ResNet18 against the
 /// real test photos. Every method is trained with <see cref="ReproduceOptions.Seeds"/> seeds (Seed, Seed + 1, ...) and the
 /// tables give the mean and standard deviation over them; the segmenter and the KD subsets are the same for every seed.
 /// Layout under the output folder:
@@ -99,7 +99,9 @@ public static class ReproduceRunner
                 string Image(string direction, string stem, string visual) => Path.Combine(imageDirs[direction],
                     perVisual ? Path.Combine(visual, stem + ".png") : $"{stem}_{visual}.png");
                 Func<string, string> photo = s => Image("AtoB", s, "fake_B");
-                Func<string, string> labels = m.BothDirections ? s => Image("AtoB", s, "fake_A") : s => Image("BtoA", s, "fake_B");
+                Func<string, string> labels = m.BothDirections
+                    ? s => Image("AtoB", s, "fake_A")
+                    : s => Image("BtoA", s, "fake_B");
                 // The page's examples are those of the first seed.
                 outputs.TryAdd(m.Key, (photo, labels));
                 var p2l = LabelScorer.Score(stems.Select(s => new ImagePair(s, labels(s), TestA(s))).ToList(), palette, examples: 0).Scores;

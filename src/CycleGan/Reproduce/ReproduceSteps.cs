@@ -46,8 +46,8 @@ public static class ReproduceSteps
 
     /// <summary>
     /// The baseline training options of a reproduction: no pages, no intermediate checkpoints; then
-    /// <paramref name="flags"/> (a method's own), set as a command line sets them: the model's own flags also before the
-    /// model's defaults, which may depend on them (CUT's <c>--CUT_mode</c> presets).
+    /// <paramref name="flags"/> (a method's own), set as a command line sets them: the model's own flags also before
+    /// the model's defaults, which may depend on them (CUT's <c>--CUT_mode</c> presets).
     /// </summary>
     public static TrainOptions BaseTrainOptions(string model, string dataroot, string checkpointsDir, string name, int size,
         int ngf, int ndf,

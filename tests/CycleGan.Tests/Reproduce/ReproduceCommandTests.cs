@@ -122,12 +122,12 @@ public class ReproduceCommandTests
     [Theory]
     [InlineData("cut", 1.0, true, false)]
     [InlineData("fastcut", 10.0, false, true)]
-    public void Cut_rows_train_with_their_CUT_mode_preset_and_the_shared_epochs(string key, double lambdaNce, bool nceIdt,
-        bool flip)
+    public void Cut_rows_train_with_their_CUT_mode_preset_and_the_shared_epochs(string key, double lambdaNce,
+        bool nceIdt, bool flip)
     {
         var o = new ReproduceOptions { NEpochs = 3, NEpochsDecay = 2 };
-        var t = ReproduceRunner.TrainOptionsFor(o, ReproduceMethod.All.Single(m => m.Key == key), "BtoA", "/data", "/ck",
-            "run");
+        var method = ReproduceMethod.All.Single(m => m.Key == key);
+        var t = ReproduceRunner.TrainOptionsFor(o, method, "BtoA", "/data", "/ck", "run");
         var cut = t.Flags<CutOptions>();
         Assert.Equal((lambdaNce, nceIdt, flip), (cut.LambdaNce, cut.NceIdt, cut.FlipEquivariance));
         // the budget's epochs, as --n_epochs given beside --CUT_mode wins over FastCUT's 150 + 50
