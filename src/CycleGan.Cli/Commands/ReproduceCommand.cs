@@ -15,7 +15,7 @@ public static class ReproduceCommand
     public static Command Create()
     {
         var cmd = new Command("reproduce", "Train CycleGAN, its four loss ablations, CoGAN, BiGAN/ALI, SimGAN, feature loss + GAN " +
-                                           "and pix2pix under the same time budget, " +
+                                           "pix2pix, CUT and FastCUT under the same time budget, " +
                                            "score photo→labels and labels→photo (FCN-score, FD/KD) and write the paper's " +
                                            "Tables 2–4 to index.html and scores.json; " +
                                            "or, with --experiment adaptation, the domain adaptation table");

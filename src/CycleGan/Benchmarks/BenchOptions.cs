@@ -18,8 +18,12 @@ public sealed record BenchOptions
     [Option("impl", "torchsharp, or onnxruntime (--mode infer: the generator exported to ONNX, run by ONNX Runtime on the CPU)",
         Choices = ["torchsharp", "onnxruntime"])]
     public string Impl { get; init; } = "torchsharp";
-    [Option("model", "the model whose step is timed", Choices = ["cycle_gan", "pix2pix"])]
+    [Option("model", "the model whose step is timed (cut: TorchSharp only, the PyTorch script has no CUT)",
+        Choices = ["cycle_gan", "pix2pix", "cut"])]
     public string Model { get; init; } = "cycle_gan";
+    [Option("CUT_mode", "--model cut: the preset timed, CUT (NCE identity term) or FastCUT (none, flip equivariance)",
+        ChoicesFrom = typeof(CutOptions), ChoicesMember = nameof(CutOptions.Modes))]
+    public string CutMode { get; init; } = "CUT";
     [Option("size", "image height = width in pixels")]
     public int Size { get; init; } = 256;
     [Option("netG", "generator (default: the model's)", ChoicesFrom = typeof(NetworkRegistry),
@@ -72,22 +76,34 @@ public sealed record BenchOptions
     public string? Image { get; init; }
 
     public string ResolvedNetG => NetG ?? ModelOptions().NetG;
-    public string ResolvedNorm => Norm ?? ModelOptions().Norm;
+    public string ResolvedNorm =>
+        Norm ?? (ModelOptions() is { ModelFlags: CutOptions cut } ? cut.NormG : ModelOptions().Norm);
     public string ResolvedGanMode => GanMode ?? ModelOptions().GanMode;
     /// <summary>Official: CycleGAN never uses dropout, pix2pix does unless --no_dropout.</summary>
     public bool UseDropout => !NoDropout && !ModelOptions().NoDropout;
 
-    /// <summary>The training options with the model's official defaults, where the unset flags come from.</summary>
-    TrainOptions ModelOptions() => TrainOptions.For(Model);
+    /// <summary>The training options with the model's official defaults (cut: those of its --CUT_mode), where the
+    /// unset flags come from.</summary>
+    public TrainOptions ModelOptions() => (TrainOptions)ModelRegistry.NewOptions(typeof(TrainOptions), Model, f =>
+    {
+        if (f is CutOptions cut) cut.CutMode = CutMode;
+    });
 
     /// <summary>Throws <see cref="UserError"/> for the combinations the PyTorch script rejects too.</summary>
     public void Validate()
     {
         Check(Mode is "train" or "infer", $"--mode {Mode}: expected train or infer");
         Check(Impl is "torchsharp" or "onnxruntime", $"--impl {Impl}: expected torchsharp or onnxruntime");
+        Check(Model != "cut" || (Impl == "torchsharp" && Mode == "train"),
+            "--model cut is timed by TorchSharp in --mode train only (--impl torchsharp; the PyTorch script and the "
+            + "ONNX Runtime bench have no CUT)");
         Check(Impl == "torchsharp" || (Mode == "infer" && Precision == "fp32" && !Profile),
             "--impl onnxruntime times --mode infer in fp32 only, without --profile");
-        Check(Model is "cycle_gan" or "pix2pix", $"--model {Model}: expected cycle_gan or pix2pix");
+        Check(Model is "cycle_gan" or "pix2pix" or "cut", $"--model {Model}: expected cycle_gan, pix2pix or cut");
+        Check(Model == "cut" || CutMode == "CUT", "--CUT_mode is for --model cut");
+        if (Model == "cut") _ = new CutOptions { CutMode = CutMode }.IsFastCut; // its message for a wrong mode
+        Check(Model != "cut" || CutNetworks.GeneratorNames.Contains(ResolvedNetG),
+            $"--model cut trains {string.Join(" or ", CutNetworks.GeneratorNames)} (not {ResolvedNetG})");
         _ = Networks.Compute.FromOptions(Kernels, Precision); // --kernels and --precision, with its messages
         foreach (var (name, v) in new[] { ("size", Size), ("ngf", Ngf), ("ndf", Ndf), ("batch_size", Batch), ("iters", Iters) })
             Check(v >= 1, $"--{name} must be at least 1");

@@ -20,6 +20,8 @@ public sealed record BenchResult
     [JsonPropertyName("norm")] public required string Norm { get; init; }
     [JsonPropertyName("dropout")] public bool Dropout { get; init; }
     [JsonPropertyName("gan_mode")] public string? GanMode { get; init; }
+    /// <summary>--model cut's preset (CUT or FastCUT); null for the other models.</summary>
+    [JsonPropertyName("CUT_mode")] public string? CutMode { get; init; }
     [JsonPropertyName("precision")] public required string Precision { get; init; }
     /// <summary>fast or official (see <see cref="Networks.Compute"/>).</summary>
     [JsonPropertyName("kernels")] public required string Kernels { get; init; }

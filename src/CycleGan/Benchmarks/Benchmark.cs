@@ -33,7 +33,7 @@ public static class Benchmark
 
     static BenchResult RunTrain(BenchOptions o, Action<int, double>? onRss)
     {
-        var opt = TrainOptions.For(o.Model);
+        var opt = o.ModelOptions();
         opt.NetG = o.ResolvedNetG;
         opt.NetD = o.NetD;
         opt.NLayersD = o.NLayersD;
@@ -46,6 +46,8 @@ public static class Benchmark
         opt.CropSize = o.Size;
         opt.LoadSize = o.Size;
         opt.BatchSize = o.Batch;
+        // CUT's networks take their norm from --normG / --normD
+        if (opt.ModelFlags is CutOptions cut) (cut.NormG, cut.NormD) = (o.ResolvedNorm, o.ResolvedNorm);
         // The model's official defaults otherwise (lambdas, pool), as the PyTorch side sets them.
 
         using var model = ModelRegistry.Create(opt, isTrain: true, torch.CPU);
@@ -76,6 +78,7 @@ public static class Benchmark
             {
                 NetD = o.NetD,
                 Ndf = o.Ndf,
+                CutMode = o.Model == "cut" ? o.CutMode : null,
                 GanMode = o.ResolvedGanMode,
                 ProfilePhasesS = profiler?.PerIteration(times.Count),
                 ProfileForwardByLayerS = byLayer,

@@ -10,7 +10,7 @@ namespace CycleGan.Networks;
 /// </summary>
 public sealed class Downsample : BlurLayer
 {
-    const long FiltSize = 3, Stride = 2;
+    public const long FiltSize = 3, Stride = 2;
     static readonly double[] Row = [1, 2, 1];
 
     readonly Tensor filt;

@@ -11,9 +11,9 @@ namespace CycleGan.Networks;
 /// </summary>
 public sealed class Upsample : BlurLayer
 {
-    const long FiltSize = 4, Stride = 2;
+    public const long FiltSize = 4, Stride = 2;
     // the official padding=1 + pad_size, pad_size = (filt_size - 1) / 2
-    const long Padding = 1 + (FiltSize - 1) / 2;
+    public const long Padding = 1 + (FiltSize - 1) / 2;
     static readonly double[] Row = [1, 3, 3, 1];
 
     readonly Tensor filt;

@@ -7,6 +7,7 @@ using Onnx;
 using TorchSharp.Modules;
 using BatchNorm = CycleGan.Networks.BatchNorm;
 using InstanceNorm = CycleGan.Networks.InstanceNorm;
+using Upsample = CycleGan.Networks.Upsample;
 using static TorchSharp.torch;
 using static CycleGan.Onnx.OnnxGraphBuilder;
 
@@ -16,8 +17,9 @@ namespace CycleGan.Onnx;
 /// Writes a generator as an ONNX model in its inference form — BatchNorm with its running statistics, no dropout:
 /// what <c>test.py --eval</c> computes (exports that kept training mode were the official issue #1276). The graph is
 /// made by walking the network's modules, which are built from a small set of layer kinds (conv, transposed conv,
-/// instance/batch norm, ReLU, LeakyReLU, tanh, reflection pad, dropout, identity, sequential, the ResNet block's add
-/// and the U-Net block's concat); batch, height and width are symbolic dimensions.
+/// instance/batch norm, ReLU, LeakyReLU, tanh, reflection and replication pad, dropout, identity, sequential, the
+/// ResNet block's add, the U-Net block's concat, and CUT's blur layers: a grouped (transposed) convolution of their
+/// <c>filt</c> buffer); batch, height and width are symbolic dimensions.
 /// </summary>
 public static class OnnxExporter
 {
@@ -95,7 +97,7 @@ public static class OnnxExporter
     {
         switch (m)
         {
-            case ResnetGenerator or UnetGenerator:
+            case ResnetGenerator or UnetGenerator or CutResnetGenerator:
                 return Emit(b, Child(m, "model"), Join(path, "model"), x);
             case ResnetBlock:
                 var block = Emit(b, Child(m, "conv_block"), Join(path, "conv_block"), x);
@@ -130,12 +132,39 @@ public static class OnnxExporter
             case Tanh:
                 return b.Node("Tanh", path, [x]);
             case ReflectionPad2d p:
-                long[] lrtb = p.padding; // PyTorch's order: left, right, top, bottom
-                var pads = b.Constant($"pads_{string.Join('_', lrtb)}", [0, 0, lrtb[2], lrtb[0], 0, 0, lrtb[3], lrtb[1]]);
-                return b.Node("Pad", path, [x, pads], String("mode", "reflect"));
+                return EmitPad(b, p.padding, "reflect", path, x);
+            case ReplicationPad2d p:
+                return EmitPad(b, p.padding, "edge", path, x);
+            case Downsample d:
+                var down = Emit(b, Child(m, "pad"), Join(path, "pad"), x);
+                return EmitBlur(b, d, path, path, down, transposed: false, Downsample.FiltSize, Downsample.Stride, 0);
+            case Upsample u:
+                var up = Emit(b, Child(m, "pad"), Join(path, "pad"), x);
+                var blurred = EmitBlur(b, u, path, path + ".conv", up, transposed: true, Upsample.FiltSize,
+                    Upsample.Stride, Upsample.Padding);
+                // Upsample's crop of one row and column at each side: exactly twice the input size
+                return b.Node("Slice", path, [blurred, b.Constant("crop_starts", [1, 1]),
+                    b.Constant("crop_ends", [-1, -1]), b.Constant("crop_axes", [2, 3])]);
             default:
                 throw new NotSupportedException($"{path}: {m.GetType().Name} has no ONNX form in {nameof(OnnxExporter)}");
         }
+    }
+
+    static string EmitPad(OnnxGraphBuilder b, long[] lrtb, string mode, string path, string x)
+    {
+        // PyTorch's order is left, right, top, bottom; ONNX's all begins (N, C, H, W), then all ends
+        var pads = b.Constant($"pads_{string.Join('_', lrtb)}", [0, 0, lrtb[2], lrtb[0], 0, 0, lrtb[3], lrtb[1]]);
+        return b.Node("Pad", path, [x, pads], String("mode", mode));
+    }
+
+    /// <summary>The blur of a <see cref="BlurLayer"/>: one filter per channel (group = channels), no bias.</summary>
+    static string EmitBlur(OnnxGraphBuilder b, BlurLayer blur, string path, string node, string x, bool transposed,
+        long kernel, long stride, long padding)
+    {
+        var filt = blur.named_buffers().Single(n => n.name == "filt").buffer;
+        return b.Node(transposed ? "ConvTranspose" : "Conv", node, [x, b.Initializer(path + ".filt", filt)],
+            Ints("kernel_shape", kernel, kernel), Ints("strides", stride, stride),
+            Ints("pads", padding, padding, padding, padding), Int("group", blur.Channels));
     }
 
     static string EmitConv(OnnxGraphBuilder b, Conv c, string path, string x)

@@ -21,6 +21,9 @@ public sealed record ReproduceMethod(string Key, string PaperName, string Model,
         new("feature_gan", "Feature loss + GAN", "feature_gan", "none", false),
         // pix2pix keeps its own U-Net, sized to the image.
         new("pix2pix", "pix2pix", "pix2pix", "none", false) { Flags = [("netG", "unet_{size}")] },
+        // CUT (Park et al. 2020) translates A→B only, like the baselines; CUT_mode picks its preset.
+        new("cut", "CUT", "cut", "none", false) { Flags = [("CUT_mode", "CUT")] },
+        new("fastcut", "FastCUT", "cut", "none", false) { Flags = [("CUT_mode", "FastCUT")] },
     ];
 
     /// <summary>The row's flags (name, value) set after the shared ones.</summary>

@@ -5,6 +5,7 @@ using CycleGan.Evaluation;
 using CycleGan.Options;
 using CycleGan.Reporting;
 using CycleGan.Inference;
+using CycleGan.Models;
 using CycleGan.Training;
 using TorchSharp;
 
@@ -12,10 +13,10 @@ namespace CycleGan.Reproduce;
 
 /// <summary>
 /// <c>cyclegan reproduce</c>: the CycleGAN paper's Tables 2–4 on a small dataset. Every method (CycleGAN, its four
-/// loss ablations, CoGAN, BiGAN/ALI, SimGAN, feature loss + GAN, pix2pix) trains for the same wall-clock budget;
-/// a method that translates one way only trains each direction for half of it. Then, on the test scenes:
-/// photo→labels is scored against the true label maps (<see cref="LabelScorer"/>), labels→photo with the FCN-score
-/// (<see cref="FcnScorer"/>: one segmenter trained once on the real training pairs) and FD/KD-ResNet18 against the
+/// loss ablations, CoGAN, BiGAN/ALI, SimGAN, feature loss + GAN, pix2pix; and CUT and FastCUT, its successors) trains
+/// for the same wall-clock budget; a method that translates one way only trains each direction for half of it.
+/// Then, on the test scenes: photo→labels is scored against the true label maps (<see cref="LabelScorer"/>),
+/// labels→photo with the FCN-score (<see cref="FcnScorer"/>: one segmenter trained once on the real training pairs) and FD/KD-ResNet18 against the
 /// real test photos. Every method is trained with <see cref="ReproduceOptions.Seeds"/> seeds (Seed, Seed + 1, ...) and the
 /// tables give the mean and standard deviation over them; the segmenter and the KD subsets are the same for every seed.
 /// Layout under the output folder:
@@ -88,10 +89,14 @@ public static class ReproduceRunner
 
                 Stage($"evaluating {m.Key}, seed {seed}");
                 // fake_B is always the A→B output of a run; for the CycleGAN family fake_A is the photo→labels output.
-                Func<string, string> photo = s => Path.Combine(imageDirs["AtoB"], s + "_fake_B.png");
+                // CUT's test writes one folder per visual (images/fake_B/<stem>.png), the others <stem>_fake_B.png.
+                var perVisual = ModelRegistry.Get(m.Model).FolderPerVisual;
+                string Image(string direction, string stem, string visual) => Path.Combine(imageDirs[direction],
+                    perVisual ? Path.Combine(visual, stem + ".png") : $"{stem}_{visual}.png");
+                Func<string, string> photo = s => Image("AtoB", s, "fake_B");
                 Func<string, string> labels = m.BothDirections
-                    ? s => Path.Combine(imageDirs["AtoB"], s + "_fake_A.png")
-                    : s => Path.Combine(imageDirs["BtoA"], s + "_fake_B.png");
+                    ? s => Image("AtoB", s, "fake_A")
+                    : s => Image("BtoA", s, "fake_B");
                 // The page's examples are those of the first seed.
                 outputs.TryAdd(m.Key, (photo, labels));
                 var p2l = LabelScorer.Score(stems.Select(s => new ImagePair(s, labels(s), TestA(s))).ToList(), palette, examples: 0).Scores;
@@ -126,11 +131,11 @@ public static class ReproduceRunner
     public static TrainOptions TrainOptionsFor(ReproduceOptions o, ReproduceMethod m, string direction, string dataroot, string checkpoints,
         string name)
     {
+        var size = o.Size.ToString(CultureInfo.InvariantCulture);
         var t = ReproduceSteps.BaseTrainOptions(m.Model, dataroot, checkpoints, name, o.Size, o.Ngf, o.Ndf, o.NetG, o.NEpochs,
-            o.NEpochsDecay, o.Seed, o.Device);
+            o.NEpochsDecay, o.Seed, o.Device,
+            [.. m.Flags.Select(f => (f.Name, f.Value.Replace("{size}", size, StringComparison.Ordinal)))]);
         t.Direction = direction;
-        foreach (var (flag, value) in m.Flags)
-            t.SetFlag(flag, value.Replace("{size}", o.Size.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
         return t;
     }
 

@@ -44,12 +44,23 @@ public static class ReproduceSteps
                     $"accuracy {e.PixelAccuracy:P1}, {e.Elapsed.TotalSeconds:F0} s")));
     }
 
-    /// <summary>The baseline training options of a reproduction: no pages, no intermediate checkpoints.</summary>
+    /// <summary>
+    /// The baseline training options of a reproduction: no pages, no intermediate checkpoints; then
+    /// <paramref name="flags"/> (a method's own), set as a command line sets them: the model's own flags also before
+    /// the model's defaults, which may depend on them (CUT's <c>--CUT_mode</c> presets).
+    /// </summary>
     public static TrainOptions BaseTrainOptions(string model, string dataroot, string checkpointsDir, string name, int size,
         int ngf, int ndf,
-        string netG, int nEpochs, int nEpochsDecay, int seed, string device)
+        string netG, int nEpochs, int nEpochsDecay, int seed, string device,
+        IReadOnlyList<(string Name, string Value)>? flags = null)
     {
-        var t = TrainOptions.For(model);
+        flags ??= [];
+        var t = (TrainOptions)ModelRegistry.NewOptions(typeof(TrainOptions), model, own =>
+        {
+            foreach (var (flag, value) in flags)
+                if (OptionInfo.OfModel(own.GetType()).FirstOrDefault(i => i.Name == flag) is { } info)
+                    info.Property.SetValue(own, info.Parse(value));
+        });
         t.Dataroot = dataroot;
         t.Name = name;
         t.CheckpointsDir = checkpointsDir;
@@ -68,6 +79,7 @@ public static class ReproduceSteps
         t.NoHtml = true;
         t.SaveLatestFreq = int.MaxValue;
         t.SaveEpochFreq = int.MaxValue;
+        foreach (var (flag, value) in flags) t.SetFlag(flag, value);
         return t;
     }
 

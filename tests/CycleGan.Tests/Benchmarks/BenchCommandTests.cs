@@ -85,4 +85,32 @@ public class BenchCommandTests
         Assert.Contains("--kernels turbo", stderr.ToString());
         Assert.Single(stderr.ToString().Trim().Split('\n'));
     }
+
+    [Fact]
+    public void Bench_cut_times_the_preset_of_its_CUT_mode_and_FastCUT_does_less_work_per_step()
+    {
+        string[] tiny = ["--mode", "train", "--model", "cut", "--size", "32", "--netG", "resnet_6blocks", "--ngf", "4",
+            "--ndf", "4", "--iters", "1", "--warmup", "1"];
+        var cut = RunBench([.. tiny, "--CUT_mode", "CUT"]);
+        var fast = RunBench([.. tiny, "--CUT_mode", "FastCUT"]);
+        Assert.Equal(("cut", "CUT", "FastCUT"),
+            (cut.GetProperty("model").GetString(), cut.GetProperty("CUT_mode").GetString(),
+                fast.GetProperty("CUT_mode").GetString()));
+        Assert.Equal("lsgan", cut.GetProperty("gan_mode").GetString());
+        // CUT also translates real_B (the NCE identity term) and encodes it twice; FastCUT does not
+        long c = cut.GetProperty("macs_per_iter").GetInt64(), f = fast.GetProperty("macs_per_iter").GetInt64();
+        Assert.True(f > 0 && c > f * 3 / 2, $"CUT {c} MACs per step, FastCUT {f}");
+    }
+
+    [Theory]
+    [InlineData("--impl", "onnxruntime")]
+    [InlineData("--mode", "infer")]
+    public void Bench_cut_refuses_what_only_torchsharp_training_can_time_with_one_line(string flag, string value)
+    {
+        var stderr = new StringWriter();
+        var rc = App.Run(["bench", "--model", "cut", flag, value, "--size", "32"], new StringWriter(), stderr);
+        Assert.Equal(2, rc);
+        Assert.Contains("--model cut is timed by TorchSharp in --mode train only", stderr.ToString());
+        Assert.Single(stderr.ToString().Trim().Split('\n'));
+    }
 }
