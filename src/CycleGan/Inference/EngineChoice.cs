@@ -54,21 +54,20 @@ public sealed class EngineChoice
         if (opt.Engine == "torch" || opt.Temporal != "none") return torch;
         try
         {
-            if (opt.Engine == "onnxruntime")
+            // The checkpoint in ONNX Runtime; TorchSharp's copy is no longer needed.
+            IImageGenerator InOnnxRuntime()
             {
                 var onnx = OpenOnnx(Export(torch, opt), opt);
                 torch.Dispose();
                 return onnx;
             }
+            if (opt.Engine == "onnxruntime") return InOnnxRuntime();
             var key = Key(opt);
             var cache = ReadCache();
             if (cache.TryGetValue(key, out var known))
             {
                 Last = new Decision(known.Engine, known.Reason, Measured: false);
-                if (known.Engine == "torch") return torch;
-                var remembered = OpenOnnx(Export(torch, opt), opt);
-                torch.Dispose();
-                return remembered;
+                return known.Engine == "torch" ? torch : InOnnxRuntime();
             }
             var (engine, reason, chosen) = Measure(torch, opt);
             cache[key] = new CacheEntry(engine, reason);

@@ -15,8 +15,9 @@ public static class PrecisionChoice
 
     static readonly Lazy<(string Precision, double Fp32, double Bf16)> Measured = new(() =>
     {
-        var (fp32, bf16) = CpuInfo.Read().HasBf16 ? TimeConvolution() : (double.NaN, double.NaN);
-        return (Decide(CpuInfo.Read().HasBf16, fp32, bf16), fp32, bf16);
+        var hasBf16 = CpuInfo.Read().HasBf16;
+        var (fp32, bf16) = hasBf16 ? TimeConvolution() : (double.NaN, double.NaN);
+        return (Decide(hasBf16, fp32, bf16), fp32, bf16);
     });
 
     /// <summary>The decision from the CPU's flags and the two timings (seconds of the same convolution).</summary>
