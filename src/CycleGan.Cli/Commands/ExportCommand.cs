@@ -18,7 +18,7 @@ public static class ExportCommand
             var meta = OnnxExporter.Export(opt);
             parse.InvocationConfiguration.Output.WriteLine(
                 $"wrote {opt.Out}: {meta.NetG} ngf {meta.Ngf} norm {meta.Norm}, opset {opt.Opset}, "
-                + $"height and width multiples of {meta.SizeMultiple}");
+                + $"height and width multiples of {meta.SizeMultiple}" + (opt.Temporal ? "; temporal norms" : ""));
             return 0;
         });
         return cmd;

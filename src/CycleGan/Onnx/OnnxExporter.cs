@@ -34,12 +34,15 @@ public static class OnnxExporter
         CheckOpset(opt.Opset);
         if (string.IsNullOrEmpty(opt.Out)) throw new UserError("--out is required");
         using var g = GeneratorCheckpoint.Load(opt, opt.Checkpoint);
+        if (opt.Temporal && !g.modules().OfType<InstanceNorm>().Any())
+            throw new UserError($"--temporal: {opt.NetG} with --norm {opt.Norm} has no instance norm whose statistics "
+                + "could be carried across frames");
         var meta = new GeneratorMetadata
         {
             NetG = opt.NetG, Ngf = opt.Ngf, Norm = opt.Norm, InputNc = opt.InputNc, OutputNc = opt.OutputNc,
             SizeMultiple = NetworkRegistry.SizeMultiple(opt.NetG), CheckpointSha256 = Sha256(opt.Checkpoint),
         };
-        var model = Build(g, meta, opt.Opset);
+        var model = Build(g, meta, opt.Opset, opt.Temporal);
         AtomicFile.Write(opt.Out, s => model.WriteTo(s));
         return meta;
     }
@@ -56,29 +59,42 @@ public static class OnnxExporter
             throw new UserError($"--opset {opset}: this exporter writes opsets {MinOpset} to {MaxOpset}");
     }
 
-    /// <summary>The ONNX model of <paramref name="generator"/> (its weights copied; the module is not changed).</summary>
-    public static ModelProto Build(nn.Module<Tensor, Tensor> generator, GeneratorMetadata meta, int opset = DefaultOpset)
+    /// <summary>
+    /// The ONNX model of <paramref name="generator"/> (its weights copied; the module is not changed). With
+    /// <paramref name="temporal"/> its instance norms carry statistics across frames (<see cref="TemporalNormGraph"/>);
+    /// a network without instance norms gives the plain graph either way.
+    /// </summary>
+    public static ModelProto Build(nn.Module<Tensor, Tensor> generator, GeneratorMetadata meta,
+        int opset = DefaultOpset, bool temporal = false)
     {
         CheckOpset(opset);
         var b = new OnnxGraphBuilder();
         b.Graph.Name = meta.NetG;
         b.Graph.Input.Add(ImageValue(InputName, meta.InputNc));
-        var last = Emit(b, generator, "", InputName);
+        var norms = temporal ? new TemporalNormGraph(b, opset) : null;
+        var last = Emit(b, generator, "", InputName, norms);
         // the last layer (tanh) is the graph output; give it the output's name
         var producer = b.Graph.Node.Single(n => n.Output.Contains(last));
         producer.Output[producer.Output.IndexOf(last)] = OutputName;
-        b.Graph.Output.Add(ImageValue(OutputName, meta.OutputNc));
+        // first, before the carried statistics of a temporal graph
+        b.Graph.Output.Insert(0, ImageValue(OutputName, meta.OutputNc));
+        var carried = norms is { Layers: > 0 } ? $"; temporal: {norms.Layers} instance norms carry statistics "
+            + $"(inputs {TemporalNormGraph.MomentumName}, normK.mean_in, normK.var_in; "
+            + $"outputs {TemporalNormGraph.CutName}, normK.mean_out, normK.var_out)" : "";
 
         var model = new ModelProto
         {
             IrVersion = IrVersion(opset),
             ProducerName = "cyclegan-sharp",
             ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "",
-            DocString = $"{meta.NetG} generator in inference form (BatchNorm running statistics, no dropout); {meta.Layout}",
+            DocString = $"{meta.NetG} generator in inference form (BatchNorm running statistics, no dropout); "
+                + meta.Layout + carried,
             Graph = b.Graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = opset });
         foreach (var (k, v) in meta.ToProperties()) model.MetadataProps.Add(new StringStringEntryProto { Key = k, Value = v });
+        if (carried.Length > 0)
+            model.MetadataProps.Add(new StringStringEntryProto { Key = "temporal", Value = "norm" });
         return model;
     }
 
@@ -93,22 +109,24 @@ public static class OnnxExporter
     };
 
     /// <summary>Appends the nodes of <paramref name="m"/> applied to <paramref name="x"/>; returns its output's name.</summary>
-    static string Emit(OnnxGraphBuilder b, nn.Module m, string path, string x)
+    static string Emit(OnnxGraphBuilder b, nn.Module m, string path, string x, TemporalNormGraph? norms)
     {
         switch (m)
         {
             case ResnetGenerator or UnetGenerator or CutResnetGenerator:
-                return Emit(b, Child(m, "model"), Join(path, "model"), x);
+                return Emit(b, Child(m, "model"), Join(path, "model"), x, norms);
             case ResnetBlock:
-                var block = Emit(b, Child(m, "conv_block"), Join(path, "conv_block"), x);
+                var block = Emit(b, Child(m, "conv_block"), Join(path, "conv_block"), x, norms);
                 return b.Node("Add", path, [x, block]);
             case UnetSkipConnectionBlock u:
-                var inner = Emit(b, Child(m, "model"), Join(path, "model"), x);
+                var inner = Emit(b, Child(m, "model"), Join(path, "model"), x, norms);
                 return u.Outermost ? inner : b.Node("Concat", path, [x, inner], Int("axis", 1));
             case Sequential s:
-                return s.named_children().Aggregate(x, (h, c) => Emit(b, c.module, Join(path, c.name), h));
+                return s.named_children().Aggregate(x, (h, c) => Emit(b, c.module, Join(path, c.name), h, norms));
             case Conv c:
                 return EmitConv(b, c, path, x);
+            case InstanceNorm n when norms != null:
+                return norms.Emit(path, x, n.Channels);
             case InstanceNorm n:
                 var ones = b.Constant($"ones_{n.Channels}", Enumerable.Repeat(1f, (int)n.Channels).ToArray(), [n.Channels]);
                 var zeros = b.Constant($"zeros_{n.Channels}", new float[n.Channels], [n.Channels]);
@@ -136,10 +154,10 @@ public static class OnnxExporter
             case ReplicationPad2d p:
                 return EmitPad(b, p.padding, "edge", path, x);
             case Downsample d:
-                var down = Emit(b, Child(m, "pad"), Join(path, "pad"), x);
+                var down = Emit(b, Child(m, "pad"), Join(path, "pad"), x, norms);
                 return EmitBlur(b, d, path, path, down, transposed: false, Downsample.FiltSize, Downsample.Stride, 0);
             case Upsample u:
-                var up = Emit(b, Child(m, "pad"), Join(path, "pad"), x);
+                var up = Emit(b, Child(m, "pad"), Join(path, "pad"), x, norms);
                 var blurred = EmitBlur(b, u, path, path + ".conv", up, transposed: true, Upsample.FiltSize,
                     Upsample.Stride, Upsample.Padding);
                 // Upsample's crop of one row and column at each side: exactly twice the input size

@@ -6,7 +6,9 @@ namespace CycleGan.Onnx;
 /// <summary>
 /// An exported generator run by ONNX Runtime: one NCHW float32 image batch in [-1, 1], one out. Opening checks that
 /// the file is an ONNX model with one such input (channels fixed at 1 or 3, height and width symbolic), so a wrong
-/// file is a <see cref="UserError"/> here and not a failure at the first image.
+/// file is a <see cref="UserError"/> here and not a failure at the first image. A temporal export
+/// (<see cref="TemporalNormGraph"/>) also takes and returns each instance norm's carried statistics
+/// (<see cref="Step"/>); <see cref="Run"/> gives it none, which is the plain per-frame translation.
 /// </summary>
 public sealed class OnnxGenerator : IDisposable
 {
@@ -16,6 +18,12 @@ public sealed class OnnxGenerator : IDisposable
     readonly InferenceSession _session;
     readonly string _input, _output;
     readonly RunOptions _runOptions = new();
+    /// <summary>A temporal model's carried statistics: input, output, channels, in the graph's order.</summary>
+    readonly List<(string In, string Out, long Channels)> _carried = [];
+    readonly string[] _stepInputs = [], _stepOutputs = [];
+
+    /// <summary>One frame of a temporal model: output, the first layer's cut test, new carried statistics.</summary>
+    public sealed record TemporalStep(float[] Data, long[] Shape, bool Cut, float[][] Carried);
 
     /// <summary>Our export's metadata; null for a model from elsewhere.</summary>
     public GeneratorMetadata? Metadata { get; }
@@ -23,16 +31,20 @@ public sealed class OnnxGenerator : IDisposable
     public int InputChannels { get; }
     /// <summary>From the metadata (ResNet 4, unet_N N); 1 for a model without it.</summary>
     public int SizeMultiple { get; }
+    /// <summary>Exported with <c>--temporal</c>: its instance norms carry statistics across frames.</summary>
+    public bool IsTemporal => _carried.Count > 0;
 
     OnnxGenerator(InferenceSession session, string source)
     {
         _session = session;
         try
         {
-            if (session.InputMetadata.Count != 1 || session.OutputMetadata.Count != 1)
+            var images = session.InputMetadata.Where(i => !IsTemporalInput(i.Key)).ToList();
+            var outputs = session.OutputMetadata.Keys.Where(o => !IsTemporalOutput(o)).ToList();
+            if (images.Count != 1 || outputs.Count != 1)
                 throw new UserError($"{source}: expected a model with one input and one output, found "
-                    + $"{session.InputMetadata.Count} and {session.OutputMetadata.Count}");
-            var (input, meta) = session.InputMetadata.Single();
+                    + $"{images.Count} and {outputs.Count}");
+            var (input, meta) = images.Single();
             var dims = meta.IsTensor ? meta.Dimensions : [];
             if (!meta.IsTensor || meta.ElementType != typeof(float) || dims.Length != 4 || dims[1] is not (1 or 3))
                 throw new UserError($"{source}: input {input} is {Describe(meta)}; expected float32 [N, 1 or 3, H, W] (NCHW)");
@@ -40,7 +52,13 @@ public sealed class OnnxGenerator : IDisposable
                 throw new UserError($"{source}: input {input} has a fixed height and width ({dims[2]}x{dims[3]}); "
                     + "translating images of any size needs symbolic ones (re-export with cyclegan export)");
             _input = input;
-            _output = session.OutputMetadata.Keys.Single();
+            _output = outputs.Single();
+            if (session.InputMetadata.ContainsKey(TemporalNormGraph.MomentumName))
+            {
+                ReadCarried(session, source);
+                _stepInputs = [_input, TemporalNormGraph.MomentumName, .. _carried.Select(c => c.In)];
+                _stepOutputs = [_output, TemporalNormGraph.CutName, .. _carried.Select(c => c.Out)];
+            }
             InputChannels = dims[1];
             MetadataProperties = session.ModelMetadata.CustomMetadataMap;
             Metadata = GeneratorMetadata.FromProperties(MetadataProperties);
@@ -51,6 +69,36 @@ public sealed class OnnxGenerator : IDisposable
             Dispose();
             throw;
         }
+    }
+
+    static bool IsTemporalInput(string name) => name == TemporalNormGraph.MomentumName
+        || name.EndsWith(TemporalNormGraph.MeanIn, StringComparison.Ordinal)
+        || name.EndsWith(TemporalNormGraph.VarIn, StringComparison.Ordinal);
+
+    static bool IsTemporalOutput(string name) => name == TemporalNormGraph.CutName
+        || name.EndsWith(TemporalNormGraph.MeanOut, StringComparison.Ordinal)
+        || name.EndsWith(TemporalNormGraph.VarOut, StringComparison.Ordinal);
+
+    /// <summary>Each carried input [batch, C, 1, 1] with its output of the same name, and the cut output.</summary>
+    void ReadCarried(InferenceSession session, string source)
+    {
+        if (!session.OutputMetadata.ContainsKey(TemporalNormGraph.CutName))
+            throw new UserError($"{source}: a temporal model (input {TemporalNormGraph.MomentumName}) needs the output "
+                + TemporalNormGraph.CutName);
+        foreach (var (name, meta) in session.InputMetadata.Where(i => i.Key.EndsWith(TemporalNormGraph.MeanIn,
+            StringComparison.Ordinal) || i.Key.EndsWith(TemporalNormGraph.VarIn, StringComparison.Ordinal)))
+        {
+            var mean = name.EndsWith(TemporalNormGraph.MeanIn, StringComparison.Ordinal);
+            var output = name[..name.LastIndexOf('.')] + (mean ? TemporalNormGraph.MeanOut : TemporalNormGraph.VarOut);
+            var dims = meta.IsTensor ? meta.Dimensions : [];
+            if (!session.OutputMetadata.ContainsKey(output) || dims.Length != 4 || dims[1] <= 0)
+                throw new UserError($"{source}: temporal input {name} is {Describe(meta)}; expected float32 "
+                    + $"[N, C, 1, 1] and an output {output}");
+            _carried.Add((name, output, dims[1]));
+        }
+        if (_carried.Count == 0)
+            throw new UserError($"{source}: a temporal model (input {TemporalNormGraph.MomentumName}) has no carried "
+                + "statistics");
     }
 
     static string Describe(NodeMetadata m)
@@ -109,9 +157,41 @@ public sealed class OnnxGenerator : IDisposable
     /// <summary>One forward pass over an NCHW batch; returns the output and its shape.</summary>
     public (float[] Data, long[] Shape) Run(float[] nchw, long[] shape)
     {
+        if (IsTemporal)
+        {
+            var step = Step(nchw, shape, 0, null);
+            return (step.Data, step.Shape);
+        }
         using var x = OrtValue.CreateTensorValueFromMemory(nchw, shape);
         using var y = _session.Run(_runOptions, [_input], [x], [_output]);
         return (y[0].GetTensorDataAsSpan<float>().ToArray(), y[0].GetTensorTypeAndShape().Shape);
+    }
+
+    /// <summary>
+    /// One frame through a temporal model: <paramref name="carried"/> is the previous frame's
+    /// <see cref="TemporalStep.Carried"/> (same batch size), or null for none — a clip's first frame, which takes
+    /// <paramref name="momentum"/> 0 so that every layer uses the frame's own statistics.
+    /// </summary>
+    public TemporalStep Step(float[] nchw, long[] shape, float momentum, float[][]? carried)
+    {
+        if (!IsTemporal) throw new InvalidOperationException("not a temporal model (export it with --temporal)");
+        var inputs = new List<OrtValue>(_stepInputs.Length);
+        try
+        {
+            inputs.Add(OrtValue.CreateTensorValueFromMemory(nchw, shape));
+            inputs.Add(OrtValue.CreateTensorValueFromMemory(new[] { momentum }, []));
+            foreach (var (c, i) in _carried.Select((c, i) => (c, i)))
+                inputs.Add(OrtValue.CreateTensorValueFromMemory(carried?[i] ?? new float[shape[0] * c.Channels],
+                    [shape[0], c.Channels, 1, 1]));
+            using var y = _session.Run(_runOptions, _stepInputs, inputs, _stepOutputs);
+            var next = y.Skip(2).Select(v => v.GetTensorDataAsSpan<float>().ToArray()).ToArray();
+            return new TemporalStep(y[0].GetTensorDataAsSpan<float>().ToArray(), y[0].GetTensorTypeAndShape().Shape,
+                y[1].GetTensorDataAsSpan<bool>()[0], next);
+        }
+        finally
+        {
+            foreach (var v in inputs) v.Dispose();
+        }
     }
 
     /// <summary>The same on a TorchSharp tensor (copied to the CPU; the result is a new CPU tensor).</summary>

@@ -12,4 +12,7 @@ public record ExportOptions : GeneratorOptions
     public string Out { get; set; } = "";
     [Option("opset", "ONNX opset version of the model (11 to 21)")]
     public int Opset { get; set; } = Onnx.OnnxExporter.DefaultOpset;
+    [Option("temporal", "for translate --onnx --temporal norm: instance norms that take the statistics carried "
+        + "from the previous video frame as inputs and return them as outputs")]
+    public bool Temporal { get; set; }
 }
