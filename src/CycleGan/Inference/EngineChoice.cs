@@ -34,7 +34,7 @@ public sealed class EngineChoice
 
     /// <summary>Opens an exported model in ONNX Runtime (tests wrap it to fake a faulty engine).</summary>
     public Func<byte[], TranslateOptions, IImageGenerator> OpenOnnx { get; init; } =
-        (model, opt) => new OnnxRuntimeGenerator(OnnxGenerator.Load(model, opt.Compute.Device));
+        (model, opt) => IImageGenerator.OnOnnxRuntime(OnnxGenerator.Load(model, opt.Compute.Device), opt);
 
     /// <summary>What was decided, and why, for the user.</summary>
     public sealed record Decision(string Engine, string Reason, bool Measured);
@@ -47,11 +47,8 @@ public sealed class EngineChoice
     {
         if (!Engines.Contains(opt.Engine))
             throw new UserError($"--engine {opt.Engine} is not one of: {string.Join(", ", Engines)}");
-        if (opt.Engine == "onnxruntime" && opt.Temporal != "none")
-            throw new UserError($"--temporal {opt.Temporal} runs in TorchSharp only; use --engine torch or auto");
         var torch = TorchGenerator.Load(opt);
-        // --temporal carries state inside TorchSharp's norms: auto keeps the engine that has it.
-        if (opt.Engine == "torch" || opt.Temporal != "none") return torch;
+        if (opt.Engine == "torch") return torch;
         try
         {
             // The checkpoint in ONNX Runtime; TorchSharp's copy is no longer needed.
@@ -70,6 +67,7 @@ public sealed class EngineChoice
                 return known.Engine == "torch" ? torch : InOnnxRuntime();
             }
             var (engine, reason, chosen) = Measure(torch, opt);
+            chosen.BeginClip(); // with --temporal norm the probe's passes are no frames of the user's
             cache[key] = new CacheEntry(engine, reason);
             WriteCache(cache);
             Last = new Decision(engine, reason, Measured: true);
@@ -115,7 +113,8 @@ public sealed class EngineChoice
             SizeMultiple = torch.SizeMultiple, CheckpointSha256 = OnnxExporter.Sha256(opt.Checkpoint),
         };
         using var ms = new MemoryStream();
-        Google.Protobuf.MessageExtensions.WriteTo(OnnxExporter.Build(torch.Network, meta), ms);
+        var model = OnnxExporter.Build(torch.Network, meta, temporal: opt.Temporal == "norm");
+        Google.Protobuf.MessageExtensions.WriteTo(model, ms);
         return ms.ToArray();
     }
 
@@ -135,7 +134,7 @@ public sealed class EngineChoice
     static string Key(TranslateOptions opt) => string.Join("|", CpuInfo.Read().Model, TorchSharp.torch.__version__,
         typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version, opt.NetG, opt.Ngf, opt.Norm, opt.InputNc,
         opt.OutputNc, opt.NoDropout, opt.Eval, opt.Compute.Kernels, PrecisionChoice.Resolve(opt.Compute.Precision),
-        opt.Compute.Device, get_num_threads());
+        opt.Compute.Device, get_num_threads(), opt.Temporal);
 
     sealed record CacheEntry(string Engine, string Reason);
 

@@ -37,9 +37,29 @@ public interface IImageGenerator : IDisposable
     {
         if (string.IsNullOrEmpty(opt.Onnx)) return engines.Open(opt);
         if (!string.IsNullOrEmpty(opt.Checkpoint)) throw new UserError("give --checkpoint or --onnx, not both");
-        if (opt.Temporal != "none")
-            throw new UserError($"--temporal {opt.Temporal} runs in TorchSharp only; give --checkpoint instead of --onnx");
         // ONNX Runtime runs on the CPU unless --device cuda asks for its CUDA execution provider
-        return new OnnxRuntimeGenerator(OnnxGenerator.Open(opt.Onnx, opt.Compute.Device));
+        var onnx = OnnxGenerator.Open(opt.Onnx, opt.Compute.Device);
+        if (opt.Temporal != "none" && !onnx.IsTemporal)
+        {
+            onnx.Dispose();
+            throw new UserError($"--temporal {opt.Temporal}: {opt.Onnx} has no carried-statistics inputs; export "
+                + "one with cyclegan export --checkpoint G.pth --temporal --out G.onnx (or give --checkpoint)");
+        }
+        return OnOnnxRuntime(onnx, opt);
+    }
+
+    /// <summary>An opened model as <paramref name="opt"/> runs it (carrying statistics with --temporal norm).</summary>
+    static IImageGenerator OnOnnxRuntime(OnnxGenerator onnx, TranslateOptions opt)
+    {
+        if (opt.Temporal == "none" || !onnx.IsTemporal) return new OnnxRuntimeGenerator(onnx);
+        try
+        {
+            return new TemporalOnnxGenerator(onnx, opt.TemporalMomentum);
+        }
+        catch
+        {
+            onnx.Dispose();
+            throw;
+        }
     }
 }

@@ -24,15 +24,18 @@ public sealed class TemporalNorm : IDisposable
     /// <param name="momentum">weight of the earlier frames' statistics, in [0, 1); 0 is the per-frame behaviour.</param>
     public TemporalNorm(double momentum)
     {
-        if (momentum is < 0 or >= 1 || double.IsNaN(momentum))
-            throw new UserError($"--temporal_momentum {momentum} must be at least 0 and below 1 (e.g. 0.9)");
-        Momentum = momentum;
+        Momentum = CheckMomentum(momentum);
         _keep = momentum.ToScalar();
         _take = (1.0 - momentum).ToScalar();
         _eps = InstanceNorm.Eps.ToScalar();
     }
 
     public double Momentum { get; }
+
+    /// <summary><paramref name="momentum"/> if it is in [0, 1) (both engines check it here), else UserError.</summary>
+    public static double CheckMomentum(double momentum) => momentum is >= 0 and < 1
+        ? momentum
+        : throw new UserError($"--temporal_momentum {momentum} must be at least 0 and below 1 (e.g. 0.9)");
 
     /// <summary>Scene cuts found since the clip began.</summary>
     public int Cuts { get; private set; }

@@ -45,7 +45,7 @@ public record TranslateOptions : GeneratorOptions
     [Option("frames_dir", "video: also write the translated frames as PNG files to this folder (<stem>/000001.png)")]
     public string FramesDir { get; set; } = "";
     [Option("temporal", "video: none (each frame on its own, as the official scripts), or norm (instance-norm statistics carried "
-        + "across frames: less flicker; TorchSharp only)", Choices = ["none", "norm"])]
+        + "across frames: less flicker; --onnx needs a model exported with --temporal)", Choices = ["none", "norm"])]
     public string Temporal { get; set; } = "none";
     [Option("temporal_momentum", "video with --temporal norm: weight of the earlier frames' statistics (0: per frame; reset at "
         + "scene cuts)")]
