@@ -18,6 +18,8 @@ public static class BatchTranslation
     public static BatchResult Run(TranslateOptions opt, ShardSpec? shard, Action<int>? start = null, Action<string?>? progress = null)
     {
         if (string.IsNullOrEmpty(opt.Output)) throw new UserError("--output is required");
+        if (opt.Temporal == "flow")
+            throw new UserError($"--temporal flow blends consecutive frames of a video; --input {opt.Input} holds images");
         var output = Path.GetFullPath(opt.Output);
         var all = Translator.Inputs(opt.Input).Where(p => !IsUnder(Path.GetFullPath(p), output)).ToList();
         if (all.Count == 0) throw new UserError($"--input {opt.Input} has no images outside --output {opt.Output}");

@@ -39,7 +39,7 @@ public interface IImageGenerator : IDisposable
         if (!string.IsNullOrEmpty(opt.Checkpoint)) throw new UserError("give --checkpoint or --onnx, not both");
         // ONNX Runtime runs on the CPU unless --device cuda asks for its CUDA execution provider
         var onnx = OnnxGenerator.Open(opt.Onnx, opt.Compute.Device);
-        if (opt.Temporal != "none" && !onnx.IsTemporal)
+        if (opt.Temporal == "norm" && !onnx.IsTemporal)
         {
             onnx.Dispose();
             throw new UserError($"--temporal {opt.Temporal}: {opt.Onnx} has no carried-statistics inputs; export "
@@ -51,7 +51,7 @@ public interface IImageGenerator : IDisposable
     /// <summary>An opened model as <paramref name="opt"/> runs it (carrying statistics with --temporal norm).</summary>
     static IImageGenerator OnOnnxRuntime(OnnxGenerator onnx, TranslateOptions opt)
     {
-        if (opt.Temporal == "none" || !onnx.IsTemporal) return new OnnxRuntimeGenerator(onnx);
+        if (opt.Temporal != "norm" || !onnx.IsTemporal) return new OnnxRuntimeGenerator(onnx);
         try
         {
             return new TemporalOnnxGenerator(onnx, opt.TemporalMomentum);

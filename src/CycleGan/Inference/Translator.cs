@@ -31,7 +31,7 @@ public sealed class Translator : IDisposable
             throw new UserError($"--tile {opt.Tile} must be a multiple of {multiple} (what the generator needs) " +
                 $"and larger than --overlap {opt.Overlap} >= 0");
         }
-        if (opt.Temporal != "none" && opt.Tile > 0)
+        if (opt.Temporal == "norm" && opt.Tile > 0)
         {
             _g.Dispose();
             throw new UserError($"--temporal {opt.Temporal} carries whole-frame statistics; it does not combine with --tile");

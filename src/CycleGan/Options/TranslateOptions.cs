@@ -44,12 +44,16 @@ public record TranslateOptions : GeneratorOptions
     public bool Lossless { get; set; }
     [Option("frames_dir", "video: also write the translated frames as PNG files to this folder (<stem>/000001.png)")]
     public string FramesDir { get; set; } = "";
-    [Option("temporal", "video: none (each frame on its own, as the official scripts), or norm (instance-norm statistics carried "
-        + "across frames: less flicker; --onnx needs a model exported with --temporal)", Choices = ["none", "norm"])]
+    [Option("temporal", "video: none (each frame on its own, as the official scripts), norm (instance-norm statistics carried "
+        + "across frames; --onnx needs a model exported with --temporal), or flow (each frame blended with the previous one carried along the input's optical flow)",
+        Choices = ["none", "norm", "flow"])]
     public string Temporal { get; set; } = "none";
     [Option("temporal_momentum", "video with --temporal norm: weight of the earlier frames' statistics (0: per frame; reset at "
         + "scene cuts)")]
     public double TemporalMomentum { get; set; } = 0.9;
+    [Option("temporal_blend", "video with --temporal flow: weight of the carried previous frame where the flow matches (0: per "
+        + "frame; reset at scene cuts)")]
+    public double TemporalBlend { get; set; } = 0.6;
     /// <summary>The job-array flags (<c>--shard</c>, <c>--shards</c>, <c>--fail_fast</c>).</summary>
     [OptionGroup]
     public ShardOptions Sharding { get; set; } = new();

@@ -1,3 +1,5 @@
+using CycleGan.Data;
+
 namespace CycleGan.Video;
 
 /// <summary>
@@ -44,5 +46,20 @@ public sealed record FlowField(int Width, int Height, float[] U, float[] V)
         {
             throw new UserError($"cannot read the flow file {path}: {e.Message}", e);
         }
+    }
+
+    /// <summary>Bilinear sample of every channel of <paramref name="image"/> at (x, y), clamped to the edge.</summary>
+    public static void SampleRgb(RgbImage image, double x, double y, double[] into)
+    {
+        int w = image.Width, h = image.Height, c = image.Channels;
+        x = Math.Clamp(x, 0, w - 1);
+        y = Math.Clamp(y, 0, h - 1);
+        int x0 = Math.Min((int)x, Math.Max(0, w - 2)), y0 = Math.Min((int)y, Math.Max(0, h - 2));
+        int x1 = Math.Min(x0 + 1, w - 1), y1 = Math.Min(y0 + 1, h - 1);
+        double fx = x - x0, fy = y - y0;
+        var p = image.Pixels;
+        for (int ch = 0; ch < c; ch++)
+            into[ch] = (1 - fy) * ((1 - fx) * p[(y0 * w + x0) * c + ch] + fx * p[(y0 * w + x1) * c + ch])
+                + fy * ((1 - fx) * p[(y1 * w + x0) * c + ch] + fx * p[(y1 * w + x1) * c + ch]);
     }
 }

@@ -67,6 +67,7 @@ public static class VideoTranslation
         tool ??= FfmpegTool.Locate();
         tool.EnsureExists();
         using var translator = new Translator(opt);
+        var smoothing = opt.Temporal == "flow" ? new FlowSmoothing(opt.TemporalBlend, OpticalFlow.Estimate) : null;
         var written = new List<VideoClipResult>();
         var failures = new List<string>();
         foreach (var (input, output) in plan)
@@ -75,7 +76,7 @@ public static class VideoTranslation
             {
                 var frames = string.IsNullOrEmpty(opt.FramesDir) ? null
                     : Path.Combine(opt.FramesDir, Path.GetFileNameWithoutExtension(input));
-                written.Add(TranslateClip(translator, tool, input, output, encoding, frames, progress));
+                written.Add(TranslateClip(translator, tool, input, output, encoding, frames, progress, smoothing));
             }
             catch (Exception e) when (InferencePipeline.IsInputFailure(e) && plan.Count > 1)
             {
@@ -88,7 +89,7 @@ public static class VideoTranslation
 
     /// <summary>One video through <paramref name="translator"/> into <paramref name="output"/> (replaced if it exists).</summary>
     public static VideoClipResult TranslateClip(Translator translator, FfmpegTool tool, string input, string output,
-        VideoEncoding encoding, string? framesDir, Action<VideoProgress>? progress = null)
+        VideoEncoding encoding, string? framesDir, Action<VideoProgress>? progress = null, FlowSmoothing? smoothing = null)
     {
         var sw = Stopwatch.StartNew();
         var info = VideoProbe.Probe(tool, input);
@@ -96,11 +97,16 @@ public static class VideoTranslation
         if (!encoding.Lossless && (w % 2 != 0 || h % 2 != 0))
             throw new UserError($"{input}: {w}x{h} has an odd side, which yuv420p cannot hold; use --lossless");
         translator.BeginClip();
+        smoothing?.Reset();
         using var reader = new VideoReader(tool, info);
         using var writer = new VideoWriter(tool, info, output, encoding);
         long done = 0;
         InferencePipeline.Run(reader.Frames().Select((f, i) => (Index: i, Frame: f)), x => x.Frame,
-            (_, frame) => ToRgb(translator.Translate(frame)),
+            (_, frame) =>
+            {
+                var translated = ToRgb(translator.Translate(frame));
+                return smoothing?.Next(frame, translated) ?? translated;
+            },
             (x, frame) =>
             {
                 writer.Write(frame);
