@@ -181,7 +181,8 @@ public static class EvalCommand
         "Flicker of a translated video: the warping error E_warp of Lai et al. 2018 (frame t+1 warped to frame t by the input's " +
         "flow, Ruder et al.'s occlusion mask, mean squared RGB difference in [0, 1]) of the output and of the input, and " +
         "their ratio. Example: datasets synth --video --out clip; translate --input clip/clip.mp4 --output out.mp4 ...; " +
-        "eval temporal --input clip/clip.mp4 --output out.mp4 --flow clip/flow",
+        "eval temporal --input clip/clip.mp4 --output out.mp4 --flow clip/flow (without --flow: OpenCV's Farneback flow of " +
+        "the input, forward and backward)",
         (r, o) =>
         {
             var s = TemporalConsistency.ScoreFiles(o);

@@ -84,17 +84,34 @@ public static class TemporalConsistency
         return new TemporalScores(inputs.Count, o, i, o / i, flowSource, pairs);
     }
 
-    /// <summary>Reads both videos and the flow folder and scores them (<c>cyclegan eval temporal</c>).</summary>
+    /// <summary>
+    /// Reads both videos and scores them (<c>cyclegan eval temporal</c>): with the flow files of <c>--flow</c>, or else
+    /// with <see cref="OpticalFlow"/> on the input frames, forward (t to t+1) and backward (t+1 to t) for Ruder's
+    /// consistency test.
+    /// </summary>
     public static TemporalScores ScoreFiles(TemporalEvalOptions o, FfmpegTool? tool = null)
     {
         tool ??= FfmpegTool.Locate();
         var inputs = ReadAll(tool, o.Input);
         var outputs = ReadAll(tool, o.Output);
-        if (!Directory.Exists(o.Flow)) throw new UserError($"--flow {o.Flow} is not a folder");
-        var flows = Directory.GetFiles(o.Flow, "*.flo").Order(StringComparer.Ordinal).Select(FlowField.Load).ToList();
         if (inputs.Count > 0 && outputs.Count > 0 && (inputs[0].Width != outputs[0].Width || inputs[0].Height != outputs[0].Height))
             throw new UserError($"{o.Output} is {outputs[0].Width}x{outputs[0].Height}, its input {inputs[0].Width}x{inputs[0].Height}");
-        return Score(inputs, outputs, flows, $"flow files of {o.Flow}");
+        if (o.Flow is { } dir)
+        {
+            if (!Directory.Exists(dir)) throw new UserError($"--flow {dir} is not a folder");
+            var files = Directory.GetFiles(dir, "*.flo").Order(StringComparer.Ordinal).Select(FlowField.Load).ToList();
+            return Score(inputs, outputs, files, $"flow files of {dir}");
+        }
+        int pairs = Math.Max(0, inputs.Count - 1);
+        var forward = new FlowField[pairs];
+        var backward = new FlowField[pairs];
+        Parallel.For(0, pairs, t =>
+        {
+            forward[t] = OpticalFlow.Estimate(inputs[t], inputs[t + 1]);
+            backward[t] = OpticalFlow.Estimate(inputs[t + 1], inputs[t]);
+        });
+        string source = inputs.Count > 0 ? OpticalFlow.Source(inputs[0].Width, inputs[0].Height) : "no frames";
+        return Score(inputs, outputs, forward, source, backward);
     }
 
     static List<RgbImage> ReadAll(FfmpegTool tool, string path)

@@ -9,7 +9,7 @@ public sealed record TemporalEvalOptions : EvalOutputOptions
     public string Input { get; init; } = "";
     [Option("output", "the translated video, same frames and size", Required = true)]
     public string Output { get; init; } = "";
-    [Option("flow", "folder of the input's flow, one .flo file per frame pair in name order (frame t to t+1), e.g. the "
-        + "flow/ of `datasets synth --video`", Required = true)]
-    public string Flow { get; init; } = "";
+    [Option("flow", "folder of the input's exact flow, one .flo file per frame pair in name order (frame t to t+1), "
+        + "e.g. the flow/ of `datasets synth --video`; without it, OpenCV's Farneback flow of the input frames")]
+    public string? Flow { get; init; }
 }
