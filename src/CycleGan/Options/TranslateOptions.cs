@@ -50,7 +50,7 @@ public record TranslateOptions : GeneratorOptions
     public string Temporal { get; set; } = "none";
     [Option("temporal_momentum", "video with --temporal norm: weight of the earlier frames' statistics (0: per frame; reset at "
         + "scene cuts)")]
-    public double TemporalMomentum { get; set; } = 0.9;
+    public double TemporalMomentum { get; set; } = 0.5;
     [Option("temporal_blend", "video with --temporal flow: weight of the carried previous frame where the flow matches (0: per "
         + "frame; reset at scene cuts)")]
     public double TemporalBlend { get; set; } = 0.6;

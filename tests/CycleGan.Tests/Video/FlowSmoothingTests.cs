@@ -1,6 +1,7 @@
 using CycleGan.Data;
 using CycleGan.Data.Synth;
 using CycleGan.Evaluation;
+using CycleGan.Tests.Cli;
 using CycleGan.Video;
 
 namespace CycleGan.Tests.Video;
@@ -71,4 +72,37 @@ public class FlowSmoothingTests
     [InlineData(double.NaN)]
     public void A_blend_outside_0_to_1_is_a_user_error(double blend) =>
         Assert.Contains("--temporal_blend", Assert.Throws<UserError>(() => new FlowSmoothing(blend, ExactFlow)).Message);
+
+    [Fact]
+    public void Translate_with_temporal_flow_estimates_the_flow_itself_and_flickers_less_than_per_frame()
+    {
+        using var tmp = TestPaths.NewTempDir("video");
+        var photos = VideoClips.Make(tmp["clip.mp4"], size: 32, frames: 10);
+        string[] Args(string output, params string[] more) =>
+            ["translate", "--checkpoint", VideoClips.Checkpoint, "--ngf", "8", "--input", tmp["clip.mp4"], "--output", output,
+                "--lossless", .. more];
+        CliRunner.MustSucceed(Args(tmp["none.mp4"]));
+        CliRunner.MustSucceed(Args(tmp["flow.mp4"], "--temporal", "flow"));
+        var none = VideoClips.Decode(tmp["none.mp4"]);
+        var flow = VideoClips.Decode(tmp["flow.mp4"]);
+        Assert.Equal(none.Count, flow.Count);
+        Assert.Equal(none[0].Pixels, flow[0].Pixels);
+        var flows = SynthVideo.Render(1, 32, 10, PhotoStyle.Day).Flows;
+        double plain = TemporalConsistency.Score(photos, none, flows, "exact").OutputEwarp;
+        double smoothed = TemporalConsistency.Score(photos, flow, flows, "exact").OutputEwarp;
+        Assert.True(smoothed < 0.7 * plain, $"E_warp {smoothed} with --temporal flow against {plain}");
+    }
+
+    [Fact]
+    public void Temporal_flow_on_images_is_refused_with_one_line()
+    {
+        using var tmp = TestPaths.NewTempDir("video");
+        Directory.CreateDirectory(tmp["in"]);
+        ImageFile.SavePng(Clip.Photos[0], tmp["in/a.png"]);
+        var r = CliRunner.Run(["translate", "--checkpoint", VideoClips.Checkpoint, "--ngf", "8", "--input", tmp["in"],
+            "--output", tmp["out"], "--temporal", "flow"]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--temporal flow", r.Stderr);
+        Assert.False(Directory.Exists(tmp["out"]));
+    }
 }
