@@ -105,12 +105,12 @@ public static class Benchmark
             // the difference from the same network in fp32 with the same kernels
             using var scope = NewDisposeScope();
             using var _ = no_grad();
-            var reference = (compute with { Bf16 = false }).Apply(g).forward(input);
-            var diff = (compute.Apply(g).forward(input) - reference).abs().Times(127.5);
+            var reference = (compute with { Bf16 = false }).Apply(g, gradients: false).forward(input);
+            var diff = (compute.Apply(g, gradients: false).forward(input) - reference).abs().Times(127.5);
             maxLevels = diff.max().Value();
             meanLevels = diff.mean().Value();
         }
-        compute.Apply(g);
+        compute.Apply(g, gradients: false);
         void One()
         {
             using var scope = NewDisposeScope();

@@ -41,7 +41,7 @@ public sealed class TorchGenerator : IImageGenerator
         {
             g.to(device);
             g.train(!opt.Eval);
-            Compute.FromOptions(opt.Compute.Kernels, opt.Compute.Precision).Apply(g);
+            Compute.FromOptions(opt.Compute.Kernels, opt.Compute.Precision).Apply(g, gradients: false);
             if (opt.Temporal == "norm")
             {
                 temporal = new TemporalNorm(opt.TemporalMomentum);

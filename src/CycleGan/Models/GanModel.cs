@@ -266,7 +266,7 @@ public abstract class GanModel : IDisposable
     protected Module<Tensor, Tensor> OnDevice(Module<Tensor, Tensor> net)
     {
         net.to(Device);
-        return Compute.Apply(net);
+        return Compute.Apply(net, gradients: IsTrain);
     }
 
     /// <summary>Train mode, or eval mode (official <c>--eval</c> at test time).</summary>

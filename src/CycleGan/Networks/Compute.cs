@@ -35,16 +35,17 @@ public sealed record Compute(bool FastKernels, bool Bf16)
     /// <summary>
     /// Sets the switches of every layer in <paramref name="net"/> and checks the convolution kernels they will run
     /// (<see cref="ConvKernels"/>); returns it. Throws the kernel check's <see cref="UserError"/>, naming the layer,
-    /// when no route computes one of them correctly.
+    /// when no route computes one of them correctly. <paramref name="gradients"/> false (a network that only infers):
+    /// the forward alone is checked; a backward through it later is checked on its first use.
     /// </summary>
-    public T Apply<T>(T net) where T : nn.Module
+    public T Apply<T>(T net, bool gradients = true) where T : nn.Module
     {
         Configure(net);
         // channels-last variants run only at inference: they are checked on first use, so a training pays nothing for them
         foreach (var (name, m) in net.named_modules())
             if (m is Conv c)
                 foreach (var config in c.Configurations().Where(k => !k.ChannelsLast))
-                    Kernels.Route(config, name);
+                    Kernels.Route(config, name, gradients);
         return net;
     }
 

@@ -82,33 +82,44 @@ public sealed class ConvKernels
         long[]? dilation = null, long groups = 1, string? layer = null)
     {
         var c = ConvConfig.Of(false, x, w, b, stride ?? [1, 1], padding ?? [0, 0], [0, 0], dilation ?? [1, 1], groups);
-        return Run(Route(c, layer), c, x, w, b);
+        return Run(Route(c, layer, is_grad_enabled()), c, x, w, b);
     }
 
-    /// <summary>The convolution <paramref name="c"/> describes (the key of these tensors), by its checked route.</summary>
-    public Tensor Run(ConvConfig c, Tensor x, Tensor w, Tensor? b, string? layer = null) => Run(Route(c, layer), c, x, w, b);
+    /// <summary>
+    /// The convolution <paramref name="c"/> describes (the key of these tensors), by its checked route; with gradients
+    /// off (inference) a forward-only verdict does, with them on the backward is checked too before the first use.
+    /// </summary>
+    public Tensor Run(ConvConfig c, Tensor x, Tensor w, Tensor? b, string? layer = null) =>
+        Run(Route(c, layer, is_grad_enabled()), c, x, w, b);
 
-    /// <summary>The verdict for <paramref name="c"/> at the current thread count, checking it on first use.</summary>
-    public KernelVerdict Check(ConvConfig c)
+    /// <summary>
+    /// The verdict for <paramref name="c"/> at the current thread count, checking it on first use. With
+    /// <paramref name="gradients"/> false only the forward is checked (a run that never trains); a later call that
+    /// needs the gradients checks them then.
+    /// </summary>
+    public KernelVerdict Check(ConvConfig c, bool gradients = true)
     {
         var key = (c, get_num_threads());
-        if (_verdicts.TryGetValue(key, out var v)) return v;
+        if (_verdicts.TryGetValue(key, out var v) && (v.Gradients || !gradients)) return v;
         lock (_checking)
         {
-            if (_verdicts.TryGetValue(key, out v)) return v;
-            v = Measure(c, key.Item2, precaution: false);
+            if (_verdicts.TryGetValue(key, out v) && (v.Gradients || !gradients)) return v;
+            v = Measure(c, key.Item2, precaution: false, gradients);
             if (!v.DirectOk) _faultyMachine = true;
             if (v.Route == ConvRoute.Direct && AtRisk(c) && !Canaries.Contains(c) && FaultyMachine
-                && Measure(c, key.Item2, precaution: true) is { Ok: true } safer)
+                && Measure(c, key.Item2, precaution: true, gradients) is { Ok: true } safer)
                 v = safer;
             return _verdicts[key] = v;
         }
     }
 
-    /// <summary>Checks <paramref name="c"/> and throws the one-line error when nothing computes it correctly.</summary>
-    public ConvRoute Route(ConvConfig c, string? layer)
+    /// <summary>
+    /// Checks <paramref name="c"/> (the forward alone unless <paramref name="gradients"/>) and throws the one-line error
+    /// when nothing computes it correctly.
+    /// </summary>
+    public ConvRoute Route(ConvConfig c, string? layer, bool gradients = true)
     {
-        var v = Check(c);
+        var v = Check(c, gradients);
         return v.Ok ? v.Route : throw new UserError(Failure(v, layer));
     }
 
@@ -229,13 +240,14 @@ public sealed class ConvKernels
     }
 
     /// <param name="precaution">Skip libtorch's kernel even if it passes (see <see cref="FaultyMachine"/>).</param>
-    KernelVerdict Measure(ConvConfig c, int threads, bool precaution)
+    /// <param name="gradients">Check the backward too (false: the forward alone).</param>
+    KernelVerdict Measure(ConvConfig c, int threads, bool precaution, bool gradients)
     {
         var clock = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
         using var grad = enable_grad();
         var tolerance = c.DType == ScalarType.BFloat16 ? Bf16Tolerance : Fp32Tolerance;
-        var probe = new KernelProbe(c);
+        var probe = new KernelProbe(c, gradients);
         var direct = probe.Error((x, w, b) => Run(ConvRoute.Direct, c, x, w, b));
         var (route, error) = (ConvRoute.Direct, direct);
         if (precaution || !(direct <= tolerance))
@@ -248,6 +260,7 @@ public sealed class ConvKernels
                 if (!(e >= error)) (route, error) = (r, e);
             }
         }
-        return new KernelVerdict(c, threads, direct, route, error, tolerance, clock.Elapsed.TotalMilliseconds, precaution);
+        return new KernelVerdict(c, threads, direct, route, error, tolerance, clock.Elapsed.TotalMilliseconds, precaution,
+            gradients);
     }
 }

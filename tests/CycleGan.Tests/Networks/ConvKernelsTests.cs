@@ -83,6 +83,50 @@ public class ConvKernelsTests
         Assert.Equal(ConvRoute.Direct, faulty.Check(atRisk with { OutChannels = 32 }).Route);
     }
 
+    [Fact]
+    public void A_run_that_only_infers_checks_the_forward_alone_and_a_later_backward_is_checked_on_first_use()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var scope = NewDisposeScope();
+        // input gradient wrong for 16→16 5×5, a shape outside the known fault's class (so no precaution interferes)
+        var kernels = new ConvKernels(new KernelFault(c => c.KernelH == 5, InputGradientOnly: true));
+        var c = new ConvConfig(false, 16, 16, 5, 5, 1, 1, 2, 2, 0, 0, 1, 1, 1, true, ScalarType.Float32, false);
+        var inference = kernels.Check(c, gradients: false);
+        Assert.False(inference.Gradients);
+        Assert.Equal(ConvRoute.Direct, inference.Route); // its forward is right: inference keeps libtorch's kernel
+
+        var x = randn(1, 16, 10, 10).requires_grad_(true);
+        var w = randn(16, 16, 5, 5);
+        var b = randn(16);
+        kernels.Conv2d(x, w, b, padding: [2, 2]).sum().backward(); // grad mode on: the backward is checked first
+        var training = kernels.Check(c, gradients: false);
+        Assert.True(training.Gradients);
+        Assert.False(training.DirectOk);
+        Assert.NotEqual(ConvRoute.Direct, training.Route);
+        var x64 = x.detach().to(float64).requires_grad_(true);
+        F.conv2d(x64, w.to(float64), b.to(float64), padding: [2, 2]).sum().backward();
+        Assert.True(Relative(x.grad!, x64.grad!) <= 1e-5, $"input gradient off by {Relative(x.grad!, x64.grad!)}");
+    }
+
+    /// <summary>
+    /// A 1024-channel layer's float64 answer is computed a slice of output channels at a time: every slice is right
+    /// (the im2col remedy, which never runs oneDNN, agrees with it) and a wrong kernel is still caught.
+    /// </summary>
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void A_wide_layer_checked_in_slices_catches_a_wrong_kernel_and_passes_a_right_one(bool transposed, bool gradients)
+    {
+        TorchRuntime.EnsureLoaded();
+        var c = new ConvConfig(transposed, 1024, 64, 4, 4, 2, 2, 1, 1, 0, 0, 1, 1, 1, true, ScalarType.Float32, false);
+        var v = new ConvKernels(new KernelFault(k => k.InChannels == 1024)).Check(c, gradients);
+        Assert.True(v.DirectError > 0.1, $"injected 25 % error measured as {v.DirectError}");
+        Assert.Equal(ConvRoute.Unfold, v.Route);
+        Assert.True(v.RouteError <= 1e-5, $"im2col against the sliced float64 answer: {v.RouteError}");
+    }
+
     public static TheoryData<ConvRoute, bool, int, int, int, int, int> Remedies => new()
     {
         // route, transposed, in, out, kernel, stride, padding
