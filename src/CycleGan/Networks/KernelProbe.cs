@@ -72,7 +72,8 @@ sealed class KernelProbe
                 y.narrow(1, o, n).copy_(y64.detach());
                 if (g64 is null) continue;
                 y64.backward([g64.narrow(1, o, n)]); // x64's gradient sums over the slices
-                dw!.narrow(dim, o, n).copy_(w64.grad!);
+                // a whole grouped transposed weight ([C, 1, k, k]) has no slice of C along its output dimension
+                (n == c.OutChannels ? dw! : dw!.narrow(dim, o, n)).copy_(w64.grad!);
                 db?.narrow(0, o, n).copy_(b64!.grad!);
             }
             if (gradients) dx = x64.grad!.to(ScalarType.Float32).MoveToOuterDisposeScope();
