@@ -47,25 +47,18 @@ public sealed class EngineChoice
     {
         if (!Engines.Contains(opt.Engine))
             throw new UserError($"--engine {opt.Engine} is not one of: {string.Join(", ", Engines)}");
+        if (opt.Engine == "torch") return TorchGenerator.Load(opt);
+        if (opt.Engine == "onnxruntime") return InOnnxRuntime(opt);
+        var key = Key(opt);
+        var cache = ReadCache();
+        if (cache.TryGetValue(key, out var known))
+        {
+            Last = new Decision(known.Engine, known.Reason, Measured: false);
+            return known.Engine == "torch" ? TorchGenerator.Load(opt) : InOnnxRuntime(opt);
+        }
         var torch = TorchGenerator.Load(opt);
-        if (opt.Engine == "torch") return torch;
         try
         {
-            // The checkpoint in ONNX Runtime; TorchSharp's copy is no longer needed.
-            IImageGenerator InOnnxRuntime()
-            {
-                var onnx = OpenOnnx(Export(torch, opt), opt);
-                torch.Dispose();
-                return onnx;
-            }
-            if (opt.Engine == "onnxruntime") return InOnnxRuntime();
-            var key = Key(opt);
-            var cache = ReadCache();
-            if (cache.TryGetValue(key, out var known))
-            {
-                Last = new Decision(known.Engine, known.Reason, Measured: false);
-                return known.Engine == "torch" ? torch : InOnnxRuntime();
-            }
             var (engine, reason, chosen) = Measure(torch, opt);
             chosen.BeginClip(); // with --temporal norm the probe's passes are no frames of the user's
             cache[key] = new CacheEntry(engine, reason);
@@ -79,6 +72,19 @@ public sealed class EngineChoice
             torch.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The checkpoint in ONNX Runtime, holding one copy of the weights at a time where it can: loaded without the kernel
+    /// check (TorchSharp computes nothing), serialized, TorchSharp's copy and the model object freed before ONNX Runtime
+    /// parses the bytes.
+    /// </summary>
+    IImageGenerator InOnnxRuntime(TranslateOptions opt)
+    {
+        byte[] model;
+        using (var plain = TorchGenerator.Load(opt, compute: false)) model = Export(plain, opt);
+        GC.Collect(); // the protobuf model's weight copies
+        return OpenOnnx(model, opt);
     }
 
     (string Engine, string Reason, IImageGenerator Chosen) Measure(TorchGenerator torch, TranslateOptions opt)
@@ -112,10 +118,9 @@ public sealed class EngineChoice
             NetG = opt.NetG, Ngf = opt.Ngf, Norm = opt.Norm, InputNc = opt.InputNc, OutputNc = opt.OutputNc,
             SizeMultiple = torch.SizeMultiple, CheckpointSha256 = OnnxExporter.Sha256(opt.Checkpoint),
         };
-        using var ms = new MemoryStream();
-        var model = OnnxExporter.Build(torch.Network, meta, temporal: opt.Temporal == "norm");
-        Google.Protobuf.MessageExtensions.WriteTo(model, ms);
-        return ms.ToArray();
+        // ToByteArray: one buffer of the exact size (a MemoryStream grows by doubling and copies again at ToArray)
+        return Google.Protobuf.MessageExtensions.ToByteArray(
+            OnnxExporter.Build(torch.Network, meta, temporal: opt.Temporal == "norm"));
     }
 
     static double Median3(IImageGenerator g, Tensor probe)

@@ -31,7 +31,11 @@ public sealed class TorchGenerator : IImageGenerator
     /// <summary>The loaded network (for an export to ONNX Runtime).</summary>
     public nn.Module<Tensor, Tensor> Network => _g;
 
-    public static TorchGenerator Load(TranslateOptions opt)
+    /// <summary>
+    /// The checkpoint on <c>--device</c> with <c>--kernels</c> and <c>--precision</c> applied (the kernel check runs here);
+    /// with <paramref name="compute"/> false, plain fp32 weights for an export only (no check: ONNX Runtime computes).
+    /// </summary>
+    public static TorchGenerator Load(TranslateOptions opt, bool compute = true)
     {
         TorchRuntime.EnsureLoaded();
         var device = TorchRuntime.ResolveDevice(opt.Compute.Device);
@@ -41,7 +45,7 @@ public sealed class TorchGenerator : IImageGenerator
         {
             g.to(device);
             g.train(!opt.Eval);
-            Compute.FromOptions(opt.Compute.Kernels, opt.Compute.Precision).Apply(g, gradients: false);
+            if (compute) Compute.FromOptions(opt.Compute.Kernels, opt.Compute.Precision).Apply(g, gradients: false);
             if (opt.Temporal == "norm")
             {
                 temporal = new TemporalNorm(opt.TemporalMomentum);
