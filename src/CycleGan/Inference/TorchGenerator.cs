@@ -45,7 +45,8 @@ public sealed class TorchGenerator : IImageGenerator
         {
             g.to(device);
             g.train(!opt.Eval);
-            if (compute) Compute.FromOptions(opt.Compute.Kernels, opt.Compute.Precision).Apply(g, gradients: false);
+            if (compute) Compute.FromOptions(opt.Compute.Kernels, opt.Compute.Precision,
+                PrecisionChoice.Probe.ForGenerator(opt.Ngf, 256)).Apply(g, gradients: false);
             if (opt.Temporal == "norm")
             {
                 temporal = new TemporalNorm(opt.TemporalMomentum);

@@ -28,7 +28,8 @@ public abstract class GanModel : IDisposable
         Opt = c.Opt;
         IsTrain = c.IsTrain;
         Device = c.Device;
-        Compute = Compute.FromOptions(c.Opt.Compute.Kernels, c.Opt.Compute.Precision);
+        Compute = Compute.FromOptions(c.Opt.Compute.Kernels, c.Opt.Compute.Precision,
+            PrecisionChoice.Probe.ForGenerator(c.Opt.Ngf, c.Opt.CropSize));
     }
 
     public BaseOptions Opt { get; }

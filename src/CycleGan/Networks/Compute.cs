@@ -15,14 +15,15 @@ public sealed record Compute(bool FastKernels, bool Bf16)
     /// <summary>The <c>--precision</c> names (auto: bf16 where this CPU computes it faster, see <see cref="PrecisionChoice"/>).</summary>
     public static IReadOnlyList<string> Precisions { get; } = ["fp32", "bf16", "auto"];
 
-    public static Compute FromOptions(string kernels, string precision) => new(
+    /// <summary><paramref name="probe"/>: the network's shape, for <c>--precision auto</c> (<see cref="PrecisionChoice"/>).</summary>
+    public static Compute FromOptions(string kernels, string precision, PrecisionChoice.Probe? probe = null) => new(
         kernels switch
         {
             "fast" => true,
             "official" => false,
             _ => throw new UserError($"--kernels {kernels}: expected fast or official"),
         },
-        PrecisionChoice.Resolve(precision) switch
+        PrecisionChoice.Resolve(precision, probe) switch
         {
             "fp32" => false,
             "bf16" => true,

@@ -34,6 +34,13 @@ public static class QuickstartRunner
     {
         o.Validate();
         var total = Stopwatch.StartNew();
+        if (o.Precision == "auto")
+        {
+            // decided once, for the quickstart's own network; scores.json records what ran
+            var probe = Networks.PrecisionChoice.Probe.ForGenerator(o.Ngf, o.Size);
+            o = o with { Precision = Networks.PrecisionChoice.Resolve("auto", probe) };
+            log?.Invoke(Networks.PrecisionChoice.Explain(probe));
+        }
         // An old run folder would be resumed by nothing but would append to its loss log.
         var folder = RunFolder.Start(o.Output, r => [Path.Combine(r.Checkpoints, Name), Path.Combine(r.Results, Name)]);
         var (data, checkpoints, results) = (folder.Data, folder.Checkpoints, folder.Results);

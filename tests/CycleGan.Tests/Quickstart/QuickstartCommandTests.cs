@@ -34,6 +34,10 @@ public class QuickstartCommandTests
         Assert.True(training.GetProperty("stopped_by_budget").GetBoolean());
         Assert.InRange(training.GetProperty("iterations").GetInt64(), 0, training.GetProperty("planned_iterations").GetInt64() - 1);
         Assert.Equal(32, root.GetProperty("options").GetProperty("size").GetInt32());
+        // --precision auto is the default: decided for this network on this CPU, said, and recorded as what ran
+        var precision = CycleGan.Networks.PrecisionChoice.Resolve("auto", CycleGan.Networks.PrecisionChoice.Probe.ForGenerator(4, 32));
+        Assert.Equal(precision, root.GetProperty("options").GetProperty("precision").GetString());
+        Assert.Contains($"--precision auto: {precision}", stdout.ToString());
     }
 
     [Fact]
