@@ -71,7 +71,7 @@ public sealed class ResnetGenerator : Module<Tensor, Tensor>
     }
 
     /// <summary>The generated image, contiguous even where fast transposed convolutions left it channels-last.</summary>
-    public override Tensor forward(Tensor input) => model.forward(input).contiguous();
+    public override Tensor forward(Tensor input) => SequentialInference.Forward(model, input).contiguous();
 }
 
 /// <summary>The official <c>ResnetBlock</c>: <c>x + conv_block(x)</c>, no activation after the sum.</summary>
@@ -96,5 +96,9 @@ public sealed class ResnetBlock : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => x.add(conv_block.forward(x), Scalars.One);
+    public override Tensor forward(Tensor x)
+    {
+        using var block = SequentialInference.Forward(conv_block, x);
+        return x.add(block, Scalars.One);
+    }
 }

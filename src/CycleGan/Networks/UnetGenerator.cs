@@ -91,5 +91,10 @@ public sealed class UnetSkipConnectionBlock : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => _outermost ? model.forward(x) : cat([x, model.forward(x)], 1);
+    public override Tensor forward(Tensor x)
+    {
+        if (_outermost) return SequentialInference.Forward(model, x);
+        using var inner = SequentialInference.Forward(model, x);
+        return cat([x, inner], 1);
+    }
 }

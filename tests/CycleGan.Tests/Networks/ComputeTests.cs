@@ -103,6 +103,25 @@ public class ComputeTests
         Assert.False(Layers.Conv2d(cin, cout, k, stride: 2).CanFoldTaps);
     }
 
+    [Theory]
+    [InlineData("resnet_6blocks", "instance")]
+    [InlineData("unet_256", "batch")]
+    public void Inference_frees_activations_as_it_goes_and_gives_the_forward_of_training_bit_for_bit(string netG, string norm)
+    {
+        TorchRuntime.EnsureLoaded();
+        using var scope = NewDisposeScope();
+        manual_seed(0);
+        using var g = NetworkRegistry.CreateGenerator(new NetworkSpec { Ngf = 4, NetG = netG, Norm = norm });
+        g.eval();
+        var x = rand(1, 3, 256, 256) * 2 - 1;
+        var withGrad = g.forward(x).detach();
+        Tensor inferred;
+        using (no_grad()) inferred = g.forward(x);
+        Assert.Equal(0.0, MaxDiff(inferred, withGrad));
+        Assert.False(x.IsInvalid); // the caller's input is never freed
+        Assert.Equal(withGrad.shape, x.shape);
+    }
+
     [Fact]
     public void Bf16_convolutions_keep_float32_weights_and_gradients_and_the_same_keys()
     {
