@@ -32,9 +32,9 @@ for r in $(seq 1 "$rounds"); do
       # the launcher sets glibc.malloc.hugetlb=1 (see ./cyclegan)
       with_load "$(tag "$("$root/cyclegan" bench $c $extra 2>/dev/null | tail -1)" "$r" csharp)" "glibc.malloc.hugetlb=1" >>"$out"
     done
-    # PyTorch as its users run it, and with the launcher's huge pages (runner pt26thp) for inference
+    # PyTorch as its users run it, and with the launcher's huge pages (runner pt26thp) for 256 px inference
     with_load "$(tag "$("$shared/torch26_bench.sh" $c | tail -1)" "$r" pt26)" "" >>"$out"
-    if [[ $c == *infer* ]]; then
+    if [[ $c == *infer*"--size 256"* ]]; then
       with_load "$(tag "$(GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$shared/torch26_bench.sh" $c | tail -1)" "$r" pt26thp)" \
         "glibc.malloc.hugetlb=1" >>"$out"
     fi

@@ -48,21 +48,21 @@ def ratio(a, b):
 
 
 print("| configuration | ours fp32 median / min s | ours bf16 | ONNX Runtime | PyTorch 2.6 | ours / PT 2.6 | ORT / ours "
-      "| ours bf16 / PT 2.6 fp32 | ours GMAC/s%s | peak RSS MB ours / ORT / PT | kernel check ms | rounds |"
+      "| ours / PT 2.6 with THP | ours bf16 / PT 2.6 fp32 | ours GMAC/s%s | peak RSS MB ours / ORT / PT | kernel check ms | rounds |"
       % (" (% of peak)" if peak else ""))
-print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for k, by in runs.items():
     mode, size, netG, ngf = k
-    fp32, bf16, ort, pt = (by.get(n, {}) for n in ("fp32", "bf16", "ort", "pt26"))
+    fp32, bf16, ort, pt, ptthp = (by.get(n, {}) for n in ("fp32", "bf16", "ort", "pt26", "pt26thp"))
     g = med(fp32, "gmac_per_s")
     gs = "%.0f" % g if g else "—"
     if g and peak:
         gs += " (%.0f %%)" % (100 * g / peak)
     rss = " / ".join("%.0f" % med(x, "peak_rss_mb") if x else "—" for x in (fp32, ort, pt))
     kc = med(fp32, "kernel_check_ms")
-    print("| %s %d px %s ngf %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d |" % (
+    print("| %s %d px %s ngf %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d |" % (
         mode, size, netG, ngf, cell(fp32), cell(bf16), cell(ort), cell(pt), ratio(fp32, pt), ratio(ort, fp32),
-        ratio(bf16, pt), gs, rss, "%.0f" % kc if kc is not None else "—", len(fp32)))
+        ratio(fp32, ptthp), ratio(bf16, pt), gs, rss, "%.0f" % kc if kc is not None else "—", len(fp32)))
 
 print()
 print("| network | runner | GMAC/s at 256 px | GMAC/s at 1024 px | 1024 / 256 |")
