@@ -35,6 +35,8 @@ public sealed record BenchOptions
     public int NLayersD { get; init; } = 3;
     [Option("ngf", "generator width")]
     public int Ngf { get; init; } = 64;
+    /// <summary>The shape <c>--precision auto</c> is decided for: the generator at <see cref="Size"/>.</summary>
+    public Networks.PrecisionChoice.Probe PrecisionProbe => Networks.PrecisionChoice.Probe.ForGenerator(Ngf, Size);
     [Option("ndf", "discriminator width")]
     public int Ndf { get; init; } = 64;
     [Option("norm", "normalization (default: the model's)", ChoicesFrom = typeof(NormLayer), ChoicesMember = nameof(NormLayer.Kinds))]
@@ -104,7 +106,8 @@ public sealed record BenchOptions
         if (Model == "cut") _ = new CutOptions { CutMode = CutMode }.IsFastCut; // its message for a wrong mode
         Check(Model != "cut" || CutNetworks.GeneratorNames.Contains(ResolvedNetG),
             $"--model cut trains {string.Join(" or ", CutNetworks.GeneratorNames)} (not {ResolvedNetG})");
-        _ = Networks.Compute.FromOptions(Kernels, Precision); // --kernels and --precision, with its messages
+        // --kernels and --precision, with its messages (auto is timed here once, for the shape that runs)
+        _ = Networks.Compute.FromOptions(Kernels, Precision, PrecisionProbe);
         foreach (var (name, v) in new[] { ("size", Size), ("ngf", Ngf), ("ndf", Ndf), ("batch_size", Batch), ("iters", Iters) })
             Check(v >= 1, $"--{name} must be at least 1");
         Check(Warmup >= 0 && Threads >= 0 && RssEvery >= 0, "--warmup, --threads and --rss_every must not be negative");

@@ -99,7 +99,7 @@ public static class Benchmark
 
         if (o.Impl == "onnxruntime") return RunOnnxRuntime(o, g, input, onRss);
         double? maxLevels = null, meanLevels = null;
-        var compute = Compute.FromOptions(o.Kernels, o.Precision, PrecisionChoice.Probe.ForGenerator(o.Ngf, o.Size));
+        var compute = Compute.FromOptions(o.Kernels, o.Precision, o.PrecisionProbe);
         if (compute.Bf16)
         {
             // the difference from the same network in fp32 with the same kernels
@@ -198,7 +198,7 @@ public static class Benchmark
         return new BenchResult
         {
             Mode = o.Mode, Model = o.Model, Size = o.Size, Batch = o.Batch, NetG = o.ResolvedNetG, Ngf = o.Ngf,
-            Norm = o.ResolvedNorm, Dropout = o.UseDropout, Precision = PrecisionChoice.Resolve(o.Precision, PrecisionChoice.Probe.ForGenerator(o.Ngf, o.Size)), // what ran
+            Norm = o.ResolvedNorm, Dropout = o.UseDropout, Precision = PrecisionChoice.Resolve(o.Precision, o.PrecisionProbe), // what ran
             Kernels = o.Kernels, Iters = o.Iters,
             Warmup = Math.Max(o.Warmup, 1), Threads = torch.get_num_threads(),
             MedianS = median, MinS = sorted[0], MeanS = times.Average(), ImagesPerS = o.Batch / median,

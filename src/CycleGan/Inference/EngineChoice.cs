@@ -138,7 +138,7 @@ public sealed class EngineChoice
     /// <summary>What decides the engine: the CPU, the network's shape, how TorchSharp computes it, both engines' versions.</summary>
     static string Key(TranslateOptions opt) => string.Join("|", CpuInfo.Read().Model, TorchSharp.torch.__version__,
         typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version, opt.NetG, opt.Ngf, opt.Norm, opt.InputNc,
-        opt.OutputNc, opt.NoDropout, opt.Eval, opt.Compute.Kernels, PrecisionChoice.Resolve(opt.Compute.Precision, PrecisionChoice.Probe.ForGenerator(opt.Ngf, 256)),
+        opt.OutputNc, opt.NoDropout, opt.Eval, opt.Compute.Kernels, PrecisionChoice.Resolve(opt.Compute.Precision, PrecisionChoice.Probe.ForInference(opt.Ngf)),
         opt.Compute.Device, get_num_threads(), opt.Temporal);
 
     sealed record CacheEntry(string Engine, string Reason);

@@ -46,7 +46,7 @@ public sealed class TorchGenerator : IImageGenerator
             g.to(device);
             g.train(!opt.Eval);
             if (compute) Compute.FromOptions(opt.Compute.Kernels, opt.Compute.Precision,
-                PrecisionChoice.Probe.ForGenerator(opt.Ngf, 256)).Apply(g, gradients: false);
+                PrecisionChoice.Probe.ForInference(opt.Ngf)).Apply(g, gradients: false);
             if (opt.Temporal == "norm")
             {
                 temporal = new TemporalNorm(opt.TemporalMomentum);

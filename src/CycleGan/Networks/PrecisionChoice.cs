@@ -26,6 +26,9 @@ public static class PrecisionChoice
         /// stands for a U-Net's middle layers.</summary>
         public static Probe ForGenerator(int ngf, int imageSize) => new(Math.Max(4 * ngf, 1), Math.Max(imageSize / 4, 4));
 
+        /// <summary>translate, test and serve, whose image size is not known in advance: the official 256 px.</summary>
+        public static Probe ForInference(int ngf) => ForGenerator(ngf, 256);
+
         /// <summary>When nothing is known about the network: resnet_9blocks ngf 64 at 256 px.</summary>
         public static Probe Default { get; } = ForGenerator(64, 256);
     }
