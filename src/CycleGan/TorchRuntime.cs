@@ -148,6 +148,20 @@ public static class TorchRuntime
         }
     }
 
+    [DllImport("libc.so.6", EntryPoint = "malloc_trim")]
+    static extern int MallocTrim(nuint pad);
+
+    /// <summary>
+    /// Hands the C heap's free memory back to the kernel (glibc's malloc_trim): after a one-off burst of allocations that
+    /// <see cref="TuneNativeHeap"/> would otherwise keep, e.g. the first forward of <see cref="Networks.InferenceRoutes"/>.
+    /// </summary>
+    public static void TrimNativeHeap()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try { MallocTrim(0); }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
+    }
+
     static string DiagnoseNativeLoad(Exception torchSharpError)
     {
         var lib = Path.Combine(NativeDirectory, NativeLib);

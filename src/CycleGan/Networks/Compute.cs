@@ -33,6 +33,9 @@ public sealed record Compute(bool FastKernels, bool Bf16)
     /// <summary>Where the convolutions are checked and routed (tests inject faults through their own instance).</summary>
     public ConvKernels Kernels { get; init; } = ConvKernels.Shared;
 
+    /// <summary>Where a network that only infers chooses its convolution routes (tests use their own).</summary>
+    public InferenceRoutes Routes { get; init; } = InferenceRoutes.Shared;
+
     /// <summary>
     /// Sets the switches of every layer in <paramref name="net"/> and checks the convolution kernels they will run
     /// (<see cref="ConvKernels"/>); returns it. Throws the kernel check's <see cref="UserError"/>, naming the layer,
@@ -41,7 +44,7 @@ public sealed record Compute(bool FastKernels, bool Bf16)
     /// </summary>
     public T Apply<T>(T net, bool gradients = true) where T : nn.Module
     {
-        Configure(net);
+        Configure(net, inferenceOnly: !gradients);
         // channels-last variants run only at inference: they are checked on first use, so a training pays nothing for them
         foreach (var (name, m) in net.named_modules())
             if (m is Conv c)
@@ -50,8 +53,12 @@ public sealed record Compute(bool FastKernels, bool Bf16)
         return net;
     }
 
-    /// <summary>Sets the switches of every layer without checking the kernels (what <c>cyclegan doctor</c> inspects).</summary>
-    public T Configure<T>(T net) where T : nn.Module
+    /// <summary>
+    /// Sets the switches of every layer without checking the kernels (what <c>cyclegan doctor</c> inspects).
+    /// <paramref name="inferenceOnly"/>: the network never trains, so with fast kernels its convolutions may take the
+    /// fastest checked route per input shape (<see cref="Conv.TuneRoutes"/>).
+    /// </summary>
+    public T Configure<T>(T net, bool inferenceOnly = false) where T : nn.Module
     {
         TorchRuntime.EnsureLoaded();
         foreach (var (name, m) in net.named_modules())
@@ -65,6 +72,8 @@ public sealed record Compute(bool FastKernels, bool Bf16)
                 c.Bf16 = Bf16 && c.out_channels > Conv.OutputLayerMaxChannels;
                 c.ChannelsLast = FastKernels && c.transposed;
                 c.FoldTaps = FastKernels && c.CanFoldTaps;
+                c.TuneRoutes = FastKernels && inferenceOnly;
+                c.Routes = Routes;
             }
             else if (m is BlurLayer blur)
             {

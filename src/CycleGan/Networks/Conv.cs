@@ -48,6 +48,16 @@ public sealed class Conv : Convolution
     public bool CanFoldTaps => !transposed && out_channels <= OutputLayerMaxChannels && kernel_size[1] > 1 && groups == 1
         && stride.All(s => s == 1) && dilation.All(d => d == 1);
 
+    /// <summary>
+    /// Networks that only infer (<see cref="Compute.Apply"/> with gradients off, <c>--kernels fast</c>), on the CPU and
+    /// with gradients off: each input shape runs by the fastest checked <see cref="InferenceRoute"/>, measured on first
+    /// use (<see cref="InferenceRoutes"/>). Layers that fold their taps keep that route.
+    /// </summary>
+    public bool TuneRoutes { get; set; }
+
+    /// <summary>Where the inference routes are chosen; <see cref="InferenceRoutes.Shared"/> unless set.</summary>
+    public InferenceRoutes Routes { get; set; } = InferenceRoutes.Shared;
+
     /// <summary>Where this layer's convolutions are checked and routed; <see cref="ConvKernels.Shared"/> unless set.</summary>
     public ConvKernels Kernels { get; set; } = ConvKernels.Shared;
 
@@ -113,12 +123,54 @@ public sealed class Conv : Convolution
 
     Tensor Run(Tensor x, Tensor w, Tensor? b)
     {
-        if (!transposed)
-            return FoldTaps ? Folded(x, w, b) : Kernels.Run(DirectConfig(x.dtype, ConvConfig.IsChannelsLast(x)), x, w, b, LayerName);
-        if (!ChannelsLast || is_grad_enabled())
-            return Kernels.Run(DirectConfig(x.dtype, ConvConfig.IsChannelsLast(x)), x, w, b, LayerName);
-        using var scope = NewDisposeScope();
-        var wl = w.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2); // same shape, channels-last in memory
-        return Kernels.Run(DirectConfig(x.dtype, true), x, wl, b, LayerName).MoveToOuterDisposeScope();
+        if (!transposed && FoldTaps) return Folded(x, w, b);
+        if (TuneRoutes && !is_grad_enabled() && x.device_type == DeviceType.CPU)
+        {
+            var config = DirectConfig(x.dtype, ConvConfig.IsChannelsLast(x));
+            return Routes.Run(config, x, Candidates(config, x), r => RunBy(r, config, x, w, b));
+        }
+        var route = transposed && ChannelsLast && !is_grad_enabled() ? InferenceRoute.ChannelsLast : InferenceRoute.Direct;
+        return RunBy(route, DirectConfig(x.dtype, ConvConfig.IsChannelsLast(x)), x, w, b);
+    }
+
+    /// <summary>
+    /// Largest im2col matrix (in elements: 16 MiB of float32) for which <see cref="InferenceRoute.Gemm"/> is tried. It is
+    /// four times the activation for the U-Net's 4×4 stride-2 layers and only wins where the weight outweighs the
+    /// pixels, so larger ones would raise the peak memory for nothing.
+    /// </summary>
+    public const long GemmMaxColumnElements = 1 << 22;
+
+    IReadOnlyList<InferenceRoute> Candidates(ConvConfig config, Tensor x)
+    {
+        var all = new List<InferenceRoute>(3) { InferenceRoute.Direct };
+        if (transposed) all.Add(InferenceRoute.ChannelsLast);
+        if (GemmColumnElements(x) <= GemmMaxColumnElements && Kernels.UnfoldPasses(config)) all.Add(InferenceRoute.Gemm);
+        return all;
+    }
+
+    long GemmColumnElements(Tensor x)
+    {
+        long n = x.shape[0], h = x.shape[2], w = x.shape[3], taps = kernel_size[0] * kernel_size[1];
+        if (transposed) return out_channels * taps * n * h * w;
+        long oh = (h + 2 * (padding?[0] ?? 0) - dilation[0] * (kernel_size[0] - 1) - 1) / stride[0] + 1;
+        long ow = (w + 2 * (padding?[1] ?? 0) - dilation[1] * (kernel_size[1] - 1) - 1) / stride[1] + 1;
+        return in_channels * taps * n * oh * ow;
+    }
+
+    Tensor RunBy(InferenceRoute route, ConvConfig config, Tensor x, Tensor w, Tensor? b)
+    {
+        switch (route)
+        {
+            case InferenceRoute.Gemm:
+                return Kernels.Run(ConvRoute.Unfold, config, x, w, b);
+            case InferenceRoute.ChannelsLast when transposed:
+                using (var scope = NewDisposeScope())
+                {
+                    var wl = w.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2); // same shape, channels-last in memory
+                    return Kernels.Run(DirectConfig(x.dtype, true), x, wl, b, LayerName).MoveToOuterDisposeScope();
+                }
+            default:
+                return Kernels.Run(config, x, w, b, LayerName);
+        }
     }
 }

@@ -32,6 +32,8 @@ public sealed class ConvKernels
 
     // Keyed by the intra-op thread count too: oneDNN splits the work by threads, so a verdict holds for one count only.
     readonly ConcurrentDictionary<(ConvConfig Config, int Threads), KernelVerdict> _verdicts = new();
+    // the forward error of the im2col route (InferenceRoute.Gemm), measured on the same probe as an inference verdict
+    readonly ConcurrentDictionary<(ConvConfig Config, int Threads), double> _unfoldErrors = new();
     readonly Lock _checking = new();
     readonly KernelFault? _fault;
     bool? _faultyMachine;
@@ -123,6 +125,29 @@ public sealed class ConvKernels
         return v.Ok ? v.Route : throw new UserError(Failure(v, layer));
     }
 
+    /// <summary>
+    /// Whether the im2col route (<see cref="ConvRoute.Unfold"/>) computes the forward of <paramref name="c"/> correctly
+    /// at the current thread count, so that inference may take it (<see cref="InferenceRoute.Gemm"/>). Measured on the
+    /// probe of the forward-only check where that ran, on a probe of its own otherwise.
+    /// </summary>
+    public bool UnfoldPasses(ConvConfig c)
+    {
+        if (c.Groups != 1) return false;
+        var key = (c, get_num_threads());
+        if (!_unfoldErrors.TryGetValue(key, out var error))
+            lock (_checking)
+            {
+                if (!_unfoldErrors.TryGetValue(key, out error))
+                {
+                    using var scope = NewDisposeScope();
+                    using var grad = enable_grad();
+                    error = _unfoldErrors[key] = new KernelProbe(c, gradients: false)
+                        .Error((x, w, b) => Run(ConvRoute.Unfold, c, x, w, b));
+                }
+            }
+        return error <= (c.DType == ScalarType.BFloat16 ? Bf16Tolerance : Fp32Tolerance);
+    }
+
     public static string Failure(KernelVerdict v, string? layer) =>
         $"no kernel computes {(layer is null ? "" : $"layer {layer}, ")}{v.Config} correctly on this machine " +
         $"(libtorch's: max rel. error {v.DirectError:G3}; best remedy {v.Route}: {v.RouteError:G3}, allowed " +
@@ -164,7 +189,7 @@ public sealed class ConvKernels
         ConvRoute.PadOutput => Padded(c, x, w, b, padOut: true, padIn: false),
         ConvRoute.PadInput => Padded(c, x, w, b, padOut: false, padIn: true),
         ConvRoute.PadBoth => Padded(c, x, w, b, padOut: true, padIn: true),
-        ConvRoute.Unfold => Spoiled(Unfolded(c, x, w, b)),
+        ConvRoute.Unfold => _fault is { UnfoldOnly: true } f && f.Where(c) ? Unfolded(c, x, w, b).Times(1.25) : Spoiled(Unfolded(c, x, w, b)),
         ConvRoute.Float64 => Spoiled(Libtorch(c, x.to(ScalarType.Float64), w.to(ScalarType.Float64),
             b?.to(ScalarType.Float64)).to(x.dtype)),
         _ => throw new ArgumentOutOfRangeException(nameof(route)),
@@ -190,7 +215,7 @@ public sealed class ConvKernels
     /// <summary>libtorch's kernel on exactly these tensors (with the injected fault, if any, where it applies).</summary>
     Tensor Direct(ConvConfig c, Tensor x, Tensor w, Tensor? b)
     {
-        if (_fault is null) return Libtorch(c, x, w, b);
+        if (_fault is null or { UnfoldOnly: true }) return Libtorch(c, x, w, b);
         var actual = ConvConfig.Of(c.Transposed, x, w, b, [c.StrideH, c.StrideW], [c.PadH, c.PadW],
             [c.OutPadH, c.OutPadW], [c.DilationH, c.DilationW], c.Groups);
         if (!_fault.Where(actual)) return Libtorch(c, x, w, b);
@@ -249,6 +274,9 @@ public sealed class ConvKernels
         var tolerance = c.DType == ScalarType.BFloat16 ? Bf16Tolerance : Fp32Tolerance;
         var probe = new KernelProbe(c, gradients);
         var direct = probe.Error((x, w, b) => Run(ConvRoute.Direct, c, x, w, b));
+        // a network that only infers may also take the im2col route (InferenceRoutes): checked here on the same probe
+        if (!gradients && c.Groups == 1)
+            _unfoldErrors[(c, threads)] = probe.Error((x, w, b) => Run(ConvRoute.Unfold, c, x, w, b));
         var (route, error) = (ConvRoute.Direct, direct);
         if (precaution || !(direct <= tolerance))
         {
